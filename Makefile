@@ -1,0 +1,36 @@
+# `make run` and `make test` create the virtual environment on first use (and refresh it when
+# pyproject.toml changes), so a fresh clone needs nothing but Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run shell test lint unit bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m bot run
+
+shell: $(STAMP)
+	$(PY) -m bot shell
+
+lint: $(STAMP)
+	$(PY) -m ruff check bot tests bench
+	$(PY) -m ruff format --check bot tests bench
+	$(PY) -m mypy
+
+unit: $(STAMP)
+	$(PY) -m pytest
+
+test: lint unit
+
+bench: $(STAMP)
+	$(PY) bench/e2e.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

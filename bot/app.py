@@ -1,0 +1,218 @@
+"""Composition root: the one place that builds services and wires handlers to the Application."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.handlers import admin, basics, errors, fallback
+from bot.handlers.context import BotContext, Services
+from bot.handlers.conversations import ConversationRouter
+from bot.handlers.deeplinks import DeepLinks
+from bot.i18n import I18n
+from bot.services.people import PeopleService
+from bot.services.unit import UnitService
+from bot.storage.db import Database
+from bot.storage.documents import DocumentRepository
+from bot.storage.users import ConversationRepository, UserRepository
+from bot.ui.callbacks import Callback, decode
+
+log = logging.getLogger(__name__)
+
+BotApp = Application[Any, BotContext, Any, Any, Any, Any]
+CallbackAction = Callable[[Update, BotContext, Callback], Awaitable[None]]
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Many chats at once, but one update at a time within a chat, so a person's messages are
+    handled in the order they were sent and never race on their conversation state."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = 0
+        if isinstance(update, Update) and update.effective_chat is not None:
+            key = update.effective_chat.id
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key], self._locks[key]
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+async def open_services(settings: Settings, db: Database) -> Services:
+    i18n = I18n(settings.default_language)
+    await db.open()
+    unit = UnitService(DocumentRepository(db))
+    await unit.load()
+    people = PeopleService(UserRepository(db), ConversationRepository(db), i18n)
+    await people.load()
+    people.start()
+    return Services(settings=settings, i18n=i18n, people=people, unit=unit)
+
+
+def create_app(settings: Settings) -> BotApp:
+    """The real python-telegram-bot Application, against Telegram or any Bot-API server."""
+    if settings.token is None:
+        raise ValueError("create_app needs a token; the shell provides one for its stand-in")
+    builder = (
+        Application.builder()
+        .token(settings.token.get_secret_value())
+        .base_url(settings.api_url)
+        .base_file_url(settings.file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.max_messages_per_second,
+                overall_time_period=1,
+                group_max_rate=20,
+                group_time_period=60,
+                max_retries=3,
+            )
+        )
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    app: BotApp = builder.build()
+    app.bot_data["settings"] = settings
+    register_handlers(app)
+    return app
+
+
+async def _post_init(app: BotApp) -> None:
+    settings: Settings = app.bot_data["settings"]
+    db = Database(settings.database)
+    app.bot_data["db"] = db
+    services = await open_services(settings, db)
+    app.bot_data["services"] = services
+    # One menu per language we speak, and the default language's for everyone else.
+    for language in services.i18n.languages:
+        commands = basics.command_list_for(services.i18n.texts(language))
+        await app.bot.set_my_commands(commands, language_code=language)
+        if language == settings.default_language:
+            await app.bot.set_my_commands(commands)
+
+
+async def _post_shutdown(app: BotApp) -> None:
+    services: Services | None = app.bot_data.get("services")
+    if services is not None:
+        await services.people.close()
+    db: Database | None = app.bot_data.get("db")
+    if db is not None:
+        await db.close()
+
+
+def register_handlers(app: BotApp) -> None:
+    links = DeepLinks()
+    links.register("m", basics.menu_link)
+    router = ConversationRouter()
+    router.register(basics.ASK, basics.question_asked)
+    actions: dict[str, CallbackAction] = {
+        "m": basics.menu_pressed,
+        "lang": basics.language_chosen,
+    }
+
+    async def start(update: Update, context: BotContext) -> None:
+        await basics.start(update, context, links)
+
+    async def on_callback(update: Update, context: BotContext) -> None:
+        callback = decode(update.callback_query.data if update.callback_query else None)
+        action = actions.get(callback.action) if callback else None
+        if callback is None or action is None:
+            await basics.stale_button(update, context)
+            return
+        await action(update, context, callback)
+
+    async def on_text(update: Update, context: BotContext) -> None:
+        await fallback.text(update, context, router)
+
+    async def on_document(update: Update, context: BotContext) -> None:
+        if not await admin.document_received(update, context):
+            await fallback.not_text(update, context, router)
+
+    async def on_other(update: Update, context: BotContext) -> None:
+        await fallback.not_text(update, context, router)
+
+    new_messages = filters.UpdateType.MESSAGE
+    app.add_handler(TypeHandler(Update, basics.identify), group=-1)
+    app.add_handlers(
+        [
+            CommandHandler("start", start, filters=new_messages),
+            CommandHandler("help", basics.help_command, filters=new_messages),
+            CommandHandler("menu", basics.menu_command, filters=new_messages),
+            CommandHandler("cancel", basics.cancel, filters=new_messages),
+            CommandHandler("language", basics.language_command, filters=new_messages),
+            CommandHandler("unit", admin.unit_command, filters=new_messages),
+            CallbackQueryHandler(on_callback),
+            MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, on_text),
+            MessageHandler(new_messages & filters.COMMAND, fallback.unknown_command),
+            MessageHandler(new_messages & filters.Document.ALL, on_document),
+            MessageHandler(new_messages & ~filters.StatusUpdate.ALL, on_other),
+        ]
+    )
+    app.add_error_handler(errors.on_error)
+
+
+@asynccontextmanager
+async def running(app: BotApp, *, poll_timeout: int = 10) -> AsyncIterator[BotApp]:
+    """Serve by long polling until the block exits; one path for Telegram, tests and shell."""
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+
+
+async def serve_forever(app: BotApp, stop: asyncio.Event, *, poll_timeout: int = 10) -> None:
+    async with running(app, poll_timeout=poll_timeout):
+        log.info("serving; press Ctrl+C to stop")
+        await stop.wait()

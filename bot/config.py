@@ -1,0 +1,125 @@
+"""Settings read from the environment (prefix ``BOT_``) and a ``.env`` file.
+
+A wrong value must stop start-up with one line that names the variable, never a traceback:
+``load_settings`` turns pydantic's errors into :class:`SettingsError` for the CLI to print.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SUPPORTED_LANGUAGES = ("vi", "en")
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: SecretStr | None = None
+    api_url: str = TELEGRAM_API_URL
+    database: Path = Path("bot.sqlite3")
+    admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_language: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    # Telegram allows about 30 messages a second overall; the benchmark raises it to measure
+    # the bot's own overhead rather than Telegram's ceiling.
+    max_messages_per_second: float = Field(default=30.0, gt=0)
+    # Updates handled at once (across chats; one chat is always in order). Telegram's
+    # round trips are slow, so some concurrency pays; too much only adds contention.
+    concurrent_updates: int = Field(default=4, ge=1, le=256)
+    log_level: str = "INFO"
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: Any) -> Any:
+        if value in (None, ""):
+            return None
+        text = (value.get_secret_value() if isinstance(value, SecretStr) else str(value)).strip()
+        head, sep, tail = text.partition(":")
+        if not (sep and head.isdigit() and tail):
+            raise ValueError("expected the form 123456789:ABC... given by BotFather")
+        return text
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL such as " + TELEGRAM_API_URL)
+        return value.rstrip("/")
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admins_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return []
+            if text.startswith("["):
+                try:
+                    return json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise ValueError("expected a JSON list such as [123, 456]") from exc
+            parts = [p.strip() for p in text.split(",") if p.strip()]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("expected Telegram user ids such as [123, 456] or 123,456")
+            return [int(p) for p in parts]
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _language_known(cls, value: str) -> str:
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"expected one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_known(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("expected an IANA time zone such as Asia/Ho_Chi_Minh") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level_known(cls, value: str) -> str:
+        level = value.upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def file_url(self) -> str:
+        """Bot API file URL matching ``api_url`` (``.../bot`` -> ``.../file/bot``)."""
+        base, sep, last = self.api_url.rpartition("/")
+        return f"{base}/file/{last}" if sep else self.api_url + "/file"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning validation errors into one readable line per variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"BOT_{field.upper()}: {message}")
+        raise SettingsError("; ".join(lines)) from None

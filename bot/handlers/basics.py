@@ -1,0 +1,188 @@
+"""Greeting, help, menu, language and cancel: rules 1 and 2 (greet, never a dead end)."""
+
+from __future__ import annotations
+
+from telegram import BotCommandScopeChat, Update
+from telegram.constants import ChatType
+
+from bot.domain.people import Conversation
+from bot.handlers.context import BotContext
+from bot.handlers.deeplinks import DeepLinks, parse
+from bot.i18n import Html, Texts
+from bot.ui import keyboards
+from bot.ui.callbacks import Callback
+from bot.ui.render import unit_contacts
+from bot.ui.send import send_html
+
+ASK = "ask"
+
+
+def _private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+
+
+async def identify(update: Update, context: BotContext) -> None:
+    """Runs before every handler: remember the sender and settle the language of the reply."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    people = context.services.people
+    if _private(update):
+        people.seen(user.id, user.first_name, user.language_code)
+    context.language = people.language_of(user.id, user.language_code)
+
+
+async def send_menu(update: Update, context: BotContext, intro: Html | None = None) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    texts = context.texts
+    await send_html(context.bot, chat.id, intro or texts("menu.title"), keyboards.main_menu(texts))
+
+
+async def start(update: Update, context: BotContext, links: DeepLinks) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    texts = context.texts
+    if not _private(update):
+        await send_html(context.bot, chat.id, texts("group.start"))
+        return
+    link = parse(context.args[0] if context.args else None)
+    await context.services.people.end(chat.id, user.id)
+    if link is not None and await links.dispatch(link, update, context):
+        return
+    profile = context.services.unit.profile
+    greeting = texts(
+        "start.greeting",
+        name=user.first_name,
+        unit=profile.name.get(texts.language),
+        contacts=unit_contacts(texts, profile),
+    )
+    if context.args:
+        # Came through a link we could not honour (old poster, mistyped QR): say so kindly.
+        greeting = Html(greeting + "\n\n" + texts("start.unknown_link"))
+    await send_html(context.bot, chat.id, greeting, keyboards.main_menu(texts))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    texts = context.texts
+    body = texts("help.text", contacts=unit_contacts(texts, context.services.unit.profile))
+    markup = keyboards.main_menu(texts) if _private(update) else None
+    await send_html(context.bot, chat.id, body, markup)
+
+
+async def menu_command(update: Update, context: BotContext) -> None:
+    if _private(update):
+        await send_menu(update, context)
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or not _private(update):
+        return
+    ended = await context.services.people.end(chat.id, user.id)
+    texts = context.texts
+    await send_menu(update, context, texts("cancel.done" if ended else "cancel.nothing"))
+
+
+async def language_command(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    if chat is None or not _private(update):
+        return
+    texts = context.texts
+    await send_html(
+        context.bot,
+        chat.id,
+        texts("language.choose"),
+        keyboards.languages(texts, list(context.services.i18n.languages)),
+    )
+
+
+async def language_chosen(update: Update, context: BotContext, callback: Callback) -> None:
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None or chat is None or user is None:
+        return
+    services = context.services
+    code = callback.arg(0)
+    if code not in services.i18n.languages:
+        await stale_button(update, context)
+        return
+    await services.people.choose_language(user.id, code)
+    context.language = code
+    texts = context.texts
+    await query.answer()
+    # The command menu follows the person's choice, not only their phone's language.
+    await context.bot.set_my_commands(command_list_for(texts), scope=BotCommandScopeChat(chat.id))
+    await query.edit_message_text(texts("language.changed"))
+    await send_menu(update, context)
+
+
+def command_list_for(texts: Texts) -> list[tuple[str, str]]:
+    return [(name, texts.plain(f"command.{name}")) for name in COMMANDS]
+
+
+COMMANDS = ("start", "menu", "help", "language", "cancel")
+
+
+async def menu_pressed(update: Update, context: BotContext, callback: Callback) -> None:
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None or chat is None or user is None:
+        return
+    await query.answer()
+    await open_menu_item(update, context, callback.arg(0))
+
+
+async def open_menu_item(update: Update, context: BotContext, item: str) -> bool:
+    """Act on a main-menu item; False if there is no such item."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return False
+    texts = context.texts
+    people = context.services.people
+    profile = context.services.unit.profile
+    if item == "home":
+        await send_menu(update, context)
+    elif item == "language":
+        await language_command(update, context)
+    elif item == ASK:
+        await people.begin(chat.id, user.id, Conversation(ASK, "question"))
+        await send_html(context.bot, chat.id, texts("ask.prompt"), keyboards.back_to_menu(texts))
+    elif item in ("complain", "dossier", "mine"):
+        await people.end(chat.id, user.id)
+        body = texts(f"soon.{item}", contacts=unit_contacts(texts, profile))
+        await send_html(context.bot, chat.id, body, keyboards.back_to_menu(texts))
+    else:
+        return False
+    return True
+
+
+async def question_asked(update: Update, context: BotContext, conversation: Conversation) -> None:
+    """A question typed after choosing "ask". Procedure search is not built yet: say so and
+    point to the one-stop office rather than leave the citizen without an answer."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    texts = context.texts
+    await context.services.people.end(chat.id, user.id)
+    body = texts("ask.soon", contacts=unit_contacts(texts, context.services.unit.profile))
+    await send_html(context.bot, chat.id, body, keyboards.main_menu(texts))
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A button from an old message, or data we never produced: explain, then offer the menu."""
+    query = update.callback_query
+    if query is None:
+        return
+    texts = context.texts
+    await query.answer(texts.plain("button.stale"), show_alert=True)
+    if _private(update):
+        await send_menu(update, context)
+
+
+async def menu_link(update: Update, context: BotContext, item: str) -> bool:
+    """``/start m-ask``: a poster's QR code opens a menu item directly."""
+    return await open_menu_item(update, context, item)

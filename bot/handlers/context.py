@@ -1,0 +1,43 @@
+"""The per-update context handlers receive: services, and the person's language resolved once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.i18n import I18n, Texts
+from bot.services.people import PeopleService
+from bot.services.unit import UnitService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    i18n: I18n
+    people: PeopleService
+    unit: UnitService
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with our services and the language chosen for this update."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.language: str | None = None
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.application.bot_data["services"]
+        return services
+
+    @property
+    def texts(self) -> Texts:
+        return self.services.i18n.texts(self.language)

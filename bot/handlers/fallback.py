@@ -1,0 +1,46 @@
+"""Whatever no feature claimed: free text, media, unknown commands. Never silence in a
+private chat; in a group, stay quiet unless spoken to."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot.handlers.basics import send_menu
+from bot.handlers.context import BotContext
+from bot.handlers.conversations import ConversationRouter
+from bot.ui.send import send_html
+
+
+def _private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def text(update: Update, context: BotContext, router: ConversationRouter) -> None:
+    if not _private(update):
+        return
+    if await router.route(update, context):
+        return
+    await send_menu(update, context, context.texts("fallback.text"))
+
+
+async def not_text(update: Update, context: BotContext, router: ConversationRouter) -> None:
+    """A sticker, photo, voice note... where we expect words."""
+    if not _private(update):
+        return
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    texts = context.texts
+    if await context.services.people.conversation(chat.id, user.id):
+        # Mid-conversation: keep them where they are instead of pulling up the menu.
+        await send_html(context.bot, chat.id, texts("fallback.media_in_conversation"))
+        return
+    await send_menu(update, context, texts("fallback.media"))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    if not _private(update):
+        return
+    await send_menu(update, context, context.texts("fallback.command"))

@@ -1,0 +1,132 @@
+"""Texts people read, from the gettext catalogues in ``locales/``, and locale-aware formatting.
+
+Message ids are symbolic keys (``start.greeting``) so Vietnamese and English are both real
+translations. The ``.po`` files are compiled in memory at start-up with Babel: nothing to build,
+nothing to go stale. Arguments are HTML-escaped unless wrapped in :class:`Html`, so user text
+can never break or inject markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from bot.config import SUPPORTED_LANGUAGES
+
+DOMAIN = "bot"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+class Html(str):
+    """Text that is already safe HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> str:
+    """Escape a value for Telegram HTML unless it is already :class:`Html`."""
+    if isinstance(value, Html):
+        return value
+    return html.escape(str(value), quote=False)
+
+
+class CatalogueError(Exception):
+    """A catalogue is missing or unreadable; names the file."""
+
+
+def load_catalogue(language: str, locales_dir: Path = LOCALES_DIR) -> Translations:
+    path = locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    try:
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=language, domain=DOMAIN)
+    except (OSError, ValueError) as exc:
+        raise CatalogueError(f"{path}: {exc}") from exc
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+@dataclass(frozen=True)
+class Texts:
+    """All texts and formats for one language."""
+
+    language: str
+    translations: Translations
+    locale: Locale
+
+    def __call__(self, key: str, /, **kwargs: object) -> Html:
+        """The text for ``key`` as HTML, every argument escaped."""
+        template = self.translations.gettext(key)
+        return self._fill(template, kwargs)
+
+    def plural(self, key: str, plural_key: str, n: int, /, **kwargs: object) -> Html:
+        template = self.translations.ngettext(key, plural_key, n)
+        return self._fill(template, {"n": self.number(n), **kwargs})
+
+    def plain(self, key: str, /, **kwargs: object) -> str:
+        """The text for a place that is not HTML (button labels, command menus)."""
+        template = self.translations.gettext(key)
+        return unicodedata.normalize("NFC", template.format(**kwargs) if kwargs else template)
+
+    def _fill(self, template: str, kwargs: dict[str, object]) -> Html:
+        if not kwargs:
+            return Html(template)
+        return Html(template.format(**{k: escape(v) for k, v in kwargs.items()}))
+
+    def number(self, value: int | float | Decimal) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def date(self, value: dt.date, fmt: str = "medium") -> str:
+        return format_date(value, format=fmt, locale=self.locale)
+
+    def time(self, value: dt.time, fmt: str = "short") -> str:
+        return format_time(value, format=fmt, locale=self.locale)
+
+    def datetime(self, value: dt.datetime, fmt: str = "medium") -> str:
+        return format_datetime(value, format=fmt, locale=self.locale, tzinfo=value.tzinfo)
+
+    def weekday(self, index: int, width: str = "wide") -> str:
+        """Day name for 0 = Monday ... 6 = Sunday."""
+        return str(self.locale.days["format"][width][index])
+
+
+class I18n:
+    """Every language's texts, loaded once, and the rule for choosing one."""
+
+    def __init__(self, default_language: str, locales_dir: Path = LOCALES_DIR) -> None:
+        self.default_language = default_language
+        self._texts = {
+            lang: Texts(lang, load_catalogue(lang, locales_dir), Locale.parse(lang))
+            for lang in SUPPORTED_LANGUAGES
+        }
+
+    @property
+    def languages(self) -> Iterable[str]:
+        return self._texts.keys()
+
+    def texts(self, language: str | None) -> Texts:
+        return self._texts.get(language or "", self._texts[self.default_language])
+
+    def resolve(self, chosen: str | None, telegram_code: str | None) -> str:
+        """The person's own choice, else Telegram's language if we speak it, else the default."""
+        if chosen in self._texts:
+            return str(chosen)
+        if telegram_code:
+            base = telegram_code.replace("_", "-").split("-")[0].lower()
+            if base in self._texts:
+                return base
+        return self.default_language

@@ -1,0 +1,231 @@
+"""The local chat shell: the real bot against the stand-in, a citizen typing in the terminal.
+
+It is how a newcomer meets the bot and how an admin previews a change, with no Telegram
+account and no network. Buttons are numbered; typing the number presses one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import shlex
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from bot.app import create_app, running
+from bot.config import Settings
+from bot.i18n import I18n, Texts
+from bot.standin import GroupSim, Limits, SentMessage, StandIn, UserSim
+
+SHELL_TOKEN = "1000001:LOCAL-SHELL-TOKEN-not-a-real-one"
+CITIZEN_ID = 1001
+OFFICIAL_ID = 2001
+GROUP_ID = -1001000000001
+
+BOLD, ITALIC, DIM, CYAN, RESET = "\033[1m", "\033[3m", "\033[2m", "\033[36m", "\033[0m"
+
+# A 1x1 PNG, so ":photo" works without a file at hand.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e5270de40000000049454e44ae426082"
+)
+
+
+def to_terminal(text: str, enable_colour: bool) -> str:
+    """Telegram HTML rendered for a terminal."""
+    styles = {"b": BOLD, "strong": BOLD, "i": ITALIC, "em": ITALIC, "code": CYAN, "pre": CYAN}
+
+    def tag(match: re.Match[str]) -> str:
+        closing, name = match.group(1), match.group(2).lower()
+        if not enable_colour:
+            return ""
+        if name in styles:
+            return RESET if closing else styles[name]
+        return ""
+
+    return html.unescape(re.sub(r"<(/?)([a-zA-Z-]+)[^>]*>", tag, text))
+
+
+@dataclass
+class ShellState:
+    colour: bool
+    as_official: bool = False
+    numbered: dict[int, tuple[SentMessage, str]] = field(default_factory=dict)
+
+
+class Shell:
+    def __init__(
+        self, standin: StandIn, citizen: UserSim, group: GroupSim, texts: Texts, colour: bool
+    ) -> None:
+        self.standin = standin
+        self.texts = texts
+        self.citizen = citizen
+        self.official = standin.user(OFFICIAL_ID, "Cán bộ", language_code="vi")
+        self.group = group
+        self.state = ShellState(colour=colour)
+        standin.on_bot_message(self._show)
+
+    def _chat(self) -> int:
+        return self.group.chat_id if self.state.as_official else self.citizen.chat_id
+
+    def _show(self, event: str, msg: SentMessage) -> None:
+        if msg.chat_id != self._chat() or event == "deleted":
+            return
+        c, t = self.state.colour, self.texts
+        who = t.plain("shell.bot_edited" if event == "edited" else "shell.bot")
+        body = (msg.text or "") if msg.kind == "text" else html.escape(msg.caption or "")
+        if msg.kind == "document":
+            body = t("shell.document", name=msg.filename) + " " + body
+        elif msg.kind == "photo":
+            body = t("shell.photo") + " " + body
+        elif msg.kind == "location" and msg.location:
+            body = t("shell.location", lat=msg.location[0], lon=msg.location[1])
+        lines = [f"{DIM if c else ''}── {who}{RESET if c else ''}", to_terminal(body or "", c)]
+        self.state.numbered = {}
+        number = 1
+        for row in msg.buttons:
+            labels = []
+            for index_label in row:
+                self.state.numbered[number] = (msg, index_label)
+                labels.append(f"[{number}] {index_label}")
+                number += 1
+            lines.append("   ".join(labels))
+        for row in msg.keyboard or []:
+            labels = []
+            for label in row:
+                self.state.numbered[number] = (msg, "text:" + label)
+                labels.append(f"[{number}] {label}")
+                number += 1
+            lines.append("   ".join(labels))
+        print("\n".join(lines), flush=True)
+
+    async def handle(self, line: str) -> bool:
+        """Act on one typed line; False to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.isdigit() and int(line) in self.state.numbered:
+            msg, target = self.state.numbered[int(line)]
+            if target.startswith("text:"):
+                await self._send_text(target.removeprefix("text:"))
+            else:
+                await self._press(str(target), msg)
+            return True
+        if not line.startswith(":"):
+            await self._send_text(line)
+            return True
+        command, _, rest = line[1:].partition(" ")
+        return await self._command(command.lower(), rest.strip())
+
+    async def _send_text(self, text: str) -> None:
+        if self.state.as_official:
+            await self.group.send(self.official, text)
+        else:
+            await self.citizen.send(text)
+
+    async def _press(self, label: str, msg: SentMessage) -> None:
+        if self.state.as_official:
+            await self.group.press(self.official, label, message=msg)
+        else:
+            await self.citizen.press(label, message=msg)
+
+    async def _read(self, name: str) -> bytes | None:
+        path = Path(name)
+        try:
+            return await asyncio.to_thread(lambda: path.expanduser().read_bytes())
+        except OSError:
+            self.say("shell.no_file", path=path)
+            return None
+
+    def say(self, key: str, **kwargs: object) -> None:
+        print(to_terminal(self.texts(key, **kwargs), self.state.colour), flush=True)
+
+    async def _command(self, command: str, rest: str) -> bool:
+        if command in ("quit", "q", "exit"):
+            return False
+        if command == "help":
+            self.say("shell.help")
+        elif command == "official":
+            self.state.as_official = True
+            self.say("shell.you_are_official", title=self.group.chat.title or "")
+        elif command == "citizen":
+            self.state.as_official = False
+            self.say("shell.you_are_citizen", name=self.citizen.chat.first_name or "")
+        elif command == "reply":
+            if not self.state.as_official:
+                self.say("shell.reply_usage")
+            else:
+                target = self.group.messages[-1] if self.group.messages else None
+                await self.group.send(self.official, rest, reply_to=target)
+        elif command == "text":
+            await self._send_text(rest)
+        elif command == "photo":
+            data = await self._read(rest) if rest else TINY_PNG
+            if data is None:
+                pass
+            elif self.state.as_official:
+                await self.group.send_photo(self.official, data)
+            else:
+                await self.citizen.send_photo(data)
+        elif command == "file" and rest:
+            data = await self._read(rest)
+            if data is not None:
+                await self.citizen.send_document(data, filename=Path(rest).name)
+        elif command == "location":
+            try:
+                lat, lon = (float(x) for x in shlex.split(rest)[:2])
+            except ValueError:
+                self.say("shell.location_usage")
+            else:
+                await self.citizen.send_location(lat, lon)
+        elif command == "contact":
+            await self.citizen.share_contact(phone=rest or "+84900000000")
+        elif command == "sticker":
+            await self.citizen.send_sticker()
+        else:
+            self.say("shell.unknown_command", command=command)
+        return True
+
+
+async def _lines() -> asyncio.StreamReader:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    return reader
+
+
+async def run_shell(settings: Settings, *, first_name: str = "Lan") -> None:
+    standin = StandIn(token=SHELL_TOKEN, bot_username="ubnd_demo_bot", limits=Limits())
+    await standin.start(host="127.0.0.1", port=0)
+    try:
+        shell_settings = settings.model_copy(
+            update={
+                "token": SecretStr(SHELL_TOKEN),
+                "api_url": standin.api_url,
+                "admins": [*settings.admins, CITIZEN_ID],
+            }
+        )
+        citizen = standin.user(CITIZEN_ID, first_name, language_code=settings.default_language)
+        group = standin.group(
+            GROUP_ID, "Nhóm cán bộ (thử)", forum=False, members={OFFICIAL_ID: "member"}
+        )
+        texts = I18n(settings.default_language).texts(settings.default_language)
+        shell = Shell(standin, citizen, group, texts, colour=sys.stdout.isatty())
+        async with running(create_app(shell_settings), poll_timeout=1):
+            shell.say("shell.help")
+            shell.say("shell.you_are_citizen", name=first_name)
+            await citizen.send("/start")
+            reader = await _lines()
+            while True:
+                raw = await reader.readline()
+                if not raw:
+                    break
+                if not await shell.handle(raw.decode("utf-8", "replace")):
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        await standin.stop()

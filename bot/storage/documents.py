@@ -1,0 +1,47 @@
+"""SQL for admin-edited documents, kept in every version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    kind: str
+    version: int
+    content: str
+    author_id: int | None
+    created_at: str
+
+
+class DocumentRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def latest(self, kind: str) -> StoredDocument | None:
+        row = await self._db.fetchone(
+            "SELECT kind, version, content, author_id, created_at FROM documents "
+            "WHERE kind = ? ORDER BY version DESC LIMIT 1",
+            (kind,),
+        )
+        return StoredDocument(*row) if row else None
+
+    async def history(self, kind: str) -> list[StoredDocument]:
+        rows = await self._db.fetchall(
+            "SELECT kind, version, content, author_id, created_at FROM documents "
+            "WHERE kind = ? ORDER BY version DESC",
+            (kind,),
+        )
+        return [StoredDocument(*row) for row in rows]
+
+    async def add(self, kind: str, content: str, author_id: int | None) -> int:
+        """Store a new version; returns its number."""
+        rows = await self._db.write(
+            "INSERT INTO documents (kind, version, content, author_id) "
+            "SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ? FROM documents WHERE kind = ? "
+            "RETURNING version",
+            (kind, content, author_id, kind),
+        )
+        return int(rows[0][0])

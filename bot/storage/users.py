@@ -1,0 +1,91 @@
+"""SQL for people and their conversations."""
+
+from __future__ import annotations
+
+import json
+
+from bot.domain.people import Conversation, User
+from bot.storage.db import Database
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+class UserRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def touch_many(self, people: list[tuple[int, str, str | None]]) -> None:
+        """Record (user_id, first_name, tg_language) for everyone who wrote lately."""
+        await self._db.write_many(
+            "INSERT INTO users (user_id, first_name, tg_language) VALUES (?, ?, ?) "
+            "ON CONFLICT(user_id) DO UPDATE SET first_name = excluded.first_name, "
+            f"tg_language = COALESCE(excluded.tg_language, tg_language), last_seen_at = {_NOW}",
+            people,
+        )
+
+    async def get(self, user_id: int) -> User | None:
+        row = await self._db.fetchone(
+            "SELECT user_id, first_name, language, tg_language FROM users WHERE user_id = ?",
+            (user_id,),
+        )
+        return User(row[0], row[1], row[2], row[3]) if row else None
+
+    async def language_choices(self) -> dict[int, str]:
+        rows = await self._db.fetchall(
+            "SELECT user_id, language FROM users WHERE language IS NOT NULL"
+        )
+        return {int(r[0]): str(r[1]) for r in rows}
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self._db.write(
+            "INSERT INTO users (user_id, language) VALUES (?, ?) "
+            "ON CONFLICT(user_id) DO UPDATE SET language = excluded.language",
+            (user_id, language),
+        )
+
+
+class ConversationRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, chat_id: int, user_id: int) -> Conversation | None:
+        row = await self._db.fetchone(
+            "SELECT name, step, data FROM conversations WHERE chat_id = ? AND user_id = ?",
+            (chat_id, user_id),
+        )
+        return Conversation(row[0], row[1], json.loads(row[2])) if row else None
+
+    async def active(self, max_age_days: int) -> dict[tuple[int, int], Conversation]:
+        """Every conversation in progress, keyed by (chat, user); older ones are dropped, since
+        nobody expects a question from last month to still be waiting for its answer."""
+        await self._db.write(
+            "DELETE FROM conversations WHERE updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
+            (f"-{max_age_days} days",),
+        )
+        rows = await self._db.fetchall(
+            "SELECT chat_id, user_id, name, step, data FROM conversations"
+        )
+        return {(r[0], r[1]): Conversation(r[2], r[3], json.loads(r[4])) for r in rows}
+
+    async def save(self, chat_id: int, user_id: int, conversation: Conversation) -> None:
+        await self._db.write(
+            "INSERT INTO conversations (chat_id, user_id, name, step, data) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id, user_id) DO UPDATE SET "
+            f"name = excluded.name, step = excluded.step, data = excluded.data, "
+            f"updated_at = {_NOW}",
+            (
+                chat_id,
+                user_id,
+                conversation.name,
+                conversation.step,
+                json.dumps(conversation.data, ensure_ascii=False),
+            ),
+        )
+
+    async def clear(self, chat_id: int, user_id: int) -> bool:
+        """Forget the conversation; True if there was one."""
+        rows = await self._db.write(
+            "DELETE FROM conversations WHERE chat_id = ? AND user_id = ? RETURNING name",
+            (chat_id, user_id),
+        )
+        return bool(rows)

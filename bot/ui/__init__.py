@@ -1,0 +1,1 @@
+"""What people see: keyboards, callback data, message splitting, terminal rendering."""

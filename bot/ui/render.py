@@ -1,0 +1,62 @@
+"""Composed texts that several handlers show: the unit's contact card and office hours."""
+
+from __future__ import annotations
+
+from bot.domain.unit import WEEKDAYS, OpeningHours, UnitProfile
+from bot.i18n import Html, Texts
+
+
+def _day_span(texts: Texts, days: list[int]) -> str:
+    """Consecutive days as a range ("Thứ Hai – Thứ Sáu"), others listed."""
+    spans: list[list[int]] = []
+    for day in sorted(set(days)):
+        if spans and spans[-1][-1] == day - 1:
+            spans[-1].append(day)
+        else:
+            spans.append([day])
+    parts = []
+    for span in spans:
+        first, last = texts.weekday(span[0]), texts.weekday(span[-1])
+        parts.append(
+            first
+            if len(span) == 1
+            else f"{first} – {last}"
+            if len(span) > 2
+            else f"{first}, {last}"
+        )
+    return ", ".join(parts)
+
+
+def office_hours(texts: Texts, hours: list[OpeningHours]) -> Html:
+    lines = []
+    for block in hours:
+        days = _day_span(texts, [WEEKDAYS.index(d) for d in block.days])
+        ranges = ", ".join(f"{texts.time(r.start)}–{texts.time(r.end)}" for r in block.hours)
+        lines.append(texts("unit.hours_line", days=days, hours=ranges))
+    return Html("\n".join(lines))
+
+
+_contacts: dict[str, tuple[UnitProfile, Html]] = {}
+
+
+def unit_contacts(texts: Texts, profile: UnitProfile) -> Html:
+    """Address, office hours and whatever ways of reaching the office the profile has.
+
+    Shown in most replies and changed rarely, so kept per language until the profile object
+    is replaced."""
+    cached = _contacts.get(texts.language)
+    if cached is not None and cached[0] is profile:
+        return cached[1]
+    lines = [
+        texts("unit.address", address=profile.address),
+        texts("unit.hours", hours=office_hours(texts, profile.office_hours)),
+    ]
+    if profile.hotline:
+        lines.append(texts("unit.hotline", hotline=profile.hotline))
+    if profile.email:
+        lines.append(texts("unit.email", email=profile.email))
+    if profile.website:
+        lines.append(texts("unit.website", website=profile.website))
+    rendered = Html("\n".join(lines))
+    _contacts[texts.language] = (profile, rendered)
+    return rendered

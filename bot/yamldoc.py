@@ -1,0 +1,84 @@
+"""Admin-edited YAML checked against a model, with errors that name file, line and field.
+
+An admin who sends a broken file must be told exactly where it is wrong, so we keep PyYAML's
+node positions and map each pydantic error location back to a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    field: str
+    message: str
+
+
+class DocumentError(Exception):
+    """A document failed validation; ``problems`` says where and why."""
+
+    def __init__(self, filename: str, problems: list[Problem]) -> None:
+        self.filename = filename
+        self.problems = problems
+        super().__init__("; ".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        out = []
+        for p in self.problems:
+            where = f"{self.filename}:{p.line}" if p.line else self.filename
+            out.append(f"{where}: {p.field}: {p.message}" if p.field else f"{where}: {p.message}")
+        return out
+
+
+def _line_of(node: yaml.Node | None, path: tuple[int | str, ...]) -> int | None:
+    """The 1-based line of the node at ``path``, or of its nearest existing parent."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            match = node.value[key] if 0 <= key < len(node.value) else None
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise DocumentError(filename, [Problem(line, "", f"not valid YAML: {reason}")]) from None
+    return data, node
+
+
+def parse_document(text: str, model: type[M], filename: str) -> M:
+    data, node = load_yaml(text, filename)
+    if not isinstance(data, dict):
+        raise DocumentError(filename, [Problem(1, "", "expected a mapping of fields at the top")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            # pydantic appends validator names for unions/functions; keep the data path only.
+            path = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith("function"))
+            message = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(Problem(_line_of(node, path), ".".join(map(str, path)), message))
+        raise DocumentError(filename, problems) from None
