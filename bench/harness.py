@@ -1,0 +1,185 @@
+"""Shared benchmark harness: a stand-in in this process, a bot in a child process, simulated
+citizens, and the figures every benchmark prints (latency, throughput, start-up, peak RSS).
+
+Later benchmarks reuse ``BotProcess``, ``run_citizens`` and ``Report``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.standin import Limits, StandIn
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "777000:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz"
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+@dataclass
+class BotProcess:
+    """A bot in its own process, so its memory and start-up are its own."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    process: asyncio.subprocess.Process | None = None
+    startup_s: float = float("nan")
+
+    async def start(self, standin: StandIn, within_s: float = 30.0) -> None:
+        polls_before = standin.arrived["getUpdates"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+        env.update(
+            BOT_TOKEN=standin.token,
+            BOT_API_URL=standin.api_url,
+            BOT_LOG_LEVEL="WARNING",
+            PYTHONPATH=str(ROOT),
+            **self.env,
+        )
+        began = time.monotonic()
+        self.process = await asyncio.create_subprocess_exec(
+            *self.argv, env=env, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL
+        )
+        # Serving starts with the first long poll after everything is initialised.
+        while standin.arrived["getUpdates"] == polls_before:
+            if time.monotonic() - began > within_s:
+                raise RuntimeError(f"{self.name} did not start polling within {within_s}s")
+            if self.process.returncode is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}")
+            await asyncio.sleep(0.005)
+        self.startup_s = time.monotonic() - began
+
+    def peak_rss_mb(self) -> float:
+        """VmHWM: the most resident memory the process ever had."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    async def stop(self) -> None:
+        if self.process is None or self.process.returncode is not None:
+            return
+        self.process.terminate()
+        try:
+            await asyncio.wait_for(self.process.wait(), 20)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+
+def our_bot(database: Path, max_rate: float) -> BotProcess:
+    return BotProcess(
+        "our bot",
+        [sys.executable, "-m", "bot", "run"],
+        {"BOT_DATABASE": str(database), "BOT_MAX_MESSAGES_PER_SECOND": str(max_rate)},
+    )
+
+
+def echo_bot(max_rate: float) -> BotProcess:
+    return BotProcess(
+        "echo bot",
+        [sys.executable, str(ROOT / "bench" / "echo_bot.py")],
+        {"BOT_MAX_MESSAGES_PER_SECOND": str(max_rate)},
+    )
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float]
+    updates: int
+    wall_s: float
+    startup_s: float
+    peak_rss_mb: float
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies, 95)
+
+    @property
+    def throughput(self) -> float:
+        return self.updates / self.wall_s if self.wall_s else float("nan")
+
+
+async def run_citizens(
+    standin: StandIn, first_id: int, count: int, steps: Sequence[str], reply_s: float = 60.0
+) -> tuple[list[float], int, float]:
+    """``count`` citizens each send ``steps`` in turn, waiting for the bot's reply to each;
+    returns reply latencies (s), updates sent and wall time from first send to last reply."""
+    latencies: list[float] = []
+
+    async def citizen(user_id: int) -> float:
+        user = standin.user(user_id, f"Dân {user_id}", language_code="vi")
+        last = 0.0
+        for step in steps:
+            sent_at = time.monotonic()
+            await user.send(step)
+            reply = await user.next_message(reply_s)
+            latencies.append(reply.at - sent_at)
+            last = reply.at
+        return last
+
+    began = time.monotonic()
+    finished = await asyncio.gather(*(citizen(first_id + i) for i in range(count)))
+    return latencies, count * len(steps), max(finished) - began
+
+
+async def measure(
+    standin: StandIn, bot: BotProcess, first_id: int, count: int, steps: Sequence[str]
+) -> Result:
+    await bot.start(standin)
+    try:
+        # One citizen first so lazy imports and caches are warm for both bots alike.
+        await run_citizens(standin, first_id - 1, 1, steps)
+        latencies, updates, wall = await run_citizens(standin, first_id, count, steps)
+        return Result(bot.name, latencies, updates, wall, bot.startup_s, bot.peak_rss_mb())
+    finally:
+        await bot.stop()
+
+
+class Report:
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.rows: list[Result] = []
+
+    def add(self, result: Result) -> None:
+        self.rows.append(result)
+        print(
+            f"  {result.name:<9} p50 {result.p50 * 1000:7.1f} ms   p95 {result.p95 * 1000:7.1f} ms"
+            f"   {result.throughput:7.1f} updates/s   start-up {result.startup_s:5.2f} s"
+            f"   peak RSS {result.peak_rss_mb:6.1f} MB",
+            flush=True,
+        )
+
+    def median(self, name: str, attr: str) -> float:
+        return statistics.median(getattr(r, attr) for r in self.rows if r.name == name)
+
+
+def temp_database() -> Path:
+    return Path(tempfile.mkdtemp(prefix="bench-")) / "bot.sqlite3"
+
+
+def standin_for(limits: bool) -> StandIn:
+    return StandIn(
+        token=TOKEN, bot_username="ubnd_bench_bot", limits=Limits() if limits else Limits.off()
+    )

@@ -1,0 +1,82 @@
+"""Fixtures: the real Application, on a real SQLite file, against the loopback stand-in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bot.app import BotApp, create_app, running
+from bot.config import Settings
+from bot.standin import Limits, StandIn
+from tests import netguard
+
+TOKEN = "4242:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
+ADMIN_ID = 9001
+
+# Settings must come from the tests alone, not from a developer's .env or shell.
+for _name in list(os.environ):
+    if _name.startswith("BOT_"):
+        del os.environ[_name]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    netguard.install()
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    async with StandIn(token=TOKEN, bot_username="ubnd_test_bot", limits=Limits()) as server:
+        yield server
+
+
+@pytest.fixture
+def settings(standin: StandIn, tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        token=SecretStr(TOKEN),
+        api_url=standin.api_url,
+        database=tmp_path / "bot.sqlite3",
+        admins=[ADMIN_ID],
+    )
+
+
+class BotRunner:
+    """Starts and restarts the real bot; ``app`` is the running Application."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app: BotApp | None = None
+        self._running: AbstractAsyncContextManager[Any] | None = None
+
+    async def start(self, **changes: Any) -> BotApp:
+        if changes:
+            self.settings = self.settings.model_copy(update=changes)
+        self.app = create_app(self.settings)
+        self._running = running(self.app, poll_timeout=1)
+        await self._running.__aenter__()
+        return self.app
+
+    async def stop(self) -> None:
+        if self._running is not None:
+            await self._running.__aexit__(None, None, None)
+            self._running = None
+
+    async def restart(self) -> BotApp:
+        await self.stop()
+        return await self.start()
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[BotRunner]:
+    runner = BotRunner(settings)
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()

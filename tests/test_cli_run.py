@@ -1,0 +1,48 @@
+"""``python -m bot run`` serves any Bot-API server on loopback by long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.standin import StandIn
+from tests.conftest import TOKEN
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_bot_process_serves_the_standin_and_stops_cleanly(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env.update(
+        BOT_TOKEN=TOKEN,
+        BOT_API_URL=standin.api_url,
+        BOT_DATABASE=str(tmp_path / "bot.sqlite3"),
+        PYTHONPATH=str(ROOT),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        user = standin.user(801, "Lan", language_code="vi")
+        reply = await user.reply("/start", timeout=20)
+        assert reply.plain.startswith("Xin chào Lan!")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    log = stderr.decode()
+    assert "serving" in log
+    assert TOKEN.split(":")[1] not in log
+    assert (tmp_path / "bot.sqlite3").exists()

@@ -1,0 +1,77 @@
+"""A wrong setting stops start-up with one line naming the variable, and no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("BOT_ADMINS", "[1, 2]", [1, 2]),
+        ("BOT_ADMINS", "1, 2", [1, 2]),
+        ("BOT_ADMINS", "", []),
+    ],
+)
+def test_admins_accept_json_or_commas(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: list[int]
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert load_settings(_env_file=None).admins == expected
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("BOT_ADMINS", "an, bình"),
+        ("BOT_TIMEZONE", "Mars/Olympus"),
+        ("BOT_DEFAULT_LANGUAGE", "fr"),
+        ("BOT_TOKEN", "not-a-token"),
+        ("BOT_API_URL", "api.telegram.org"),
+    ],
+)
+def test_bad_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings(_env_file=None)
+    assert str(info.value).startswith(variable + ":")
+
+
+def test_token_value_never_appears_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "secret-value-without-colon")
+    with pytest.raises(SettingsError) as info:
+        load_settings(_env_file=None)
+    assert "secret-value" not in str(info.value)
+
+
+def test_cli_prints_one_line_without_traceback(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env["BOT_TIMEZONE"] = "Mars/Olympus"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: BOT_TIMEZONE: expected an IANA time zone such as Asia/Ho_Chi_Minh"
+    ]
+
+
+def test_file_url_follows_api_url() -> None:
+    settings = load_settings(_env_file=None, api_url="http://127.0.0.1:8081/bot")
+    assert settings.file_url == "http://127.0.0.1:8081/file/bot"

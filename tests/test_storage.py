@@ -1,0 +1,49 @@
+"""One SQLite file: WAL, migrations once, and concurrent writes that all land."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.domain.people import Conversation
+from bot.storage.db import Database, _migrations
+from bot.storage.users import ConversationRepository, UserRepository
+
+
+async def test_migrations_apply_once_and_wal_is_on(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    async with Database(path) as db:
+        row = await db.fetchone("PRAGMA journal_mode")
+        assert row is not None and row[0] == "wal"
+        version = await db.migrate()
+    async with Database(path) as db:
+        assert await db.migrate() == version == max(n for n, _, _ in _migrations())
+
+
+async def test_concurrent_writes_are_all_kept(tmp_path: Path) -> None:
+    async with Database(tmp_path / "db.sqlite3") as db:
+        users = UserRepository(db)
+        conversations = ConversationRepository(db)
+
+        async def citizen(i: int) -> None:
+            await users.touch_many([(i, f"Người {i}", "vi")])
+            await users.set_language(i, "en" if i % 2 else "vi")
+            await conversations.save(i, i, Conversation("ask", "question", {"n": i}))
+
+        await asyncio.gather(*(citizen(i) for i in range(300)))
+        row = await db.fetchone("SELECT COUNT(*), SUM(language = 'en') FROM users")
+        assert row is not None and tuple(row) == (300, 150)
+        saved = await conversations.get(299, 299)
+        assert saved == Conversation("ask", "question", {"n": 299})
+
+
+async def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    async with Database(tmp_path / "db.sqlite3") as db:
+        try:
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO users (user_id, first_name) VALUES (1, 'A')")
+                raise RuntimeError("boom")
+        except RuntimeError:
+            pass
+        row = await db.fetchone("SELECT COUNT(*) FROM users")
+        assert row is not None and row[0] == 0
