@@ -172,7 +172,7 @@ class Report:
         )
 
     def median(self, name: str, attr: str) -> float:
-        return statistics.median(getattr(r, attr) for r in self.rows if r.name == name)
+        return float(statistics.median(getattr(r, attr) for r in self.rows if r.name == name))
 
 
 def temp_database() -> Path:

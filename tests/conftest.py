@@ -80,3 +80,10 @@ async def bot(settings: Settings) -> AsyncIterator[BotRunner]:
         yield runner
     finally:
         await runner.stop()
+
+
+def bot_process_env(**settings: str) -> dict[str, str]:
+    """Environment for ``python -m bot`` in a child process: ours, not the developer's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env.update(PYTHONPATH=str(Path(__file__).resolve().parent.parent), **settings)
+    return env

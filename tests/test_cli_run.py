@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
 
 from bot.standin import StandIn
-from tests.conftest import TOKEN
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import TOKEN, bot_process_env
 
 
 async def test_bot_process_serves_the_standin_and_stops_cleanly(
     standin: StandIn, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env.update(
-        BOT_TOKEN=TOKEN,
-        BOT_API_URL=standin.api_url,
-        BOT_DATABASE=str(tmp_path / "bot.sqlite3"),
-        PYTHONPATH=str(ROOT),
+    env = bot_process_env(
+        BOT_TOKEN=TOKEN, BOT_API_URL=standin.api_url, BOT_DATABASE=str(tmp_path / "bot.sqlite3")
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,

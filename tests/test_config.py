@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import SettingsError, load_settings
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import bot_process_env
 
 
 @pytest.mark.parametrize(
@@ -56,12 +54,10 @@ def test_token_value_never_appears_in_the_error(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_cli_prints_one_line_without_traceback(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env["BOT_TIMEZONE"] = "Mars/Olympus"
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
         cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(ROOT)},
+        env=bot_process_env(BOT_TIMEZONE="Mars/Olympus"),
         capture_output=True,
         text=True,
         timeout=60,

@@ -26,7 +26,7 @@ async def test_start_greets_in_vietnamese_by_name(bot: BotRunner, standin: Stand
     assert "Thứ Bảy: 07:30–11:30" in text
     assert "Đường dây nóng" in text
     assert [row[0] for row in reply.buttons] == MENU_VI
-    assert unicodedata.is_normalized("NFC", reply.text)
+    assert unicodedata.is_normalized("NFC", reply.plain)
 
 
 async def test_start_greets_in_english_for_an_english_phone(
@@ -51,7 +51,7 @@ async def test_name_with_markup_is_shown_literally(bot: BotRunner, standin: Stan
     user = standin.user(104, "<b>Tí & Tèo</b>", language_code="vi")
     reply = await user.reply("/start")
     assert reply.plain.startswith("Xin chào <b>Tí & Tèo</b>!")
-    assert "&lt;b&gt;Tí &amp; Tèo&lt;/b&gt;" in reply.text
+    assert "&lt;b&gt;Tí &amp; Tèo&lt;/b&gt;" in (reply.text or "")
 
 
 async def test_menu_items_not_built_yet_answer_kindly(bot: BotRunner, standin: StandIn) -> None:
@@ -94,3 +94,14 @@ async def test_command_menus_are_set_per_language(bot: BotRunner, standin: Stand
     assert next(c for c in vi if c["command"] == "language")["description"] == "Đổi ngôn ngữ"
     assert next(c for c in en if c["command"] == "language")["description"] == "Change language"
     assert default == vi  # Vietnamese is the default language
+
+
+async def test_start_in_a_group_points_citizens_to_a_private_chat(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    official = standin.user(109, "Cán bộ", language_code="vi")
+    group = standin.group(-100109, "Phòng Kinh tế", members={109: "member"})
+    await group.send(official, "/start")
+    reply = await group.next_message()
+    assert "trò chuyện riêng" in reply.plain
+    assert reply.buttons == []

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import bot_process_env
 
 
 async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]) -> None:
@@ -27,8 +26,7 @@ async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]
 
 
 async def test_shell_greets_and_presses_numbered_buttons(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env.update(PYTHONPATH=str(ROOT), BOT_DATABASE=str(tmp_path / "shell.sqlite3"))
+    env = bot_process_env(BOT_DATABASE=str(tmp_path / "shell.sqlite3"))
     shell = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

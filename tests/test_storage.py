@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
+from bot.config import Settings
 from bot.domain.people import Conversation
+from bot.standin import StandIn
 from bot.storage.db import Database, _migrations
 from bot.storage.users import ConversationRepository, UserRepository
+from tests.conftest import BotRunner
 
 
 async def test_migrations_apply_once_and_wal_is_on(tmp_path: Path) -> None:
@@ -47,3 +51,16 @@ async def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
             pass
         row = await db.fetchone("SELECT COUNT(*) FROM users")
         assert row is not None and row[0] == 0
+
+
+async def test_people_who_wrote_are_recorded_by_shutdown(
+    bot: BotRunner, standin: StandIn, settings: Settings
+) -> None:
+    await standin.user(901, "Lan", language_code="vi").reply("/start")
+    await standin.user(902, "Tom", language_code="en").reply("/help")
+    await bot.stop()  # the last batch is written on the way out
+    with sqlite3.connect(settings.database) as conn:
+        rows = conn.execute(
+            "SELECT user_id, first_name, tg_language FROM users ORDER BY user_id"
+        ).fetchall()
+    assert rows == [(901, "Lan", "vi"), (902, "Tom", "en")]

@@ -34,6 +34,7 @@ from .state import (
     chat_member_json,
     image_size,
     photo_sizes,
+    sticker_json,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -978,15 +979,7 @@ class StandIn:
         chat = self._chat(params)
         self._check_blocked(chat)
         stored = self._file_param(params, "sticker", "stickers")
-        sticker = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-        }
+        sticker = sticker_json(stored, emoji=None)
         return self._send(chat, params, kind="sticker", file_id=stored.file_id, media=sticker)
 
     async def _send_location(self, params: dict[str, Any]) -> Any:
@@ -1034,30 +1027,24 @@ class StandIn:
         )
 
     async def _edit_message_text(self, params: dict[str, Any]) -> Any:
-        chat, msg = self._bot_message(params)
-        if msg.kind != "text":
-            raise bad_request("there is no text in the message to edit")
-        text, entities = self._render(params, "text", "entities", caption=False)
-        markup = self._markup(params, inline_only=True)
-        candidate = SentMessage(0, chat.id, text=text, parse_mode=_str(params, "parse_mode"))
-        if (
-            candidate.plain == msg.plain
-            and (entities or None) == (msg.entities or None)
-            and markup == msg.reply_markup
-        ):
-            raise self._not_modified()
-        self._count_send(chat)
-        msg.text, msg.parse_mode, msg.entities = text, candidate.parse_mode, entities
-        msg.reply_markup = markup
-        return self._edited(chat, msg)
+        return self._edit_content(params, "text")
 
     async def _edit_message_caption(self, params: dict[str, Any]) -> Any:
+        return self._edit_content(params, "caption")
+
+    def _edit_content(self, params: dict[str, Any], field: str) -> JSON:
+        """editMessageText / editMessageCaption: same checks, on the text or the caption."""
         chat, msg = self._bot_message(params)
-        if msg.kind not in ("photo", "document"):
+        is_caption = field == "caption"
+        if is_caption and msg.kind not in ("photo", "document"):
             raise bad_request("there is no caption in the message to edit")
-        caption, entities = self._render(params, "caption", "caption_entities", caption=True)
+        if not is_caption and msg.kind != "text":
+            raise bad_request("there is no text in the message to edit")
+        entities_field = "caption_entities" if is_caption else "entities"
+        content, entities = self._render(params, field, entities_field, caption=is_caption)
         markup = self._markup(params, inline_only=True)
-        candidate = SentMessage(0, chat.id, caption=caption, parse_mode=_str(params, "parse_mode"))
+        candidate = SentMessage(0, chat.id, parse_mode=_str(params, "parse_mode"))
+        setattr(candidate, field, content)
         if (
             candidate.plain == msg.plain
             and (entities or None) == (msg.entities or None)
@@ -1065,7 +1052,8 @@ class StandIn:
         ):
             raise self._not_modified()
         self._count_send(chat)
-        msg.caption, msg.parse_mode, msg.entities = caption, candidate.parse_mode, entities
+        setattr(msg, field, content)
+        msg.parse_mode, msg.entities = candidate.parse_mode, entities
         msg.reply_markup = markup
         return self._edited(chat, msg)
 

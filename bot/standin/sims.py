@@ -16,7 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from .html import utf16_len
-from .state import JSON, Chat, SentMessage, chat_member_json, photo_sizes
+from .state import JSON, Chat, SentMessage, chat_member_json, photo_sizes, sticker_json
 
 if TYPE_CHECKING:
     from .server import StandIn
@@ -268,16 +268,7 @@ class UserSim(_ChatSim):
 
     async def send_sticker(self, emoji: str = "👍") -> int:
         stored = self._standin.store_file(b"RIFF-sticker", "stickers", "sticker.webp")
-        sticker: JSON = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": emoji,
-        }
+        sticker = sticker_json(stored, emoji)
         return self._push({"sticker": sticker})
 
     async def send_location(self, latitude: float, longitude: float) -> int:

@@ -376,3 +376,19 @@ def image_size(data: bytes) -> tuple[int, int]:
                 return w, h
             i += 2 + length
     return 0, 0
+
+
+def sticker_json(stored: StoredFile, emoji: str | None) -> JSON:
+    """A regular static sticker, as Telegram describes one."""
+    sticker: JSON = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
+    if emoji:
+        sticker["emoji"] = emoji
+    return sticker
