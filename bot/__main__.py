@@ -1,5 +1,5 @@
 """Command line: ``python -m bot run`` (Telegram, or the local shell without a token),
-``python -m bot unit load FILE``."""
+``python -m bot files load FILE``, ``python -m bot catalogue import EXPORT``."""
 
 from __future__ import annotations
 
@@ -58,32 +58,96 @@ def cmd_shell(_: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_unit_load(args: argparse.Namespace) -> int:
-    from bot.services.unit import UnitService
+def cmd_catalogue_import(args: argparse.Namespace) -> int:
+    """Clean an export of the national portal and store it (or write the shipped file)."""
+    from bot.catalogue.importer import clean_export, write_catalogue
     from bot.storage.db import Database
-    from bot.storage.documents import DocumentRepository
+    from bot.storage.procedures import ProcedureRepository
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return 1
+    tty = sys.stderr.isatty()
+
+    def progress(line: int) -> None:
+        if (tty and line % 25 == 0) or line % 500 == 0:
+            print(f"\r{path.name}: line {line}", end="" if tty else "\n", file=sys.stderr)
+
+    result = clean_export(path, all_levels=args.all_levels, progress=progress)
+    if tty:
+        print(file=sys.stderr)
+    for problem in result.refused:
+        print(f"{path}: refused {problem}", file=sys.stderr)
+    for problem in result.warnings:
+        print(f"{path}: note {problem}", file=sys.stderr)
+    print(
+        f"{result.lines} lines: {len(result.procedures)} procedures cleaned, "
+        f"{len(result.refused)} refused, {len(result.warnings)} notes"
+        + ("" if args.all_levels else f", {result.other_levels} not at the ward level (skipped)")
+    )
+    if args.export:
+        write_catalogue(result.procedures, Path(args.export))
+        print(f"wrote {args.export}")
+        return 0
+    settings = _settings()
+
+    async def store() -> str:
+        async with Database(settings.database) as db:
+            counts = await ProcedureRepository(db).replace(result.procedures, prune=args.prune)
+        return (
+            f"{settings.database}: {counts.added} added, {counts.changed} changed, "
+            f"{counts.unchanged} unchanged, {counts.removed} removed"
+        )
+
+    print(asyncio.run(store()))
+    print("Restart the bot to use the new catalogue.")
+    return 0
+
+
+def cmd_files(args: argparse.Namespace) -> int:
+    """Load an edited data file (unit.yaml, lexicon.yaml, flows.yaml) or restore the previous
+    version, exactly as an admin would through the bot."""
+    from bot.app import open_services
+    from bot.services.documents import NoPreviousVersion
+    from bot.storage.db import Database
     from bot.yamldoc import DocumentError
 
     settings = _settings()
-    path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"{path}: cannot read: {exc}", file=sys.stderr)
-        return 1
+    path = Path(args.file) if args.files_command == "load" else None
+    name = path.name if path is not None else args.name
+    text = ""
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{path}: cannot read: {exc}", file=sys.stderr)
+            return 1
 
-    async def load() -> int:
-        async with Database(settings.database) as db:
-            service = UnitService(DocumentRepository(db))
-            return await service.replace(text, author_id=None, filename=str(path))
+    async def apply() -> int:
+        db = Database(settings.database)
+        services = await open_services(settings, db)
+        try:
+            if not services.documents.handles(name):
+                known = ", ".join(services.documents.names)
+                raise SystemExit(f"{name}: not an editable file (expected one of: {known})")
+            if path is not None:
+                return await services.documents.replace(name, text, None, shown_as=str(path))
+            return await services.documents.restore_previous(name, None)
+        finally:
+            await services.close()
+            await db.close()
 
     try:
-        version = asyncio.run(load())
+        version = asyncio.run(apply())
     except DocumentError as exc:
         print("\n".join(exc.lines()), file=sys.stderr)
         print("Nothing was changed.", file=sys.stderr)
         return 1
-    print(f"Unit profile updated to version {version} in {settings.database}.")
+    except NoPreviousVersion:
+        print(f"{name}: there is no earlier version to restore.", file=sys.stderr)
+        return 1
+    print(f"{name} is now version {version} in {settings.database}; restart a running bot.")
     return 0
 
 
@@ -92,14 +156,27 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="serve Telegram (BOT_TOKEN set) or open the local chat shell")
     sub.add_parser("shell", help="open the local chat shell even if BOT_TOKEN is set")
-    unit = sub.add_parser("unit", help="the unit's profile")
-    unit_sub = unit.add_subparsers(dest="unit_command", required=True)
-    load = unit_sub.add_parser("load", help="validate and apply a unit.yaml")
+    files = sub.add_parser("files", help="data files admins edit: unit, lexicon, flows")
+    files_sub = files.add_subparsers(dest="files_command", required=True)
+    load = files_sub.add_parser("load", help="validate and store an edited file")
     load.add_argument("file")
+    restore = files_sub.add_parser("restore", help="go back to a file's previous version")
+    restore.add_argument("name", help="e.g. lexicon.yaml")
+    catalogue = sub.add_parser("catalogue", help="the procedure catalogue")
+    catalogue_sub = catalogue.add_subparsers(dest="catalogue_command", required=True)
+    imp = catalogue_sub.add_parser(
+        "import", help="clean an export of the national portal (JSON lines) and store it"
+    )
+    imp.add_argument("file")
+    imp.add_argument("--all-levels", action="store_true", help="keep procedures of every level")
+    imp.add_argument("--prune", action="store_true", help="remove procedures not in the file")
+    imp.add_argument("--export", metavar="OUT", help="write a .jsonl.gz instead of storing")
     args = parser.parse_args(argv)
     handlers = {"run": cmd_run, "shell": cmd_shell}
-    if args.command == "unit":
-        return cmd_unit_load(args)
+    if args.command == "files":
+        return cmd_files(args)
+    if args.command == "catalogue":
+        return cmd_catalogue_import(args)
     return handlers[args.command](args)
 
 

@@ -24,15 +24,20 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.handlers import admin, basics, errors, fallback
+from bot.flows.engine import CONVERSATION as FLOW_CONVERSATION
+from bot.flows.engine import FlowEngine
+from bot.handlers import admin, basics, errors, fallback, flows, procedures
 from bot.handlers.context import BotContext, Services
 from bot.handlers.conversations import ConversationRouter
 from bot.handlers.deeplinks import DeepLinks
 from bot.i18n import I18n
+from bot.services.catalogue import CatalogueService
+from bot.services.documents import DocumentService
 from bot.services.people import PeopleService
 from bot.services.unit import UnitService
 from bot.storage.db import Database
 from bot.storage.documents import DocumentRepository
+from bot.storage.procedures import ProcedureRepository
 from bot.storage.users import ConversationRepository, UserRepository
 from bot.ui.callbacks import Callback, decode
 
@@ -75,12 +80,28 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 async def open_services(settings: Settings, db: Database) -> Services:
     i18n = I18n(settings.default_language)
     await db.open()
-    unit = UnitService(DocumentRepository(db))
-    await unit.load()
     people = PeopleService(UserRepository(db), ConversationRepository(db), i18n)
     await people.load()
+    catalogue = CatalogueService(ProcedureRepository(db))
+    await catalogue.load()
+    unit = UnitService()
+    flows = FlowEngine(known_code=lambda code: catalogue.get(code) is not None)
+    documents = DocumentService(
+        DocumentRepository(db),
+        [unit.editable_file(), catalogue.lexicon_file(), flows.editable_file()],
+    )
+    await documents.load()
     people.start()
-    return Services(settings=settings, i18n=i18n, people=people, unit=unit)
+    catalogue.start()
+    return Services(
+        settings=settings,
+        i18n=i18n,
+        people=people,
+        unit=unit,
+        catalogue=catalogue,
+        flows=flows,
+        documents=documents,
+    )
 
 
 def create_app(settings: Settings) -> BotApp:
@@ -130,7 +151,7 @@ async def _post_init(app: BotApp) -> None:
 async def _post_shutdown(app: BotApp) -> None:
     services: Services | None = app.bot_data.get("services")
     if services is not None:
-        await services.people.close()
+        await services.close()
     db: Database | None = app.bot_data.get("db")
     if db is not None:
         await db.close()
@@ -139,11 +160,21 @@ async def _post_shutdown(app: BotApp) -> None:
 def register_handlers(app: BotApp) -> None:
     links = DeepLinks()
     links.register("m", basics.menu_link)
+    links.register("p", procedures.procedure_link)
+    links.register("g", flows.flow_link)
     router = ConversationRouter()
     router.register(basics.ASK, basics.question_asked)
+    router.register(FLOW_CONVERSATION, flows.text_in_flow)
     actions: dict[str, CallbackAction] = {
         "m": basics.menu_pressed,
         "lang": basics.language_chosen,
+        "p": procedures.card_pressed,
+        "pd": procedures.section_pressed,
+        "sn": procedures.none_fit,
+        "fl": procedures.fields_pressed,
+        "fp": procedures.field_pressed,
+        "g": flows.flow_pressed,
+        "af": admin.file_pressed,
     }
 
     async def start(update: Update, context: BotContext) -> None:
@@ -162,26 +193,28 @@ def register_handlers(app: BotApp) -> None:
 
     async def on_document(update: Update, context: BotContext) -> None:
         if not await admin.document_received(update, context):
-            await fallback.not_text(update, context, router)
-
-    async def on_other(update: Update, context: BotContext) -> None:
-        await fallback.not_text(update, context, router)
+            await fallback.not_text(update, context)
 
     new_messages = filters.UpdateType.MESSAGE
+    commands = {
+        "start": start,
+        "help": basics.help_command,
+        "menu": basics.menu_command,
+        "cancel": basics.cancel,
+        "language": basics.language_command,
+        "unit": admin.unit_command,
+        "files": admin.files_command,
+        "misses": admin.misses_command,
+    }
     app.add_handler(TypeHandler(Update, basics.identify), group=-1)
     app.add_handlers(
         [
-            CommandHandler("start", start, filters=new_messages),
-            CommandHandler("help", basics.help_command, filters=new_messages),
-            CommandHandler("menu", basics.menu_command, filters=new_messages),
-            CommandHandler("cancel", basics.cancel, filters=new_messages),
-            CommandHandler("language", basics.language_command, filters=new_messages),
-            CommandHandler("unit", admin.unit_command, filters=new_messages),
+            *(CommandHandler(name, cb, filters=new_messages) for name, cb in commands.items()),
             CallbackQueryHandler(on_callback),
             MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, on_text),
             MessageHandler(new_messages & filters.COMMAND, fallback.unknown_command),
             MessageHandler(new_messages & filters.Document.ALL, on_document),
-            MessageHandler(new_messages & ~filters.StatusUpdate.ALL, on_other),
+            MessageHandler(new_messages & ~filters.StatusUpdate.ALL, fallback.not_text),
         ]
     )
     app.add_error_handler(errors.on_error)

@@ -40,7 +40,7 @@ def escape(value: object) -> str:
     """Escape a value for Telegram HTML unless it is already :class:`Html`."""
     if isinstance(value, Html):
         return value
-    return html.escape(str(value), quote=False)
+    return html.escape(str(value), quote=True)
 
 
 class CatalogueError(Exception):

@@ -55,6 +55,11 @@ def _line_of(node: yaml.Node | None, path: tuple[int | str, ...]) -> int | None:
     return line
 
 
+def problem_at(node: yaml.Node | None, path: tuple[int | str, ...], message: str) -> Problem:
+    """A problem at ``path`` in the document (e.g. ``("flows", 0, "start")``)."""
+    return Problem(_line_of(node, path), ".".join(map(str, path)), message)
+
+
 def load_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -68,11 +73,16 @@ def load_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
 
 
 def parse_document(text: str, model: type[M], filename: str) -> M:
+    return parse_with_node(text, model, filename)[0]
+
+
+def parse_with_node(text: str, model: type[M], filename: str) -> tuple[M, yaml.Node | None]:
+    """The validated model and the YAML node tree, for checks that need line numbers."""
     data, node = load_yaml(text, filename)
     if not isinstance(data, dict):
         raise DocumentError(filename, [Problem(1, "", "expected a mapping of fields at the top")])
     try:
-        return model.model_validate(data)
+        return model.model_validate(data), node
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 from bot.standin import StandIn
-from tests.conftest import BotRunner
+from tests.conftest import ADMIN_ID, BotRunner
 
 
-async def test_question_typed_after_restart_continues(bot: BotRunner, standin: StandIn) -> None:
+async def test_text_step_of_a_flow_survives_a_restart(bot: BotRunner, standin: StandIn) -> None:
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+    await admin.send_document(FLOW_WITH_TEXT.encode("utf-8"), filename="flows.yaml")
+    assert "Đã áp dụng tệp flows.yaml" in (await admin.next_message()).plain
+
     user = standin.user(301, "Bình", language_code="vi")
-    await user.reply("/start")
-    prompt = await user.click("📋 Hỏi về thủ tục hành chính")
-    assert prompt is not None and "muốn hỏi về thủ tục nào" in prompt.plain
+    question = await user.reply("/start g-hoi-nha")
+    assert question.plain == "Nhà anh/chị ở tổ dân phố nào?"
 
     await bot.restart()
 
-    answer = await user.reply("làm giấy khai sinh cho con cần gì")
-    # Treated as the question they were asked for, not as stray text.
-    assert "Cảm ơn anh/chị đã đặt câu hỏi" in answer.plain
-    assert "Bộ phận Một cửa" in answer.plain
-    # The conversation is over: the next text is ordinary free text again.
+    answer = await user.reply("Tổ 5")
+    # Taken as the answer to the step they were on, not as a new question.
+    assert "Đăng ký tạm trú" in answer.plain and "1.004194" in answer.plain
     other = await user.reply("alo")
-    assert other.plain.startswith("Xin lỗi, tôi chưa hiểu ý anh/chị")
+    assert other.plain.startswith("Xin lỗi, tôi chưa tìm thấy thủ tục nào")
+
+
+FLOW_WITH_TEXT = """
+flows:
+  - id: hoi-nha
+    title: {vi: "Hỏi nơi ở"}
+    start: to
+    steps:
+      to:
+        ask: {vi: "Nhà anh/chị ở tổ dân phố nào?"}
+        input: {key: to_dan_pho, max_length: 50, next: xong}
+      xong:
+        result: ["1.004194"]
+"""
 
 
 async def test_cancel_leaves_the_conversation(bot: BotRunner, standin: StandIn) -> None:
@@ -40,4 +55,4 @@ async def test_photo_mid_conversation_keeps_the_step(bot: BotRunner, standin: St
     reply = await user.next_message()
     assert "trả lời bằng chữ" in reply.plain
     answer = await user.reply("đăng ký tạm trú")
-    assert "Cảm ơn anh/chị đã đặt câu hỏi" in answer.plain
+    assert answer.plain.startswith("Đăng ký tạm trú") and "1.004194" in answer.plain

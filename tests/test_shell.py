@@ -54,7 +54,7 @@ async def test_shell_greets_and_presses_numbered_buttons(tmp_path: Path) -> None
         await _read_until(shell.stdout, "Switched to English.", seen)
 
         shell.stdin.write(b"hello there\n")
-        await _read_until(shell.stdout, "Sorry, I did not understand that.", seen)
+        await _read_until(shell.stdout, "Sorry, I could not find a procedure matching", seen)
 
         shell.stdin.write(b":nonsense\n:quit\n")
         await shell.stdin.drain()

@@ -16,7 +16,7 @@ async def test_admin_edits_profile_by_sending_it_back(bot: BotRunner, standin: S
     )
     await admin.send_document(edited.encode("utf-8"), filename="unit.yaml")
     applied = await admin.next_message()
-    assert "Đã cập nhật hồ sơ đơn vị (phiên bản 2)" in applied.plain
+    assert "Đã áp dụng tệp unit.yaml (phiên bản 2)" in applied.plain
 
     greeting = await standin.user(701, "Lan", language_code="vi").reply("/start")
     assert "UBND xã Minh Phú" in greeting.plain

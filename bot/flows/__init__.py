@@ -1,0 +1,1 @@
+"""Guided flows: data-defined conversations that admins edit as YAML."""

@@ -1,15 +1,20 @@
-"""Admins change the unit's profile by sending back an edited ``unit.yaml``."""
+"""Admins edit the bot's data files by sending them back: the unit's profile, the word lists
+for search, the guided flows. ``/files`` lists them, each with buttons to download the current
+version or restore the previous one; ``/unit`` sends the profile; ``/misses`` shows the
+questions that found nothing."""
 
 from __future__ import annotations
 
 import io
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.handlers.context import BotContext
 from bot.i18n import Html
-from bot.services.unit import FILENAME
+from bot.services.documents import NoPreviousVersion
+from bot.services.unit import FILENAME as UNIT_FILE
+from bot.ui.callbacks import Callback, encode
 from bot.ui.send import send_html
 from bot.yamldoc import DocumentError
 
@@ -26,48 +31,142 @@ def is_admin(update: Update, context: BotContext) -> bool:
     )
 
 
-async def unit_command(update: Update, context: BotContext) -> None:
+async def _refuse(update: Update, context: BotContext) -> None:
+    chat, query = update.effective_chat, update.callback_query
+    if query is not None:
+        await query.answer(context.texts.plain("admin.only"), show_alert=True)
+    elif chat is not None:
+        await send_html(context.bot, chat.id, context.texts("admin.only"))
+
+
+async def files_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    texts = context.texts
     if not is_admin(update, context):
-        await send_html(context.bot, chat.id, texts("admin.only"))
+        await _refuse(update, context)
         return
-    data = context.services.unit.text.encode("utf-8")
+    texts = context.texts
+    documents = context.services.documents
+    rows = []
+    lines = [texts("admin.files.title")]
+    for index, name in enumerate(documents.names):
+        lines.append(texts("admin.files.line", name=name, version=documents.version(name)))
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    texts.plain("admin.files.get", name=name),
+                    callback_data=encode("af", "get", index),
+                ),
+                InlineKeyboardButton(
+                    texts.plain("admin.files.restore"), callback_data=encode("af", "restore", index)
+                ),
+            ]
+        )
+    lines.append(texts("admin.files.how"))
+    await send_html(context.bot, chat.id, Html("\n".join(lines)), InlineKeyboardMarkup(rows))
+
+
+async def unit_command(update: Update, context: BotContext) -> None:
+    if not is_admin(update, context):
+        await _refuse(update, context)
+        return
+    await send_file(update, context, UNIT_FILE)
+
+
+async def send_file(update: Update, context: BotContext, name: str) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    documents = context.services.documents
     await context.bot.send_document(
         chat.id,
-        document=io.BytesIO(data),
-        filename=FILENAME,
-        caption=texts("admin.unit.current"),
+        document=io.BytesIO(documents.text(name).encode("utf-8")),
+        filename=name,
+        caption=context.texts("admin.files.current", name=name, version=documents.version(name)),
     )
 
 
+async def file_pressed(update: Update, context: BotContext, callback: Callback) -> None:
+    """``af:get:<n>`` sends a file; ``af:restore:<n>`` goes back to its previous version."""
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None or chat is None or user is None:
+        return
+    if not is_admin(update, context):
+        await _refuse(update, context)
+        return
+    names = context.services.documents.names
+    index = callback.arg(1)
+    if not index.isdigit() or int(index) >= len(names):
+        await query.answer(context.texts.plain("button.stale"), show_alert=True)
+        return
+    name = names[int(index)]
+    await query.answer()
+    if callback.arg(0) == "get":
+        await send_file(update, context, name)
+        return
+    texts = context.texts
+    try:
+        version = await context.services.documents.restore_previous(name, user.id)
+    except NoPreviousVersion:
+        await send_html(context.bot, chat.id, texts("admin.files.no_previous", name=name))
+        return
+    except DocumentError as exc:  # the old version no longer fits (e.g. a code is gone)
+        await send_html(context.bot, chat.id, _rejection(context, name, exc))
+        return
+    await send_html(context.bot, chat.id, texts("admin.files.restored", name=name, version=version))
+
+
+def _rejection(context: BotContext, name: str, error: DocumentError) -> Html:
+    texts = context.texts
+    problems = Html("\n".join(texts("admin.file.problem", text=line) for line in error.lines()))
+    return texts("admin.file.rejected", name=name, problems=problems)
+
+
 async def document_received(update: Update, context: BotContext) -> bool:
-    """Apply an admin's ``unit.yaml``; False if this document is not one we handle."""
+    """Apply an admin's edited data file; False if this document is not one we handle."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or message.document is None or chat is None or user is None:
         return False
-    if not is_admin(update, context) or (message.document.file_name or "") != FILENAME:
+    documents = context.services.documents
+    name = message.document.file_name or ""
+    if not is_admin(update, context) or not documents.handles(name):
         return False
     texts = context.texts
     if (message.document.file_size or 0) > MAX_DOCUMENT_BYTES:
-        await send_html(context.bot, chat.id, texts("admin.file.too_big", name=FILENAME))
+        await send_html(context.bot, chat.id, texts("admin.file.too_big", name=name))
         return True
     file = await message.document.get_file()
     raw = bytes(await file.download_as_bytearray())
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        await send_html(context.bot, chat.id, texts("admin.file.not_utf8", name=FILENAME))
+        await send_html(context.bot, chat.id, texts("admin.file.not_utf8", name=name))
         return True
     try:
-        version = await context.services.unit.replace(content, user.id, FILENAME)
+        version = await documents.replace(name, content, user.id)
     except DocumentError as exc:
-        problems = Html("\n".join(texts("admin.file.problem", text=line) for line in exc.lines()))
-        await send_html(
-            context.bot, chat.id, texts("admin.file.rejected", name=FILENAME, problems=problems)
-        )
+        await send_html(context.bot, chat.id, _rejection(context, name, exc))
         return True
-    await send_html(context.bot, chat.id, texts("admin.unit.applied", version=version))
+    await send_html(context.bot, chat.id, texts("admin.file.applied", name=name, version=version))
     return True
+
+
+async def misses_command(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if not is_admin(update, context):
+        await _refuse(update, context)
+        return
+    texts = context.texts
+    misses = await context.services.catalogue.misses(20)
+    if not misses:
+        await send_html(context.bot, chat.id, texts("admin.misses.none"))
+        return
+    lines = [texts("admin.misses.title", n=len(misses))]
+    lines.extend(
+        texts("admin.misses.line", query=q, when=when[:16].replace("T", " "))
+        for q, _, when in misses
+    )
+    await send_html(context.bot, chat.id, Html("\n".join(lines)))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import BotCommandScopeChat, Update
+from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.domain.people import Conversation
 from bot.handlers.context import BotContext
 from bot.handlers.deeplinks import DeepLinks, parse
+from bot.handlers.flows import flow_buttons
+from bot.handlers.procedures import answer_question, send_fields
 from bot.i18n import Html, Texts
 from bot.ui import keyboards
-from bot.ui.callbacks import Callback
+from bot.ui.callbacks import Callback, encode
 from bot.ui.render import unit_contacts
 from bot.ui.send import send_html
 
@@ -150,7 +152,14 @@ async def open_menu_item(update: Update, context: BotContext, item: str) -> bool
         await language_command(update, context)
     elif item == ASK:
         await people.begin(chat.id, user.id, Conversation(ASK, "question"))
-        await send_html(context.bot, chat.id, texts("ask.prompt"), keyboards.back_to_menu(texts))
+        rows = [
+            *flow_buttons(context),
+            [InlineKeyboardButton(texts.plain("browse.button"), callback_data=encode("fl", 0))],
+            [InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))],
+        ]
+        await send_html(context.bot, chat.id, texts("ask.prompt"), InlineKeyboardMarkup(rows))
+    elif item == "browse":
+        await send_fields(context, chat.id)
     elif item in ("complain", "dossier", "mine"):
         await people.end(chat.id, user.id)
         body = texts(f"soon.{item}", contacts=unit_contacts(texts, profile))
@@ -161,15 +170,12 @@ async def open_menu_item(update: Update, context: BotContext, item: str) -> bool
 
 
 async def question_asked(update: Update, context: BotContext, conversation: Conversation) -> None:
-    """A question typed after choosing "ask". Procedure search is not built yet: say so and
-    point to the one-stop office rather than leave the citizen without an answer."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
+    """The question typed after choosing "ask"."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or message is None:
         return
-    texts = context.texts
     await context.services.people.end(chat.id, user.id)
-    body = texts("ask.soon", contacts=unit_contacts(texts, context.services.unit.profile))
-    await send_html(context.bot, chat.id, body, keyboards.main_menu(texts))
+    await answer_question(update, context, message.text or "")
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

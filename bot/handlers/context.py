@@ -8,7 +8,10 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.flows.engine import FlowEngine
 from bot.i18n import I18n, Texts
+from bot.services.catalogue import CatalogueService
+from bot.services.documents import DocumentService
 from bot.services.people import PeopleService
 from bot.services.unit import UnitService
 
@@ -19,6 +22,13 @@ class Services:
     i18n: I18n
     people: PeopleService
     unit: UnitService
+    catalogue: CatalogueService
+    flows: FlowEngine
+    documents: DocumentService
+
+    async def close(self) -> None:
+        await self.people.close()
+        await self.catalogue.close()
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -9,6 +9,7 @@ from telegram.constants import ChatType
 from bot.handlers.basics import send_menu
 from bot.handlers.context import BotContext
 from bot.handlers.conversations import ConversationRouter
+from bot.handlers.procedures import answer_question
 from bot.ui.send import send_html
 
 
@@ -18,14 +19,16 @@ def _private(update: Update) -> bool:
 
 
 async def text(update: Update, context: BotContext, router: ConversationRouter) -> None:
-    if not _private(update):
+    """Free text outside a conversation is a question about a procedure."""
+    message = update.effective_message
+    if not _private(update) or message is None:
         return
     if await router.route(update, context):
         return
-    await send_menu(update, context, context.texts("fallback.text"))
+    await answer_question(update, context, message.text or "")
 
 
-async def not_text(update: Update, context: BotContext, router: ConversationRouter) -> None:
+async def not_text(update: Update, context: BotContext) -> None:
     """A sticker, photo, voice note... where we expect words."""
     if not _private(update):
         return

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-
 from bot.domain.people import Conversation
 from bot.i18n import I18n
+from bot.services.batching import WriteBehind, latest
 from bot.storage.users import ConversationRepository, UserRepository
 
-log = logging.getLogger(__name__)
-
 CONVERSATION_MAX_AGE_DAYS = 7
-FLUSH_SECONDS = 1.0
-FLUSH_BATCH = 200
 
 
 class PeopleService:
     """Everything here is asked on every update, so it is answered from memory: this process is
     the database's only writer. What a person chose (language, conversation step) is written
     through before the reply; that someone wrote (name, phone language, last seen) is written
-    in batches, since losing a second of it in a crash costs nobody anything."""
+    behind, in batches."""
 
     def __init__(
         self, users: UserRepository, conversations: ConversationRepository, i18n: I18n
@@ -31,54 +24,31 @@ class PeopleService:
         self._i18n = i18n
         self._choices: dict[int, str] = {}
         self._seen: dict[int, tuple[str, str | None]] = {}
-        self._pending: dict[int, tuple[str, str | None]] = {}
         self._steps: dict[tuple[int, int], Conversation] = {}
-        self._wake = asyncio.Event()
-        self._flusher: asyncio.Task[None] | None = None
+        self._recent: WriteBehind[int, tuple[str, str | None]] = WriteBehind(
+            self._store_recent, latest
+        )
 
     async def load(self) -> None:
         self._steps = await self._conversations.active(CONVERSATION_MAX_AGE_DAYS)
         self._choices = await self._users.language_choices()
 
     def start(self) -> None:
-        self._flusher = asyncio.create_task(self._flush_regularly(), name="people-flush")
+        self._recent.start()
 
     async def close(self) -> None:
-        if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
-            self._flusher = None
-        await self.flush()
+        await self._recent.close()
 
     def seen(self, user_id: int, first_name: str, tg_language: str | None) -> None:
         """Note that the person wrote; stored with the next batch."""
         last = self._seen.get(user_id)
         tg_language = tg_language or (last[1] if last else None)
         if last != (first_name, tg_language):
-            self._seen[user_id] = self._pending[user_id] = (first_name, tg_language)
-            if len(self._pending) >= FLUSH_BATCH:
-                self._wake.set()
+            self._seen[user_id] = (first_name, tg_language)
+            self._recent.put(user_id, (first_name, tg_language))
 
-    async def flush(self) -> None:
-        if not self._pending:
-            return
-        batch, self._pending = self._pending, {}
-        try:
-            await self._users.touch_many([(uid, n, lang) for uid, (n, lang) in batch.items()])
-        except BaseException:
-            self._pending = {**batch, **self._pending}  # keep them for the next try
-            raise
-
-    async def _flush_regularly(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), FLUSH_SECONDS)
-            self._wake.clear()
-            try:
-                await self.flush()
-            except Exception:
-                log.exception("could not record recent users; will retry")
+    async def _store_recent(self, batch: dict[int, tuple[str, str | None]]) -> None:
+        await self._users.touch_many([(uid, name, lang) for uid, (name, lang) in batch.items()])
 
     def language_of(self, user_id: int, tg_language: str | None = None) -> str:
         """Their own choice, else their phone's language if we speak it, else the default."""

@@ -1,0 +1,51 @@
+"""An administrative procedure (thủ tục hành chính), cleaned from the national portal's export."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ChannelKind = Literal["in_person", "online", "post"]
+
+
+class Channel(BaseModel):
+    """One way to submit (in person, online, by post) with its processing time and fee."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: ChannelKind
+    time: str | None = None  # as published, e.g. "5 ngày làm việc"; None when not given
+    fee: str | None = None  # e.g. "Miễn phí", "50.000 đồng"; None when not given
+    note: str | None = None  # the portal's description: conditions, exemptions, fee details
+
+
+class DocumentItem(BaseModel):
+    """One document to bring, under its group heading (e.g. "Giấy tờ phải xuất trình")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str = Field(min_length=1)
+    copies: str | None = None  # e.g. "1 bản chính", "1 bản chính, 1 bản sao"
+    group: str | None = None
+    form: str | None = None  # the form's file name when the portal links one
+
+
+class Procedure(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    code: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")  # mã thủ tục, e.g. "1.001193"
+    name: str = Field(min_length=1)
+    field: str = Field(min_length=1)  # lĩnh vực
+    levels: tuple[str, ...] = ()  # cấp thực hiện: "Cấp xã", "Cấp tỉnh", ...
+    applicants: tuple[str, ...] = ()  # đối tượng thực hiện
+    agency: str | None = None  # cơ quan thực hiện
+    documents: tuple[DocumentItem, ...] = ()
+    channels: tuple[Channel, ...] = ()
+    steps: str | None = None  # trình tự thực hiện, one step per line
+    conditions: str | None = None  # yêu cầu, điều kiện
+    legal_basis: tuple[str, ...] = ()  # căn cứ pháp lý, one document per item
+    result: str | None = None  # kết quả xử lý
+    url: str | None = None  # the procedure's page on the national portal
+    ministry: str | None = None
+
+    @property
+    def ward_level(self) -> bool:
+        return "Cấp xã" in self.levels

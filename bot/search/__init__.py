@@ -1,0 +1,1 @@
+"""Finding procedures from a citizen's own words."""

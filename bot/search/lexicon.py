@@ -1,0 +1,104 @@
+"""The words citizens use, as data admins can extend: shorthand, synonyms, filler words.
+
+Shipped as ``bot/data/lexicon.yaml``; an admin sends an edited copy to the bot. Everything is
+folded (see :mod:`bot.search.normalize`) when loaded, so entries may be written with or
+without marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.search.normalize import fold, tokens
+
+
+class Synonym(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    words: list[str] = Field(min_length=1)  # what citizens say
+    means: str = Field(min_length=1)  # the words official names use
+
+    @field_validator("words")
+    @classmethod
+    def _not_blank(cls, value: list[str]) -> list[str]:
+        if any(not fold(w) for w in value):
+            raise ValueError("every entry needs at least one letter or digit")
+        return value
+
+
+class Lexicon(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    shorthand: dict[str, str] = Field(default_factory=dict)
+    synonyms: list[Synonym] = Field(default_factory=list)
+    filler: list[str] = Field(default_factory=list)
+    featured_fields: list[str] = Field(default_factory=list)
+
+    @field_validator("shorthand")
+    @classmethod
+    def _single_words(cls, value: dict[str, str]) -> dict[str, str]:
+        for short, full in value.items():
+            if len(fold(short).split()) != 1:
+                raise ValueError(f"shorthand {short!r} must be a single word")
+            if not fold(full):
+                raise ValueError(f"shorthand {short!r} needs a meaning")
+        return value
+
+
+Word = tuple[str, str | None]  # (folded, mark key when typed with marks)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """An entry's words, matched with marks against words typed with marks ("cần" is filler,
+    "căn" is not) and without them against words typed without."""
+
+    folded: tuple[str, ...]
+    marked: tuple[str | None, ...]
+
+    def __len__(self) -> int:
+        return len(self.folded)
+
+    def matches(self, words: list[Word], at: int) -> bool:
+        if at + len(self.folded) > len(words):
+            return False
+        for j, (folded, marked) in enumerate(words[at : at + len(self.folded)]):
+            wanted = self.marked[j]
+            if marked is not None and wanted is not None:
+                if marked != wanted:
+                    return False
+            elif folded != self.folded[j]:
+                return False
+        return True
+
+
+def phrase(text: str) -> Phrase:
+    words = tokens(text)
+    return Phrase(tuple(f for f, _ in words), tuple(m for _, m in words))
+
+
+class FoldedLexicon:
+    """The lexicon ready for matching."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.shorthand = {fold(k): fold(v).split() for k, v in lexicon.shorthand.items()}
+        self.synonyms: list[tuple[Phrase, list[str]]] = []
+        for entry in lexicon.synonyms:
+            meaning = fold(entry.means).split()
+            for words in entry.words:
+                self.synonyms.append((phrase(words), meaning))
+        # Longest phrases first, so "nhập hộ khẩu" wins over "hộ khẩu".
+        self.synonyms.sort(key=lambda item: -len(item[0]))
+        self.filler = sorted((phrase(p) for p in lexicon.filler), key=lambda p: -len(p))
+        self.featured_fields = lexicon.featured_fields
+
+    def expand(self, text: str) -> list[Word]:
+        """The words of ``text`` with chat shorthand written out."""
+        out: list[Word] = []
+        for folded, marked in tokens(text):
+            full = self.shorthand.get(folded) if marked is None or len(folded) <= 3 else None
+            if full:
+                out.extend((w, None) for w in full)
+            else:
+                out.append((folded, marked))
+        return out

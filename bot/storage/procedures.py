@@ -1,0 +1,81 @@
+"""SQL for the procedure catalogue, its view counts and the questions that found nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain.procedure import Procedure
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    added: int
+    changed: int
+    unchanged: int
+    removed: int
+
+
+class ProcedureRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def all(self) -> list[Procedure]:
+        rows = await self._db.fetchall("SELECT data FROM procedures ORDER BY code")
+        return [Procedure.model_validate_json(row[0]) for row in rows]
+
+    async def replace(self, procedures: Iterable[Procedure], prune: bool) -> UpsertCounts:
+        """Store the catalogue; unchanged rows are left alone, so a re-import is a no-op."""
+        existing = {
+            str(row[0]): str(row[1])
+            for row in await self._db.fetchall("SELECT code, data FROM procedures")
+        }
+        added = changed = unchanged = 0
+        seen: set[str] = set()
+        writes: list[tuple[str, str, str, str]] = []
+        for procedure in procedures:
+            seen.add(procedure.code)
+            data = procedure.model_dump_json()
+            before = existing.get(procedure.code)
+            if before == data:
+                unchanged += 1
+                continue
+            if before is None:
+                added += 1
+            else:
+                changed += 1
+            writes.append((procedure.code, procedure.field, procedure.name, data))
+        gone = [code for code in existing if code not in seen] if prune else []
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO procedures (code, field, name, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(code) DO UPDATE SET field = excluded.field, name = excluded.name, "
+                "data = excluded.data, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                writes,
+            )
+            await conn.executemany("DELETE FROM procedures WHERE code = ?", [(c,) for c in gone])
+        return UpsertCounts(added, changed, unchanged, len(gone))
+
+    async def views(self) -> dict[str, int]:
+        rows = await self._db.fetchall("SELECT code, views FROM procedure_views")
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    async def add_views(self, counts: dict[str, int]) -> None:
+        await self._db.write_many(
+            "INSERT INTO procedure_views (code, views) VALUES (?, ?) "
+            "ON CONFLICT(code) DO UPDATE SET views = views + excluded.views",
+            list(counts.items()),
+        )
+
+    async def record_miss(self, query: str, language: str) -> None:
+        await self._db.write(
+            "INSERT INTO search_misses (query, language) VALUES (?, ?)", (query, language)
+        )
+
+    async def misses(self, limit: int) -> list[tuple[str, str, str]]:
+        rows = await self._db.fetchall(
+            "SELECT query, language, created_at FROM search_misses ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
