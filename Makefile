@@ -29,8 +29,15 @@ unit: $(STAMP)
 
 test: lint unit
 
+# Every benchmark runs even if one before it fails; the target fails if any did.
 bench: $(STAMP)
-	$(PY) bench/e2e.py
+	@failed=""; \
+	for b in e2e search_speed search_quality; do \
+		echo "== bench/$$b.py"; \
+		$(PY) bench/$$b.py || failed="$$failed $$b"; \
+		echo; \
+	done; \
+	if [ -n "$$failed" ]; then echo "benchmarks that failed or missed a bar:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -12,14 +12,21 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.standin import Limits, StandIn
+from bot.standin.sims import UserSim
+from bot.standin.state import SentMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "777000:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz"
+
+# What each citizen sends: the same messages for all, or per citizen (by their number in the
+# run, 0 for the first), e.g. a different question for each.
+Steps = Sequence[str] | Callable[[int], Sequence[str]]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -107,6 +114,7 @@ class Result:
     wall_s: float
     startup_s: float
     peak_rss_mb: float
+    answers: Counter[str] = field(default_factory=Counter)
 
     @property
     def p50(self) -> float:
@@ -121,38 +129,78 @@ class Result:
         return self.updates / self.wall_s if self.wall_s else float("nan")
 
 
+def reply_kind(message: SentMessage) -> str:
+    """What a reply is, from its buttons' callback data: a procedure's ``card`` (section buttons,
+    or "ask again" beside "back to menu"), a ``list`` of close matches ("none of these fit"),
+    ``not found`` (browse by field), the ``menu``, or plain ``text`` (what the echo bot sends)."""
+    data = {d for row in message.button_data for d in row if d}
+    actions = {d.split(":", 1)[0] for d in data}
+    if "sn" in actions:
+        return "list"
+    if "fl" in actions:
+        return "not found"
+    if "pd" in actions or {"m:ask", "m:home"} <= data:
+        return "card"
+    if "m" in actions:
+        return "menu"
+    return "text" if not message.reply_markup else "other"
+
+
 async def run_citizens(
-    standin: StandIn, first_id: int, count: int, steps: Sequence[str], reply_s: float = 60.0
+    standin: StandIn,
+    first_id: int,
+    count: int,
+    steps: Steps,
+    reply_s: float = 60.0,
+    answers: Counter[str] | None = None,
 ) -> tuple[list[float], int, float]:
     """``count`` citizens each send ``steps`` in turn, waiting for the bot's reply to each;
-    returns reply latencies (s), updates sent and wall time from first send to last reply."""
-    latencies: list[float] = []
+    returns reply latencies (s), updates sent and wall time from first send to last reply.
 
-    async def citizen(user_id: int) -> float:
+    With ``answers``, once every reply is in (so outside the figures), each citizen waits for
+    the bot to fall silent and counts what its last message was answered with (``reply_kind``;
+    a long answer split in parts carries its buttons on its last part)."""
+    latencies: list[float] = []
+    plans = [steps(i) if callable(steps) else steps for i in range(count)]
+
+    async def citizen(number: int) -> tuple[float, UserSim, SentMessage | None]:
+        user_id = first_id + number
         user = standin.user(user_id, f"Dân {user_id}", language_code="vi")
-        last = 0.0
-        for step in steps:
+        last, reply = 0.0, None
+        for step in plans[number]:
             sent_at = time.monotonic()
             await user.send(step)
             reply = await user.next_message(reply_s)
             latencies.append(reply.at - sent_at)
             last = reply.at
-        return last
+        return last, user, reply
 
     began = time.monotonic()
-    finished = await asyncio.gather(*(citizen(first_id + i) for i in range(count)))
-    return latencies, count * len(steps), max(finished) - began
+    finished = await asyncio.gather(*(citizen(i) for i in range(count)))
+    wall = max(last for last, _, _ in finished) - began
+
+    async def answered(user: UserSim, reply: SentMessage | None) -> str:
+        parts = [reply] if reply is not None else []
+        parts.extend(await user.settle(quiet=0.2, timeout=reply_s))
+        return next((k for k in map(reply_kind, parts) if k != "text"), "text")
+
+    if answers is not None:
+        answers.update(await asyncio.gather(*(answered(u, r) for _, u, r in finished)))
+    return latencies, sum(map(len, plans)), wall
 
 
 async def measure(
-    standin: StandIn, bot: BotProcess, first_id: int, count: int, steps: Sequence[str]
+    standin: StandIn, bot: BotProcess, first_id: int, count: int, steps: Steps
 ) -> Result:
     await bot.start(standin)
     try:
         # One citizen first so lazy imports and caches are warm for both bots alike.
         await run_citizens(standin, first_id - 1, 1, steps)
-        latencies, updates, wall = await run_citizens(standin, first_id, count, steps)
-        return Result(bot.name, latencies, updates, wall, bot.startup_s, bot.peak_rss_mb())
+        answers: Counter[str] = Counter()
+        latencies, updates, wall = await run_citizens(
+            standin, first_id, count, steps, answers=answers
+        )
+        return Result(bot.name, latencies, updates, wall, bot.startup_s, bot.peak_rss_mb(), answers)
     finally:
         await bot.stop()
 

@@ -83,14 +83,27 @@ class FoldedLexicon:
     def __init__(self, lexicon: Lexicon) -> None:
         self.shorthand = {fold(k): fold(v).split() for k, v in lexicon.shorthand.items()}
         self.synonyms: list[tuple[Phrase, list[str]]] = []
-        for entry in lexicon.synonyms:
-            meaning = fold(entry.means).split()
-            for words in entry.words:
-                self.synonyms.append((phrase(words), meaning))
+        for synonym in lexicon.synonyms:
+            meaning = [w for w, _ in self.expand(synonym.means)]
+            for words in synonym.words:
+                # Written out as a question will be: "mất cccd" meets "mất căn cước công dân".
+                expanded = self.expand(words)
+                self.synonyms.append(
+                    (Phrase(tuple(f for f, _ in expanded), tuple(m for _, m in expanded)), meaning)
+                )
         # Longest phrases first, so "nhập hộ khẩu" wins over "hộ khẩu".
         self.synonyms.sort(key=lambda item: -len(item[0]))
         self.filler = sorted((phrase(p) for p in lexicon.filler), key=lambda p: -len(p))
         self.featured_fields = lexicon.featured_fields
+        # Looked up by first word: checking every phrase at every word is too slow.
+        self.synonyms_by_first: dict[str, list[tuple[Phrase, list[str]]]] = {}
+        for said, meaning in self.synonyms:
+            if said.folded:
+                self.synonyms_by_first.setdefault(said.folded[0], []).append((said, meaning))
+        self.filler_by_first: dict[str, list[Phrase]] = {}
+        for filler in self.filler:
+            if filler.folded:
+                self.filler_by_first.setdefault(filler.folded[0], []).append(filler)
 
     def expand(self, text: str) -> list[Word]:
         """The words of ``text`` with chat shorthand written out."""
