@@ -1,6 +1,6 @@
 """Search speed on the whole national catalogue: all 2,642 procedures of every level.
 
-Cleans ``/work/shared/data/procedures-all.jsonl`` with the real importer and builds the real
+Cleans ``../shared/data/procedures-all.jsonl`` (beside the project) with the real importer and builds the real
 search index with the shipped lexicon, timing both (bar: under 10 s together). Then runs 1,000
 varied queries, built from a fixed seed: the labelled questions (NFD where marked), procedure
 names without marks, with a letter changed, cut to 2-4 words, in chat shorthand, and nonsense.
@@ -43,7 +43,7 @@ from bot.search.lexicon import FoldedLexicon, Lexicon
 from bot.search.normalize import fold
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPORT = Path("/work/shared/data/procedures-all.jsonl")
+EXPORT = Path(__file__).resolve().parents[2] / "shared" / "data" / "procedures-all.jsonl"
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
 LEXICON = ROOT / "bot" / "data" / "lexicon.yaml"
 EXPECTED = 2642
