@@ -141,9 +141,15 @@ class SearchIndex:
         }
         self._rare_idf = math.log(1 + total)
         self._common = max(COMMON_MIN_DOCS, int(total * COMMON_SHARE))
-        for procedure, words in zip(self.procedures, names, strict=True):
+        # Precision is measured on the head of each name (before brackets and semicolons), on
+        # both sides: the words asked for and the words the head holds.
+        in_head: dict[str, set[int]] = defaultdict(set)
+        for doc, (procedure, words) in enumerate(zip(self.procedures, names, strict=True)):
             head = set(words[: _head_length(procedure.name, lexicon)])
             self._name_mass.append(sum(self._idf[w] for w in head) or 1.0)
+            for word in head:
+                in_head[word].add(doc)
+        self._in_head = {word: frozenset(docs) for word, docs in in_head.items()}
         self._in_name = {term: frozenset(docs) for term, docs in self._postings.items()}
         self._words = sorted(t for t in self._postings if " " not in t)
         self._word_pairs = sorted(t for t in self._postings if " " in t)
@@ -289,7 +295,7 @@ class SearchIndex:
                     mass[doc] += share
                 if " " not in term and term not in credited:
                     credited.add(term)
-                    for doc in in_name:
+                    for doc in self._in_head.get(term, ()):
                         name_hit[doc] += idf
                 for zone, factor in (
                     (self._field_postings.get(term, ()), FIELD_WEIGHT),
