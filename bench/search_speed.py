@@ -1,8 +1,8 @@
 """Search speed on the whole national catalogue: all 2,642 procedures of every level.
 
 Cleans ``../shared/data/procedures-all.jsonl`` (beside the project) with the real importer
-and builds the real search index with the shipped lexicon, timing both (bar: under 10 s together). Then runs 1,000
-varied queries, built from a fixed seed: the labelled questions (NFD where marked), procedure
+and builds the real search index with the shipped lexicon, timing both (bar: under 10 s
+together). Then runs 1,000 varied queries, built from a fixed seed: the labelled questions (NFD where marked), procedure
 names without marks, with a letter changed, cut to 2-4 words, in chat shorthand, and nonsense.
 Each query is cut to 500 characters, as the bot does. Prints the latency of
 ``SearchIndex.search`` (p50/p95/p99/max; bar: p99 under 10 ms) and queries per second.
