@@ -1,18 +1,19 @@
 """Search speed on the whole national catalogue: all 2,642 procedures of every level.
 
-Cleans ``../shared/data/procedures-all.jsonl`` (beside the project) with the real importer
-and builds the real search index with the shipped lexicon, timing both (bar: under 10 s
-together). Then runs 1,000 varied queries, built from a fixed seed: the labelled questions (NFD where marked), procedure
-names without marks, with a letter changed, cut to 2-4 words, in chat shorthand, and nonsense.
-Each query is cut to 500 characters, as the bot does. Prints the latency of
-``SearchIndex.search`` (p50/p95/p99/max; bar: p99 under 10 ms) and queries per second.
+Cleans ``../shared/data/procedures-all.jsonl`` (beside the project) with the real importer and
+builds the real search index with the shipped lexicon, timing both (bar: under 10 s together).
+Then runs 1,000 varied queries, built from a fixed seed: the labelled questions (NFD where
+marked), procedure names without marks, with a letter changed, cut to 2-4 words, in chat
+shorthand, and nonsense. Each query is cut to 500 characters, as the bot does. Prints the
+latency of ``SearchIndex.search`` (p50/p95/p99/max; bar: p99 under 10 ms) and queries per
+second.
 
-The baseline, measured in the same run over the same queries, is the simplest fuzzy matcher
-one could use: fold the query and ``rapidfuzz.process.extractOne`` it against the 2,642 folded
+The baseline, measured in the same run over the same queries, is the simplest fuzzy matcher one
+could use: fold the query and ``rapidfuzz.process.extractOne`` it against the 2,642 folded
 names. Our p99 over its p99 is printed as a ratio (for information; it has no bar).
 
-Peak RSS is this process's (``ru_maxrss``): the catalogue, the index and the queries.
-Exit status: 0 when the bars hold, 1 when one is missed, 2 when the export is missing.
+Peak RSS is this process's (``ru_maxrss``): the catalogue, the index and the queries. Exit
+status: 0 when the bars hold, 1 when one is missed, 2 when the export is missing.
 """
 
 from __future__ import annotations
