@@ -39,12 +39,20 @@ async def _refuse(update: Update, context: BotContext) -> None:
         await send_html(context.bot, chat.id, context.texts("admin.only"))
 
 
-async def files_command(update: Update, context: BotContext) -> None:
+async def _admin_chat(update: Update, context: BotContext) -> int | None:
+    """The admin's chat id, or None after telling a non-admin this is not for them."""
     chat = update.effective_chat
     if chat is None:
-        return
+        return None
     if not is_admin(update, context):
         await _refuse(update, context)
+        return None
+    return chat.id
+
+
+async def files_command(update: Update, context: BotContext) -> None:
+    chat_id = await _admin_chat(update, context)
+    if chat_id is None:
         return
     texts = context.texts
     documents = context.services.documents
@@ -64,14 +72,12 @@ async def files_command(update: Update, context: BotContext) -> None:
             ]
         )
     lines.append(texts("admin.files.how"))
-    await send_html(context.bot, chat.id, Html("\n".join(lines)), InlineKeyboardMarkup(rows))
+    await send_html(context.bot, chat_id, Html("\n".join(lines)), InlineKeyboardMarkup(rows))
 
 
 async def unit_command(update: Update, context: BotContext) -> None:
-    if not is_admin(update, context):
-        await _refuse(update, context)
-        return
-    await send_file(update, context, UNIT_FILE)
+    if await _admin_chat(update, context) is not None:
+        await send_file(update, context, UNIT_FILE)
 
 
 async def send_file(update: Update, context: BotContext, name: str) -> None:
@@ -153,20 +159,17 @@ async def document_received(update: Update, context: BotContext) -> bool:
 
 
 async def misses_command(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
-    if not is_admin(update, context):
-        await _refuse(update, context)
+    chat_id = await _admin_chat(update, context)
+    if chat_id is None:
         return
     texts = context.texts
     misses = await context.services.catalogue.misses(20)
     if not misses:
-        await send_html(context.bot, chat.id, texts("admin.misses.none"))
+        await send_html(context.bot, chat_id, texts("admin.misses.none"))
         return
     lines = [texts("admin.misses.title", n=len(misses))]
     lines.extend(
         texts("admin.misses.line", query=q, when=when[:16].replace("T", " "))
         for q, _, when in misses
     )
-    await send_html(context.bot, chat.id, Html("\n".join(lines)))
+    await send_html(context.bot, chat_id, Html("\n".join(lines)))
