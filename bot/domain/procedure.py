@@ -29,6 +29,9 @@ class DocumentItem(BaseModel):
     form: str | None = None  # the form's file name when the portal links one
 
 
+CITIZENS = "Công dân Việt Nam"  # as the portal writes it among the applicants
+
+
 class Procedure(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     code: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")  # mã thủ tục, e.g. "1.001193"
@@ -49,3 +52,8 @@ class Procedure(BaseModel):
     @property
     def ward_level(self) -> bool:
         return "Cấp xã" in self.levels
+
+    @property
+    def for_citizens(self) -> bool:
+        """Whether a Vietnamese citizen may apply (not only organisations or businesses)."""
+        return CITIZENS in self.applicants

@@ -13,13 +13,14 @@ several are close, and nothing when the question's words are mostly unexplained.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -86,6 +87,43 @@ class _Concept:
     importance: float = 1.0  # a curated everyday phrase says more than a stray word
 
 
+Docs = NDArray[np.int32]
+
+
+class _Postings:
+    """Term -> (procedures, values), packed in two flat arrays: far smaller than a set per
+    term, and read by numpy in one step."""
+
+    def __init__(
+        self, spans: dict[str, tuple[int, int]], docs: Docs, values: NDArray[np.float64]
+    ) -> None:
+        self._spans, self._docs, self._values = spans, docs, values
+        self._empty = (docs[:0], values[:0])
+
+    @classmethod
+    def of(cls, table: Mapping[str, Mapping[int, float] | list[int]]) -> _Postings:
+        spans: dict[str, tuple[int, int]] = {}
+        docs: list[int] = []
+        values: list[float] = []
+        for term, entries in table.items():
+            start = len(docs)
+            if isinstance(entries, list):
+                docs.extend(entries)
+                values.extend([1.0] * len(entries))
+            else:
+                docs.extend(entries.keys())
+                values.extend(entries.values())
+            spans[term] = (start, len(docs))
+        return cls(spans, np.array(docs, dtype=np.int32), np.array(values))
+
+    def get(self, term: str) -> tuple[Docs, NDArray[np.float64]]:
+        span = self._spans.get(term)
+        if span is None:
+            return self._empty
+        start, end = span
+        return self._docs[start:end], self._values[start:end]
+
+
 def _pairs(words: Sequence[str]) -> list[str]:
     return [f"{a} {b}" for a, b in pairwise(words)]
 
@@ -120,46 +158,65 @@ class SearchIndex:
     def __init__(self, procedures: Iterable[Procedure], lexicon: FoldedLexicon) -> None:
         self.lexicon = lexicon
         self.procedures: list[Procedure] = list(procedures)
-        self._postings: dict[str, list[int]] = defaultdict(list)  # in the name
-        self._field_postings: dict[str, set[int]] = defaultdict(set)
-        self._body_postings: dict[str, set[int]] = defaultdict(set)  # result, documents...
-        self._name_mass: list[float] = []
+        total = max(1, len(self.procedures))
+        in_name: dict[str, list[int]] = defaultdict(list)
+        in_field: dict[str, list[int]] = defaultdict(list)
+        in_body: dict[str, list[int]] = defaultdict(list)  # result, documents, applicants
+        in_head: dict[str, list[int]] = defaultdict(list)
+        head_mass: list[float] = []
         names: list[list[str]] = []
         for doc, procedure in enumerate(self.procedures):
             words = _name_words(procedure.name, lexicon)
             names.append(words)
             for term in _terms(words):
-                self._postings[term].append(doc)
+                in_name[term].append(doc)
             for term in _terms([w for w, _ in lexicon.expand(procedure.field)]):
-                self._field_postings[term].add(doc)
+                in_field[term].append(doc)
             for term in _terms([w for w, _ in lexicon.expand(_body(procedure))]):
-                self._body_postings[term].add(doc)
-        total = max(1, len(self.procedures))
-        self._idf = {term: math.log(1 + total / len(docs)) for term, docs in self._postings.items()}
-        self._body_idf = {
-            term: math.log(1 + total / len(docs)) for term, docs in self._body_postings.items()
-        }
+                in_body[term].append(doc)
+        self._name_docs = {term: len(docs) for term, docs in in_name.items()}
+        self._idf = {term: math.log(1 + total / n) for term, n in self._name_docs.items()}
         self._rare_idf = math.log(1 + total)
-        self._common = max(COMMON_MIN_DOCS, int(total * COMMON_SHARE))
+        body_idf = {term: math.log(1 + total / len(docs)) for term, docs in in_body.items()}
+        common = max(COMMON_MIN_DOCS, int(total * COMMON_SHARE))
         # Precision is measured on the head of each name (before brackets and semicolons), on
         # both sides: the words asked for and the words the head holds.
-        in_head: dict[str, set[int]] = defaultdict(set)
         for doc, (procedure, words) in enumerate(zip(self.procedures, names, strict=True)):
             head = set(words[: _head_length(procedure.name, lexicon)])
-            self._name_mass.append(sum(self._idf[w] for w in head) or 1.0)
+            head_mass.append(sum(self._idf[w] for w in head) or 1.0)
             for word in head:
-                in_head[word].add(doc)
-        self._in_head = {word: frozenset(docs) for word, docs in in_head.items()}
-        self._in_name = {term: frozenset(docs) for term, docs in self._postings.items()}
-        self._words = sorted(t for t in self._postings if " " not in t)
-        self._word_pairs = sorted(t for t in self._postings if " " in t)
+                in_head[word].append(doc)
+        self._name_mass = np.array(head_mass)
+        # Ties (names alike in their first words): the one a citizen may apply for, who is
+        # the one asking; then the shorter name.
+        self._for_citizens = np.array([p.for_citizens for p in self.procedures])
+        self._shorter_first = np.array([-len(p.name) for p in self.procedures])
+        self._head = _Postings.of(in_head)
+        # What finding a term in a procedure is worth: 1 in its name, less in its field or body
+        # alone; a term in most procedures' text says nothing outside names and is left out.
+        worth: dict[str, dict[int, float]] = {}
+        for term in {*in_name, *in_field, *in_body}:
+            weights: dict[int, float] = {}
+            for zone, factor in ((in_field, FIELD_WEIGHT), (in_body, BODY_WEIGHT)):
+                docs = zone.get(term, [])
+                if len(docs) <= common:
+                    for doc in docs:
+                        weights[doc] = weights.get(doc, 0.0) + factor
+            weights.update(dict.fromkeys(in_name.get(term, []), 1.0))
+            worth[term] = weights
+        self._worth = _Postings.of(worth)
+        self._term_idf = {
+            term: self._idf.get(term) or body_idf.get(term) or self._rare_idf for term in worth
+        }
+        self._words = sorted(t for t in in_name if " " not in t)
+        self._word_pairs = sorted(t for t in in_name if " " in t)
         self._corrections: dict[tuple[str, int], list[str]] = {}
         self._pairs_with: dict[str, list[str]] = defaultdict(list)
         for pair in self._word_pairs:
             for word in set(pair.split()):
                 self._pairs_with[word].append(pair)
         self._sounds: dict[str, list[str]] = defaultdict(list)
-        for term in self._postings:
+        for term in in_name:
             self._sounds[sound_key(term)].append(term)
 
     def __len__(self) -> int:
@@ -206,7 +263,7 @@ class SearchIndex:
             if self._known(pair) or len(pair) < MIN_PAIR_TO_CORRECT:
                 continue
             alike = self._sounds.get(sound_key(pair), [])
-            if not alike and all(w in self._postings for w in pair.split()):
+            if not alike and all(w in self._name_docs for w in pair.split()):
                 continue  # two words names use, just not together: nothing to correct
             for corrected in self._nearest(pair, self._word_pairs, PAIR_DISTANCE)[:1]:
                 for j, word in zip((i, i + 1), corrected.split(), strict=True):
@@ -229,10 +286,10 @@ class SearchIndex:
         return concepts
 
     def _known(self, term: str) -> bool:
-        return term in self._postings or term in self._body_postings or term in self._field_postings
+        return term in self._term_idf
 
     def _word_concept(self, word: str) -> _Concept:
-        if word in self._postings or word in self._field_postings or word in self._body_postings:
+        if self._known(word):
             return _Concept({word: 1.0})
         if len(word) >= MIN_WORD_TO_CORRECT:
             near = self._nearest(word, self._words, 1)
@@ -260,7 +317,7 @@ class SearchIndex:
                 vocabulary = shared
         alike = [t for t in self._sounds.get(sound_key(term), ()) if t != term]
         if alike:
-            return sorted(alike, key=lambda t: -len(self._postings[t]))[:3]
+            return sorted(alike, key=lambda t: -self._name_docs[t])[:3]
         near = process.extract(
             term,
             vocabulary,
@@ -268,62 +325,59 @@ class SearchIndex:
             score_cutoff=max_distance,
             limit=10,
         )
-        ranked = sorted(near, key=lambda c: -len(self._postings[c[0]]) * EDIT_LIKELIHOOD ** c[1])
+        ranked = sorted(near, key=lambda c: -self._name_docs[c[0]] * EDIT_LIKELIHOOD ** c[1])
         return [candidate for candidate, _, _ in ranked[:3]]
 
     def search(self, text: str) -> SearchResult:
         return self._decide(text, tuple(self._score(self._parse(text))))
 
     def _score(self, concepts: list[_Concept]) -> list[Hit]:
-        total_docs = len(self.procedures)
-        name_hit: dict[int, float] = defaultdict(float)
+        """Arrays over all procedures: one concept costs the same whether it is in three
+        procedures or three hundred."""
+        size = len(self.procedures)
+        name_hit = np.zeros(size)
+        explained = np.zeros(size)
         credited: set[str] = set()  # a name word counts once, however often it is asked for
-        explained: dict[int, float] = defaultdict(float)
         wanted = 0.0
         for concept in concepts:
             if not concept.known:
                 wanted += self._rare_idf
                 continue
-            mass: dict[int, float] = defaultdict(float)
+            mass = np.zeros(size)
             full = 0.0
             for term, weight in concept.terms.items():
-                idf = self._idf.get(term) or self._body_idf.get(term) or self._rare_idf
+                idf = self._term_idf.get(term, self._rare_idf)
                 full += idf
-                in_name = self._in_name.get(term, frozenset())
-                share = weight * idf
-                for doc in in_name:
-                    mass[doc] += share
+                docs, worth = self._worth.get(term)
+                mass[docs] += worth * (weight * idf)
                 if " " not in term and term not in credited:
                     credited.add(term)
-                    for doc in self._in_head.get(term, ()):
-                        name_hit[doc] += idf
-                for zone, factor in (
-                    (self._field_postings.get(term, ()), FIELD_WEIGHT),
-                    (self._body_postings.get(term, ()), BODY_WEIGHT),
-                ):
-                    if len(zone) > self._common:
-                        continue  # in most procedures' text: says nothing, costs much
-                    for doc in zone:
-                        if doc not in in_name:
-                            mass[doc] += factor * weight * idf
+                    name_hit[self._head.get(term)[0]] += idf
             if full <= 0:
                 continue
-            half = full / 2
-            matching = sum(1 for m in mass.values() if m >= half)
-            importance = concept.importance * math.log(1 + total_docs / max(1, matching))
+            matching = int(np.count_nonzero(mass >= full / 2))
+            importance = concept.importance * math.log(1 + size / max(1, matching))
             wanted += importance
-            for doc, m in mass.items():
-                explained[doc] += importance * (1.0 if m >= full else m / full)
-        if not name_hit or wanted <= 0:
+            explained += importance * np.minimum(mass / full, 1.0)
+        candidates = np.flatnonzero(name_hit)  # no word of the name asked for: not a match
+        if not len(candidates) or wanted <= 0:
             return []
-        scored = []
-        for doc, hit_mass in name_hit.items():  # no word of the name asked for: not a match
-            recall = min(1.0, explained[doc] / wanted)
-            precision = min(1.0, hit_mass / self._name_mass[doc])
-            score = recall**RECALL_EXPONENT * precision ** (1 - RECALL_EXPONENT)
-            scored.append((score, -len(self.procedures[doc].name), doc, recall))
-        best = heapq.nlargest(KEEP_HITS, scored)
-        return [Hit(self.procedures[doc], score, recall) for score, _, doc, recall in best]
+        recall = np.minimum(explained[candidates] / wanted, 1.0)
+        precision = np.minimum(name_hit[candidates] / self._name_mass[candidates], 1.0)
+        score = recall**RECALL_EXPONENT * precision ** (1 - RECALL_EXPONENT)
+        # Best first; ties as above, then to the later procedure.
+        order = np.lexsort(
+            (
+                candidates,
+                self._shorter_first[candidates],
+                self._for_citizens[candidates],
+                score,
+            )
+        )[::-1]
+        return [
+            Hit(self.procedures[candidates[i]], float(score[i]), float(recall[i]))
+            for i in order[:KEEP_HITS]
+        ]
 
     def _decide(self, text: str, hits: tuple[Hit, ...]) -> SearchResult:
         if not hits or hits[0].score < NOTHING_BELOW:

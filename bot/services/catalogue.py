@@ -6,6 +6,7 @@ import gzip
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 from bot.domain.procedure import Procedure
@@ -18,6 +19,7 @@ from bot.yamldoc import parse_document
 
 SHIPPED = "procedures.jsonl.gz"
 LEXICON_FILE = "lexicon.yaml"
+SEARCHES_KEPT = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class CatalogueService:
         self._procedures: dict[str, Procedure] = {}
         self._lexicon = FoldedLexicon(Lexicon())
         self._index = SearchIndex([], self._lexicon)
+        self._search = self._index.search
         self._fields: list[Field] = []
         self._by_field: dict[str, list[Procedure]] = {}
         self._views: dict[str, int] = {}
@@ -88,6 +91,8 @@ class CatalogueService:
     def _rebuild(self) -> None:
         procedures = list(self._procedures.values())
         self._index = SearchIndex(procedures, self._lexicon)
+        # Many citizens ask the same few things in the same words; a new index forgets them.
+        self._search = lru_cache(maxsize=SEARCHES_KEPT)(self._index.search)
         by_field: dict[str, list[Procedure]] = {}
         for procedure in procedures:
             by_field.setdefault(procedure.field, []).append(procedure)
@@ -121,7 +126,7 @@ class CatalogueService:
         return self._procedures.get(code)
 
     def search(self, text: str) -> SearchResult:
-        return self._index.search(text)
+        return self._search(text)
 
     async def record_miss(self, text: str, language: str) -> None:
         await self._repository.record_miss(text[:500], language)
