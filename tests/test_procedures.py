@@ -14,6 +14,7 @@ from bot.services.catalogue import shipped_procedures
 from bot.standin import StandIn
 from bot.standin.sims import UserSim
 from bot.standin.state import JSON, SentMessage
+from bot.ui import cards
 from tests.conftest import ADMIN_ID, BotRunner
 
 CHOICES = "Tôi tìm thấy một số thủ tục gần với câu hỏi của anh/chị. Mời chọn thủ tục phù hợp:"
@@ -263,3 +264,35 @@ async def test_card_follows_the_unit_profile(bot: BotRunner, standin: StandIn) -
     card = await standin.user(1111, "Lan", language_code="vi").reply("Đăng ký tạm trú")
     assert "Nơi nộp hồ sơ: Số 9 Đường Láng, UBND xã Minh Phú" in card.plain
     assert "Đống Đa" not in card.plain
+
+
+def test_sibling_procedures_get_buttons_that_tell_them_apart() -> None:
+    """Two names that differ only at the end would shorten to the same button."""
+    catalogue = {p.code: p for p in shipped_procedures()}
+    here, abroad = catalogue["1.004859"], catalogue["2.000748"]
+    assert cards.button_label(here.name) == cards.button_label(abroad.name)
+    rows = cards.procedure_rows([here, catalogue["1.002759"], abroad])
+    labels = [row[0].text for row in rows]
+    assert len(set(labels)) == 3 and all(len(label) <= cards.BUTTON_CHARS for label in labels)
+    assert labels[0].startswith("Thủ tục thay đổi, cải chính") and labels[0].endswith("dân tộc")
+    assert labels[2].startswith("Thủ tục thay đổi, cải chính")
+    assert labels[2].endswith("có yếu tố nước ngoài")
+    assert labels[1] == catalogue["1.002759"].name  # short enough: untouched
+    assert [row[0].callback_data for row in rows] == ["p:1.004859", "p:1.002759", "p:2.000748"]
+    same_name = here.model_copy(update={"code": "9.999999"})
+    twins = [row[0].text for row in cards.procedure_rows([here, same_name])]
+    assert twins[0].endswith("· 1.004859") and twins[1].endswith("· 9.999999")
+
+
+async def test_card_lists_what_everyone_brings_before_special_cases(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    user = standin.user(1110, "Mai", language_code="vi")
+    card = await user.reply("Thủ tục đăng ký khai sinh")
+    assert "Mã thủ tục: 1.001193" in card.plain
+    shown = [line for line in card.plain.splitlines() if line.startswith("• ")]
+    assert any(line.startswith("• Giấy chứng sinh") for line in shown)
+    assert not any(line.startswith("• Trường hợp") for line in shown)  # behind the button
+    assert len(shown) - 3 <= cards.CARD_DOCUMENTS  # three lines are the submission channels
+    full = await pressed(user, "📄 Xem đủ giấy tờ", card)
+    assert any(line.startswith("• Trường hợp trẻ em bị bỏ rơi") for line in full.plain.splitlines())

@@ -64,10 +64,7 @@ async def show_step(update: Update, context: BotContext, position: Position) -> 
         if len(found) == 1:
             await procedures.show_card(context, chat.id, found[0])
             return
-        rows = [
-            [InlineKeyboardButton(cards.button_label(p.name), callback_data=encode("p", p.code))]
-            for p in found
-        ]
+        rows = cards.procedure_rows(found)
         rows.append(_restart_row(context, position))
         await send_html(context.bot, chat.id, texts("flow.results"), InlineKeyboardMarkup(rows))
         return

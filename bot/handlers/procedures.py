@@ -63,10 +63,7 @@ async def send_nothing_found(context: BotContext, chat_id: int, text: str) -> No
 
 
 def _choices_keyboard(texts: Texts, result: SearchResult) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(cards.button_label(p.name), callback_data=encode("p", p.code))]
-        for p in result.choices
-    ]
+    rows = cards.procedure_rows(result.choices)
     rows.append([InlineKeyboardButton(texts.plain("search.none_fit"), callback_data=encode("sn"))])
     return InlineKeyboardMarkup(rows)
 
@@ -74,8 +71,8 @@ def _choices_keyboard(texts: Texts, result: SearchResult) -> InlineKeyboardMarku
 async def show_card(context: BotContext, chat_id: int, procedure: Procedure) -> None:
     texts = context.texts
     context.services.catalogue.viewed(procedure.code)
-    body = cards.card(texts, procedure, context.services.unit.profile)
-    await send_html(context.bot, chat_id, body, cards.card_keyboard(texts, procedure))
+    body, markup = cards.card_message(texts, procedure, context.services.unit.profile)
+    await send_html(context.bot, chat_id, body, markup)
 
 
 async def card_pressed(update: Update, context: BotContext, callback: Callback) -> None:
@@ -198,10 +195,7 @@ async def field_pressed(update: Update, context: BotContext, callback: Callback)
     pages = max(1, math.ceil(len(members) / PROCEDURES_PER_PAGE))
     page = _page(callback.arg(1, "0"), pages)
     shown = members[page * PROCEDURES_PER_PAGE : (page + 1) * PROCEDURES_PER_PAGE]
-    rows = [
-        [InlineKeyboardButton(cards.button_label(p.name), callback_data=encode("p", p.code))]
-        for p in shown
-    ]
+    rows = cards.procedure_rows(shown)
     pager = _pager("fp", field.key, page, pages, texts)
     if pager:
         rows.append(pager)

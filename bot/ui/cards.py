@@ -6,27 +6,81 @@ document lists are sections opened with buttons.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.procedure import Channel, DocumentItem, Procedure
 from bot.domain.unit import UnitProfile
 from bot.i18n import Html, Texts
 from bot.ui.callbacks import encode
+from bot.ui.memo import Rendered
 from bot.ui.render import office_hours
 
-CARD_DOCUMENTS = 8  # more than this, or a long list, goes behind a button
-CARD_DOCUMENTS_CHARS = 1500
-ITEM_CHARS = 220
+CARD_DOCUMENTS = 5  # more than this, or a long list, goes behind a button
+CARD_DOCUMENTS_CHARS = 800
+ITEM_CHARS = 160
+# Items that begin so apply only in some cases; what everyone brings comes first on the card.
+CASE_OPENINGS = ("trường hợp", "trong trường hợp", "đối với", "nếu")
 BUTTON_CHARS = 60
+DISTINCT_TAIL_WORDS = 4
+CARDS_KEPT = 512
 SECTIONS = ("docs", "steps", "conditions", "legal", "fees")
 
 
 def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:.") + "…"
+    """At most ``limit`` characters, cut between words where one ends late enough."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–") + "…"
 
 
 def button_label(text: str) -> str:
     return shorten(text, BUTTON_CHARS)
+
+
+def procedure_rows(procedures: Sequence[Procedure]) -> list[list[InlineKeyboardButton]]:
+    """A button per procedure, no two alike: names that read the same once shortened (variants
+    differing only at the end, "... có yếu tố nước ngoài") keep the words that set them apart,
+    and the same name twice shows the codes."""
+    labels = [button_label(p.name) for p in procedures]
+    groups: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(label, []).append(i)
+    for members in groups.values():
+        words = [procedures[i].name.split() for i in members]
+        columns = enumerate(zip(*words, strict=False))  # as far as the shortest name goes
+        shared = next(
+            (i for i, words_at in columns if len(set(words_at)) > 1), min(map(len, words))
+        )
+        if len(members) < 2 or all(len(w) == shared for w in words):
+            continue
+        for i, own in zip(members, words, strict=True):
+            labels[i] = _with_tail(own, own[shared:] or own[-DISTINCT_TAIL_WORDS:])
+    repeated = {label for label, n in Counter(labels).items() if n > 1}
+    return [
+        [
+            InlineKeyboardButton(
+                f"{shorten(p.name, BUTTON_CHARS - len(p.code) - 3)} · {p.code}"
+                if label in repeated
+                else label,
+                callback_data=encode("p", p.code),
+            )
+        ]
+        for p, label in zip(procedures, labels, strict=True)
+    ]
+
+
+def _with_tail(words: list[str], tail: list[str]) -> str:
+    """The name's start, then the words that tell it from its siblings."""
+    end = shorten(" ".join(tail), BUTTON_CHARS // 2)
+    head = shorten(" ".join(words[: len(words) - len(tail)]), BUTTON_CHARS - len(end) - 1)
+    return f"{head.removesuffix('…')}… {end}"
 
 
 def _document_lines(texts: Texts, items: tuple[DocumentItem, ...], limit: int | None) -> list[str]:
@@ -40,6 +94,16 @@ def _document_lines(texts: Texts, items: tuple[DocumentItem, ...], limit: int | 
         key = "card.document_copies" if item.copies else "card.document"
         lines.append(texts(key, name=name, copies=item.copies or ""))
     return lines
+
+
+def _for_some_cases(item: DocumentItem) -> bool:
+    return item.name[:20].lower().startswith(CASE_OPENINGS)
+
+
+def _first_documents(items: tuple[DocumentItem, ...]) -> tuple[DocumentItem, ...]:
+    """The few items the card shows: what everyone brings first, in the published order."""
+    ranked = sorted(range(len(items)), key=lambda i: (_for_some_cases(items[i]), i))
+    return tuple(items[i] for i in sorted(ranked[:CARD_DOCUMENTS]))
 
 
 def _long_documents(procedure: Procedure) -> bool:
@@ -67,7 +131,7 @@ def card(texts: Texts, procedure: Procedure, profile: UnitProfile) -> Html:
     if procedure.documents:
         lines.append(texts("card.documents"))
         if _long_documents(procedure):
-            shown = procedure.documents[:CARD_DOCUMENTS]
+            shown = _first_documents(procedure.documents)
             lines.extend(_document_lines(texts, shown, ITEM_CHARS))
             rest = len(procedure.documents) - len(shown)
             if rest > 0:
@@ -95,6 +159,21 @@ def card(texts: Texts, procedure: Procedure, profile: UnitProfile) -> Html:
     if procedure.url:
         lines.append(texts("card.portal", url=procedure.url))
     return Html("\n".join(lines))
+
+
+_cards: Rendered[tuple[Html, InlineKeyboardMarkup]] = Rendered(limit=CARDS_KEPT)
+
+
+def card_message(
+    texts: Texts, procedure: Procedure, profile: UnitProfile
+) -> tuple[Html, InlineKeyboardMarkup]:
+    """The card and its buttons; popular procedures are asked for all day, so each is rendered
+    once per language until the procedure or the unit profile is replaced."""
+    return _cards.get(
+        (texts.language, procedure.code),
+        (procedure, profile),
+        lambda: (card(texts, procedure, profile), card_keyboard(texts, procedure)),
+    )
 
 
 def card_keyboard(texts: Texts, procedure: Procedure) -> InlineKeyboardMarkup:

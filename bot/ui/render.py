@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.unit import WEEKDAYS, OpeningHours, UnitProfile
 from bot.i18n import Html, Texts
+from bot.ui.memo import Rendered
 
 
 def _day_span(texts: Texts, days: list[int]) -> str:
@@ -27,7 +28,15 @@ def _day_span(texts: Texts, days: list[int]) -> str:
     return ", ".join(parts)
 
 
+_hours: Rendered[Html] = Rendered(limit=8)
+
+
 def office_hours(texts: Texts, hours: list[OpeningHours]) -> Html:
+    """Shown on every card; kept per language until the profile (and its list) is replaced."""
+    return _hours.get(texts.language, (hours,), lambda: _hours_of(texts, hours))
+
+
+def _hours_of(texts: Texts, hours: list[OpeningHours]) -> Html:
     lines = []
     for block in hours:
         days = _day_span(texts, [WEEKDAYS.index(d) for d in block.days])
@@ -36,7 +45,7 @@ def office_hours(texts: Texts, hours: list[OpeningHours]) -> Html:
     return Html("\n".join(lines))
 
 
-_contacts: dict[str, tuple[UnitProfile, Html]] = {}
+_contacts: Rendered[Html] = Rendered(limit=8)
 
 
 def unit_contacts(texts: Texts, profile: UnitProfile) -> Html:
@@ -44,9 +53,10 @@ def unit_contacts(texts: Texts, profile: UnitProfile) -> Html:
 
     Shown in most replies and changed rarely, so kept per language until the profile object
     is replaced."""
-    cached = _contacts.get(texts.language)
-    if cached is not None and cached[0] is profile:
-        return cached[1]
+    return _contacts.get(texts.language, (profile,), lambda: _contacts_of(texts, profile))
+
+
+def _contacts_of(texts: Texts, profile: UnitProfile) -> Html:
     lines = [
         texts("unit.address", address=profile.address),
         texts("unit.hours", hours=office_hours(texts, profile.office_hours)),
@@ -57,6 +67,4 @@ def unit_contacts(texts: Texts, profile: UnitProfile) -> Html:
         lines.append(texts("unit.email", email=profile.email))
     if profile.website:
         lines.append(texts("unit.website", website=profile.website))
-    rendered = Html("\n".join(lines))
-    _contacts[texts.language] = (profile, rendered)
-    return rendered
+    return Html("\n".join(lines))
