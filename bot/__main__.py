@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.logs import setup_logging
+from bot.logs import redact, setup_logging
 
 
 def _settings() -> Settings:
@@ -44,7 +44,20 @@ def cmd_run(_: argparse.Namespace) -> int:
             asyncio.run(run_shell(settings))
         return 0
     setup_logging(settings.log_level, secrets)
-    asyncio.run(_serve(settings))
+    from telegram.error import InvalidToken, NetworkError
+
+    try:
+        asyncio.run(_serve(settings))
+    except InvalidToken:
+        print("Configuration error: BOT_TOKEN: the Bot API refused this token", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        reason = redact(str(exc), secrets)
+        print(
+            f"Cannot reach the Bot API at BOT_API_URL={settings.api_url}: {reason}",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 
@@ -58,6 +71,13 @@ def cmd_shell(_: argparse.Namespace) -> int:
     return 0
 
 
+async def _check_database(path: Path) -> None:
+    from bot.storage.db import Database
+
+    async with Database(path):
+        pass
+
+
 def cmd_catalogue_import(args: argparse.Namespace) -> int:
     """Clean an export of the national portal and store it (or write the shipped file)."""
     from bot.catalogue.importer import clean_export, write_catalogue
@@ -68,6 +88,9 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"{path}: no such file", file=sys.stderr)
         return 1
+    settings = None if args.export else _settings()
+    if settings is not None:  # a database that cannot take the result: say so before cleaning
+        asyncio.run(_check_database(settings.database))
     tty = sys.stderr.isatty()
 
     def progress(line: int) -> None:
@@ -78,9 +101,9 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
     if tty:
         print(file=sys.stderr)
     for problem in result.refused:
-        print(f"{path}: refused {problem}", file=sys.stderr)
+        print(f"{path}:{problem.line}: refused {problem}", file=sys.stderr)
     for problem in result.warnings:
-        print(f"{path}: note {problem}", file=sys.stderr)
+        print(f"{path}:{problem.line}: note {problem}", file=sys.stderr)
     print(
         f"{result.lines} lines: {len(result.procedures)} procedures cleaned, "
         f"{len(result.refused)} refused, {len(result.warnings)} notes"
@@ -90,7 +113,7 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
         write_catalogue(result.procedures, Path(args.export))
         print(f"wrote {args.export}")
         return 0
-    settings = _settings()
+    assert settings is not None
 
     async def store() -> str:
         async with Database(settings.database) as db:
@@ -172,12 +195,19 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--prune", action="store_true", help="remove procedures not in the file")
     imp.add_argument("--export", metavar="OUT", help="write a .jsonl.gz instead of storing")
     args = parser.parse_args(argv)
-    handlers = {"run": cmd_run, "shell": cmd_shell}
-    if args.command == "files":
-        return cmd_files(args)
-    if args.command == "catalogue":
-        return cmd_catalogue_import(args)
-    return handlers[args.command](args)
+    handlers = {
+        "run": cmd_run,
+        "shell": cmd_shell,
+        "files": cmd_files,
+        "catalogue": cmd_catalogue_import,
+    }
+    from bot.storage.db import DatabaseUnavailable
+
+    try:
+        return handlers[args.command](args)
+    except DatabaseUnavailable as exc:
+        print(f"Configuration error: BOT_DATABASE: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

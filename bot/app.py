@@ -78,19 +78,25 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 
 async def open_services(settings: Settings, db: Database) -> Services:
+    """Everything the handlers use, loaded; the database is closed again if loading fails, so
+    a command that cannot start exits instead of waiting on the database's thread."""
     i18n = I18n(settings.default_language)
-    await db.open()
-    people = PeopleService(UserRepository(db), ConversationRepository(db), i18n)
-    await people.load()
-    catalogue = CatalogueService(ProcedureRepository(db))
-    await catalogue.load()
-    unit = UnitService()
-    flows = FlowEngine(known_code=lambda code: catalogue.get(code) is not None)
-    documents = DocumentService(
-        DocumentRepository(db),
-        [unit.editable_file(), catalogue.lexicon_file(), flows.editable_file()],
-    )
-    await documents.load()
+    try:
+        await db.open()
+        people = PeopleService(UserRepository(db), ConversationRepository(db), i18n)
+        await people.load()
+        catalogue = CatalogueService(ProcedureRepository(db))
+        await catalogue.load()
+        unit = UnitService()
+        flows = FlowEngine(known_code=lambda code: catalogue.get(code) is not None)
+        documents = DocumentService(
+            DocumentRepository(db),
+            [unit.editable_file(), catalogue.lexicon_file(), flows.editable_file()],
+        )
+        await documents.load()
+    except BaseException:
+        await db.close()
+        raise
     people.start()
     catalogue.start()
     return Services(

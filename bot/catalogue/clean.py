@@ -36,11 +36,12 @@ __all__ = [
 class RecordProblem(Exception):
     """Something wrong with one raw record; raised when fatal, returned as a warning otherwise."""
 
-    def __init__(self, code: str, field: str, message: str) -> None:
+    def __init__(self, code: str, field: str, message: str, line: int | None = None) -> None:
         super().__init__(f"{code}: {field}: {message}")
         self.code = code
         self.field = field
         self.message = message
+        self.line = line  # in the export file, once the importer knows it
 
     def __str__(self) -> str:
         return f"{self.code}: {self.field}: {self.message}"
@@ -874,10 +875,10 @@ def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, object] | Re
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as error:
-                yield number, RecordProblem("?", f"line {number}", f"not valid JSON: {error.msg}")
+                yield number, RecordProblem("?", "record", f"not valid JSON: {error.msg}", number)
                 continue
             if isinstance(value, dict):
                 yield number, value
             else:
                 kind = type(value).__name__
-                yield number, RecordProblem("?", f"line {number}", f"not a JSON object: {kind}")
+                yield number, RecordProblem("?", "record", f"not a JSON object: {kind}", number)

@@ -33,22 +33,24 @@ def clean_export(
         if progress is not None:
             progress(number)
         if isinstance(raw, RecordProblem):
+            raw.line = number
             result.refused.append(raw)
             continue
         try:
             procedure, warnings = clean_record(raw)
         except RecordProblem as problem:
+            problem.line = number
             result.refused.append(problem)
             continue
+        for warning in warnings:
+            warning.line = number
         if not all_levels and WARD_LEVEL not in procedure.levels:
             result.other_levels += 1
             continue
         result.warnings.extend(warnings)
         if procedure.code in by_code:
             result.warnings.append(
-                RecordProblem(
-                    procedure.code, "ma_thu_tuc", f"repeated on line {number}; kept the last"
-                )
+                RecordProblem(procedure.code, "ma_thu_tuc", "repeated; kept this last one", number)
             )
             result.procedures[by_code[procedure.code]] = procedure
         else:

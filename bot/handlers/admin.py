@@ -11,14 +11,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.handlers.context import BotContext
-from bot.i18n import Html
-from bot.services.documents import NoPreviousVersion
+from bot.i18n import Html, Texts
+from bot.services.documents import NoPreviousVersion, SetAside
 from bot.services.unit import FILENAME as UNIT_FILE
 from bot.ui.callbacks import Callback, encode
 from bot.ui.send import send_html
 from bot.yamldoc import DocumentError
 
 MAX_DOCUMENT_BYTES = 256 * 1024
+MAX_REASONS = 5  # of a file set aside at start-up; the admin sees all when sending it again
 
 
 def is_admin(update: Update, context: BotContext) -> bool:
@@ -60,6 +61,9 @@ async def files_command(update: Update, context: BotContext) -> None:
     lines = [texts("admin.files.title")]
     for index, name in enumerate(documents.names):
         lines.append(texts("admin.files.line", name=name, version=documents.version(name)))
+        aside = documents.set_aside(name)
+        if aside is not None:
+            lines.append(_set_aside_text(texts, aside))
         rows.append(
             [
                 InlineKeyboardButton(
@@ -73,6 +77,21 @@ async def files_command(update: Update, context: BotContext) -> None:
         )
     lines.append(texts("admin.files.how"))
     await send_html(context.bot, chat_id, Html("\n".join(lines)), InlineKeyboardMarkup(rows))
+
+
+def _set_aside_text(texts: Texts, aside: SetAside) -> Html:
+    if aside.using is not None:
+        using = texts.plain("admin.files.using_version", version=aside.using)
+    elif aside.shipped:
+        using = texts.plain("admin.files.using_shipped")
+    else:
+        using = texts.plain("admin.files.using_none")
+    return texts(
+        "admin.files.set_aside",
+        version=aside.version,
+        using=using,
+        reasons="\n".join(aside.reasons[:MAX_REASONS]),
+    )
 
 
 async def unit_command(update: Update, context: BotContext) -> None:

@@ -7,12 +7,16 @@ A file that fails validation changes nothing; the error names the file, line and
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from bot.storage.documents import DocumentRepository, StoredDocument
+from bot.yamldoc import DocumentError
+
+log = logging.getLogger(__name__)
 
 Validator = Callable[[str, str], Any]  # (text, filename) -> parsed; raises DocumentError
 Applier = Callable[[Any], Awaitable[None] | None]
@@ -45,12 +49,25 @@ class FileVersion:
     created_at: str
 
 
+NOT_APPLIED = "not applied"
+
+
+@dataclass(frozen=True)
+class SetAside:
+    version: int  # the newest version, which failed validation at start-up
+    reasons: list[str]
+    using: int | None  # the stored version in use instead, if one is
+    shipped: bool  # the shipped file is in use instead
+
+
 class DocumentService:
     def __init__(self, repository: DocumentRepository, files: list[EditableFile]) -> None:
         self._repository = repository
         self._files = {f.name: f for f in files}
         self._texts: dict[str, str] = {}
         self._versions: dict[str, int] = {}
+        self._applied: dict[str, int | None] = {}  # version in use; None: the shipped text
+        self._problems: dict[str, list[str]] = {}
 
     @property
     def names(self) -> list[str]:
@@ -60,18 +77,45 @@ class DocumentService:
         return filename in self._files
 
     async def load(self) -> None:
-        """Apply the newest stored version of each file, storing the shipped one on first start."""
+        """Apply the newest stored version of each file, storing the shipped one on first start.
+
+        A stored version can stop validating (a catalogue import removed a procedure a flow
+        leads to): the bot still starts, with the newest version that does validate, else the
+        shipped one, else without the file; ``problem`` tells admins what was set aside."""
         for file in self._files.values():
-            stored = await self._repository.latest(file.kind)
-            if stored is None:
-                text = file.shipped_text()
-                parsed = file.validate(text, file.name)
-                version = await self._repository.add(file.kind, text, author_id=None)
+            history = await self._repository.history(file.kind)
+            if not history:
+                await self._repository.add(file.kind, file.shipped_text(), author_id=None)
+                history = await self._repository.history(file.kind)
+            newest = history[0]
+            self._texts[file.name], self._versions[file.name] = newest.content, newest.version
+            candidates: list[tuple[str, int | None]] = [(d.content, d.version) for d in history]
+            candidates.append((file.shipped_text(), None))
+            for text, version in candidates:
+                try:
+                    parsed = file.validate(text, file.name)
+                except DocumentError as error:
+                    if version == newest.version:
+                        self._problems[file.name] = error.lines()
+                        log.warning("%s version %s set aside: %s", file.name, version, error)
+                    continue
+                await self._apply(file, parsed)
+                self._applied[file.name] = version
+                break
             else:
-                text, version = stored.content, stored.version
-                parsed = file.validate(text, file.name)
-            await self._apply(file, parsed)
-            self._texts[file.name], self._versions[file.name] = text, version
+                log.error("%s: no stored or shipped version validates; not applied", file.name)
+
+    def set_aside(self, name: str) -> SetAside | None:
+        """Whether the newest version was set aside at start-up, and what is used instead."""
+        if name not in self._problems:
+            return None
+        using = self._applied.get(name, NOT_APPLIED)
+        return SetAside(
+            version=self._versions[name],
+            reasons=self._problems[name],
+            using=using if isinstance(using, int) else None,
+            shipped=name in self._applied and using is None,
+        )
 
     def text(self, name: str) -> str:
         return self._texts[name]
@@ -86,6 +130,8 @@ class DocumentService:
         version = await self._repository.add(file.kind, text, author_id)
         await self._apply(file, parsed)
         self._texts[name], self._versions[name] = text, version
+        self._applied[name] = version
+        self._problems.pop(name, None)
         return version
 
     async def restore_previous(self, name: str, author_id: int | None) -> int:

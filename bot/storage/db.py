@@ -39,6 +39,13 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+class DatabaseUnavailable(Exception):
+    """The database file cannot be opened or migrated (not SQLite, unreadable, locked)."""
+
+    def __init__(self, path: Path, error: sqlite3.Error) -> None:
+        super().__init__(f"cannot open {path}: {error}")
+
+
 class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -49,16 +56,26 @@ class Database:
     async def open(self) -> None:
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._connect()
-        await self.migrate()
-        self._reader = await self._connect()
+        try:
+            self._writer = await self._connect()
+            await self.migrate()
+            self._reader = await self._connect()
+        except BaseException as error:
+            await self.close()  # each connection has a thread that would keep the process up
+            if isinstance(error, sqlite3.Error):
+                raise DatabaseUnavailable(self.path, error) from error
+            raise
 
     async def _connect(self) -> aiosqlite.Connection:
         # isolation_level=None: we issue BEGIN ourselves, so sqlite3 never opens one behind us.
         conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        for pragma in _PRAGMAS:
-            await conn.execute(pragma)
+        try:
+            conn.row_factory = aiosqlite.Row
+            for pragma in _PRAGMAS:
+                await conn.execute(pragma)
+        except BaseException:
+            await conn.close()
+            raise
         return conn
 
     async def close(self) -> None:

@@ -369,9 +369,10 @@ def test_read_records_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
     first, bad, not_object, last = (value for _, value in rows)
     assert isinstance(first, dict)
     assert isinstance(bad, RecordProblem)
-    assert (bad.code, bad.field) == ("?", "line 3")
+    assert (bad.code, bad.field, bad.line) == ("?", "record", 3)
     assert bad.message.startswith("not valid JSON: ")
     assert isinstance(not_object, RecordProblem)
+    assert not_object.line == 4 and not_object.message == "not a JSON object: list"
     assert isinstance(last, dict)
     assert last["ma_thu_tuc"] == "2.000001"
 
