@@ -2,15 +2,18 @@
 
 Scenarios (``--scenario``):
 
-- ``start`` (the default): /start, then the same free-text question from everyone;
+- ``start`` (the default): /start, then the same free-text question from everyone, answered
+  with the same card (the foundation's scenario, with its bar);
 - ``questions``: /start, then a realistic question, a different one per citizen, taken in turn
   from the answerable labelled questions of tests/data/questions.yaml (NFD where the file says
-  so); our bot answers with a card, a short list or "not found", and the counts are printed;
+  so); our bot answers with a card, a short list or "not found", and the counts are printed.
+  Its ratios are reported for information: each citizen costs a fresh search and card;
 - ``all``: both, one after the other.
 
 Our bot and a bare python-telegram-bot echo bot run in turn on the same stand-in, in the same
-run, alternating over several rounds; the medians and their ratios are compared with the bar:
-our throughput at least 0.8 of the echo bot's, our p95 latency at most 1.25 times its p95.
+run, alternating over several rounds; the medians and their ratios are compared with the bar
+(``start`` only): our throughput at least 0.8 of the echo bot's, our p95 latency at most 1.25
+times its p95. Peak RSS (under 150 MB) and start-up (under 3 s) have a bar in every scenario.
 
 By default the stand-in does not enforce Telegram's 30 messages/s (and both bots' limiters are
 raised), so the figures measure the bots, not Telegram's ceiling; ``--telegram-limits`` turns
@@ -45,6 +48,7 @@ class Scenario:
     steps: Steps
     messages: str  # what each citizen sends, for the heading
     answers: bool = False  # print what our bot answered with
+    ratio_bar: bool = True  # the throughput and p95 ratios must meet the bar
 
 
 def answerable_questions(path: Path = QUESTIONS) -> list[str]:
@@ -65,7 +69,11 @@ def scenario(name: str) -> Scenario:
         return ("/start", questions[number % len(questions)])
 
     return Scenario(
-        name, ask, f"2 messages (/start, one of {len(questions)} questions in turn)", True
+        name,
+        ask,
+        f"2 messages (/start, one of {len(questions)} questions in turn)",
+        answers=True,
+        ratio_bar=False,
     )
 
 
@@ -97,17 +105,23 @@ async def run(scenario: Scenario, citizens: int, rounds: int, telegram_limits: b
     rss = max(r.peak_rss_mb for r in report.rows if r.name == "our bot")
     startup = max(r.startup_s for r in report.rows if r.name == "our bot")
     print()
+    tp_ok, p95_ok = tp_ratio >= 0.8, p95_ratio <= 1.25
+    rss_ok, startup_ok = rss < 150, startup < 3
+
+    def verdict(ok: bool, bar: str, applies: bool = True) -> str:
+        return f"bar {bar}: {'ok' if ok else 'MISSED'}" if applies else "for information"
+
     print(
         f"median throughput: ours {ours_tp:.1f}/s, echo {echo_tp:.1f}/s, ratio {tp_ratio:.2f}"
-        f"  (bar >= 0.80: {'ok' if tp_ratio >= 0.8 else 'MISSED'})"
+        f"  ({verdict(tp_ok, '>= 0.80', scenario.ratio_bar)})"
     )
     print(
         f"median p95:        ours {ours_p95 * 1000:.1f} ms, echo {echo_p95 * 1000:.1f} ms, "
-        f"ratio {p95_ratio:.2f}  (bar <= 1.25: {'ok' if p95_ratio <= 1.25 else 'MISSED'})"
+        f"ratio {p95_ratio:.2f}  ({verdict(p95_ok, '<= 1.25', scenario.ratio_bar)})"
     )
     print(
-        f"our peak RSS {rss:.1f} MB (bar < 150: {'ok' if rss < 150 else 'MISSED'}), "
-        f"start-up {startup:.2f} s (bar < 3: {'ok' if startup < 3 else 'MISSED'})"
+        f"our peak RSS {rss:.1f} MB ({verdict(rss_ok, '< 150')}), "
+        f"start-up {startup:.2f} s ({verdict(startup_ok, '< 3')})"
     )
     if scenario.answers:
         answers: Counter[str] = Counter()
@@ -119,7 +133,7 @@ async def run(scenario: Scenario, citizens: int, rounds: int, telegram_limits: b
             + ", ".join(f"{kind} {n}" for kind, n in answers.most_common())
         )
     print(f"Bot API calls refused by the stand-in: {refused}")
-    return tp_ratio >= 0.8 and p95_ratio <= 1.25
+    return rss_ok and startup_ok and (not scenario.ratio_bar or (tp_ok and p95_ok))
 
 
 async def main(scenarios: list[str], citizens: int, rounds: int, telegram_limits: bool) -> int:
