@@ -55,7 +55,7 @@ def load_questions(path: Path = QUESTIONS) -> list[Question]:
 
 def build_index() -> SearchIndex:
     lexicon = Lexicon.model_validate(yaml.safe_load(LEXICON.read_text(encoding="utf-8")))
-    return SearchIndex(list(shipped_procedures()), FoldedLexicon(lexicon))
+    return SearchIndex.of(shipped_procedures(), FoldedLexicon(lexicon))
 
 
 @dataclass

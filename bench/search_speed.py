@@ -206,7 +206,7 @@ def main() -> int:
         print(f"  note: expected {EXPECTED} procedures")
     lexicon = Lexicon.model_validate(yaml.safe_load(LEXICON.read_text(encoding="utf-8")))
     began = time.perf_counter()
-    index = SearchIndex(procedures, FoldedLexicon(lexicon))
+    index = SearchIndex.of(procedures, FoldedLexicon(lexicon))
     index_s = time.perf_counter() - began
     load_s = clean_s + index_s
     load_ok = load_s < LOAD_BAR_S

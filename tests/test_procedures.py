@@ -5,6 +5,7 @@ the same cards, and buttons the catalogue can no longer honour say so."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from pathlib import Path
 
@@ -268,7 +269,7 @@ async def test_card_follows_the_unit_profile(bot: BotRunner, standin: StandIn) -
 
 def test_sibling_procedures_get_buttons_that_tell_them_apart() -> None:
     """Two names that differ only at the end would shorten to the same button."""
-    catalogue = {p.code: p for p in shipped_procedures()}
+    catalogue = {p.code: p.ref for p in shipped_procedures()}
     here, abroad = catalogue["1.004859"], catalogue["2.000748"]
     assert cards.button_label(here.name) == cards.button_label(abroad.name)
     rows = cards.procedure_rows([here, catalogue["1.002759"], abroad])
@@ -279,7 +280,7 @@ def test_sibling_procedures_get_buttons_that_tell_them_apart() -> None:
     assert labels[2].endswith("có yếu tố nước ngoài")
     assert labels[1] == catalogue["1.002759"].name  # short enough: untouched
     assert [row[0].callback_data for row in rows] == ["p:1.004859", "p:1.002759", "p:2.000748"]
-    same_name = here.model_copy(update={"code": "9.999999"})
+    same_name = dataclasses.replace(here, code="9.999999")
     twins = [row[0].text for row in cards.procedure_rows([here, same_name])]
     assert twins[0].endswith("· 1.004859") and twins[1].endswith("· 9.999999")
 

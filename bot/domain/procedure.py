@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,6 +55,16 @@ class Procedure(BaseModel):
         return "Cấp xã" in self.levels
 
     @property
-    def for_citizens(self) -> bool:
-        """Whether a Vietnamese citizen may apply (not only organisations or businesses)."""
-        return CITIZENS in self.applicants
+    def ref(self) -> ProcedureRef:
+        return ProcedureRef(self.code, self.name, self.field, CITIZENS in self.applicants)
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureRef:
+    """What search, lists and buttons need of a procedure; the rest stays in the database
+    until a citizen opens its card, so even the national catalogue fits a small server."""
+
+    code: str
+    name: str
+    field: str
+    for_citizens: bool  # a Vietnamese citizen may apply, not only organisations

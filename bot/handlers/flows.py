@@ -61,8 +61,7 @@ async def show_step(update: Update, context: BotContext, position: Position) -> 
         found = [p for c in step.result if (p := context.services.catalogue.get(c)) is not None]
         if step.say is not None:
             await send_html(context.bot, chat.id, texts("flow.say", text=step.say.get(language)))
-        if len(found) == 1:
-            await procedures.show_card(context, chat.id, found[0])
+        if len(found) == 1 and await procedures.show_card(context, chat.id, found[0].code):
             return
         rows = cards.procedure_rows(found)
         rows.append(_restart_row(context, position))

@@ -6,7 +6,6 @@ import math
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.domain.procedure import Procedure
 from bot.handlers.context import BotContext
 from bot.i18n import Html, Texts
 from bot.search.index import SearchResult
@@ -33,7 +32,8 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
     catalogue = context.services.catalogue
     result = catalogue.search(text[:MAX_QUERY])
     if result.card is not None:
-        await show_card(context, chat_id, result.card)
+        if not await show_card(context, chat_id, result.card.code):  # gone since the search
+            await send_html(context.bot, chat_id, context.texts("card.gone"))
     elif result.choices:
         await send_html(
             context.bot,
@@ -68,32 +68,37 @@ def _choices_keyboard(texts: Texts, result: SearchResult) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(rows)
 
 
-async def show_card(context: BotContext, chat_id: int, procedure: Procedure) -> None:
-    texts = context.texts
-    context.services.catalogue.viewed(procedure.code)
-    body, markup = cards.card_message(texts, procedure, context.services.unit.profile)
+async def show_card(context: BotContext, chat_id: int, code: str) -> bool:
+    """Send a procedure's card; False if the catalogue no longer has it."""
+    catalogue = context.services.catalogue
+    procedure = await catalogue.procedure(code)
+    if procedure is None:
+        return False
+    catalogue.viewed(code)
+    body, markup = cards.card_message(context.texts, procedure, context.services.unit.profile)
     await send_html(context.bot, chat_id, body, markup)
+    return True
 
 
 async def card_pressed(update: Update, context: BotContext, callback: Callback) -> None:
     """``p:<code>``: a procedure from a list, a flow's result or "back to the card"."""
     query, chat_id = update.callback_query, _chat_id(update)
-    procedure = context.services.catalogue.get(callback.arg(0))
+    code = callback.arg(0)
     if query is None or chat_id is None:
         return
-    if procedure is None:
+    if context.services.catalogue.get(code) is None:
         await answer_gone(update, context)
         return
     await query.answer()
-    await show_card(context, chat_id, procedure)
+    await show_card(context, chat_id, code)
 
 
 async def section_pressed(update: Update, context: BotContext, callback: Callback) -> None:
     """``pd:<code>:<section>``: steps, conditions, legal basis, fees or the full document list."""
     query, chat_id = update.callback_query, _chat_id(update)
-    procedure = context.services.catalogue.get(callback.arg(0))
     if query is None or chat_id is None:
         return
+    procedure = await context.services.catalogue.procedure(callback.arg(0))
     text = cards.section(context.texts, procedure, callback.arg(1)) if procedure else None
     if procedure is None or text is None:
         await answer_gone(update, context)
@@ -213,8 +218,6 @@ async def field_pressed(update: Update, context: BotContext, callback: Callback)
 async def procedure_link(update: Update, context: BotContext, argument: str) -> bool:
     """``/start p-1_001193``: a QR code on a poster opens a procedure's card."""
     chat_id = _chat_id(update)
-    procedure = context.services.catalogue.get(argument.replace("_", "."))
-    if chat_id is None or procedure is None:
+    if chat_id is None:
         return False
-    await show_card(context, chat_id, procedure)
-    return True
+    return await show_card(context, chat_id, argument.replace("_", "."))

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.domain.procedure import Procedure
+from bot.domain.procedure import Procedure, ProcedureRef
 from bot.search.lexicon import FoldedLexicon, Word
 from bot.search.normalize import sound_key
 
@@ -56,7 +56,7 @@ _BOILERPLATE = (("thu", "tuc"),)
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    procedure: Procedure
+    procedure: ProcedureRef
     score: float
     recall: float
 
@@ -67,8 +67,8 @@ class SearchResult:
 
     query: str
     hits: tuple[Hit, ...]
-    card: Procedure | None
-    choices: tuple[Procedure, ...]
+    card: ProcedureRef | None
+    choices: tuple[ProcedureRef, ...]
 
     @property
     def found_nothing(self) -> bool:
@@ -154,26 +154,49 @@ def _name_words(name: str, lexicon: FoldedLexicon) -> list[str]:
     return words
 
 
-class SearchIndex:
-    def __init__(self, procedures: Iterable[Procedure], lexicon: FoldedLexicon) -> None:
+class IndexBuilder:
+    """Takes procedures one at a time and keeps only what search needs of each, so building
+    the index never holds the whole catalogue's text."""
+
+    def __init__(self, lexicon: FoldedLexicon) -> None:
         self.lexicon = lexicon
-        self.procedures: list[Procedure] = list(procedures)
+        self.refs: list[ProcedureRef] = []
+        self.names: list[list[str]] = []
+        self.head_lengths: list[int] = []
+        self.in_name: dict[str, list[int]] = defaultdict(list)
+        self.in_field: dict[str, list[int]] = defaultdict(list)
+        self.in_body: dict[str, list[int]] = defaultdict(list)  # result, documents, applicants
+
+    def add(self, procedure: Procedure) -> None:
+        doc, lexicon = len(self.refs), self.lexicon
+        self.refs.append(procedure.ref)
+        words = _name_words(procedure.name, lexicon)
+        self.names.append(words)
+        self.head_lengths.append(_head_length(procedure.name, lexicon))
+        for term in _terms(words):
+            self.in_name[term].append(doc)
+        for term in _terms([w for w, _ in lexicon.expand(procedure.field)]):
+            self.in_field[term].append(doc)
+        for term in _terms([w for w, _ in lexicon.expand(_body(procedure))]):
+            self.in_body[term].append(doc)
+
+    def build(self) -> SearchIndex:
+        return SearchIndex(self)
+
+
+class SearchIndex:
+    @classmethod
+    def of(cls, procedures: Iterable[Procedure], lexicon: FoldedLexicon) -> SearchIndex:
+        builder = IndexBuilder(lexicon)
+        for procedure in procedures:
+            builder.add(procedure)
+        return builder.build()
+
+    def __init__(self, built: IndexBuilder) -> None:
+        self.lexicon = built.lexicon
+        self.procedures = built.refs
+        in_name, in_field, in_body = built.in_name, built.in_field, built.in_body
         total = max(1, len(self.procedures))
-        in_name: dict[str, list[int]] = defaultdict(list)
-        in_field: dict[str, list[int]] = defaultdict(list)
-        in_body: dict[str, list[int]] = defaultdict(list)  # result, documents, applicants
-        in_head: dict[str, list[int]] = defaultdict(list)
-        head_mass: list[float] = []
-        names: list[list[str]] = []
-        for doc, procedure in enumerate(self.procedures):
-            words = _name_words(procedure.name, lexicon)
-            names.append(words)
-            for term in _terms(words):
-                in_name[term].append(doc)
-            for term in _terms([w for w, _ in lexicon.expand(procedure.field)]):
-                in_field[term].append(doc)
-            for term in _terms([w for w, _ in lexicon.expand(_body(procedure))]):
-                in_body[term].append(doc)
         self._name_docs = {term: len(docs) for term, docs in in_name.items()}
         self._idf = {term: math.log(1 + total / n) for term, n in self._name_docs.items()}
         self._rare_idf = math.log(1 + total)
@@ -181,16 +204,18 @@ class SearchIndex:
         common = max(COMMON_MIN_DOCS, int(total * COMMON_SHARE))
         # Precision is measured on the head of each name (before brackets and semicolons), on
         # both sides: the words asked for and the words the head holds.
-        for doc, (procedure, words) in enumerate(zip(self.procedures, names, strict=True)):
-            head = set(words[: _head_length(procedure.name, lexicon)])
+        in_head: dict[str, list[int]] = defaultdict(list)
+        head_mass: list[float] = []
+        for doc, (words, length) in enumerate(zip(built.names, built.head_lengths, strict=True)):
+            head = set(words[:length])
             head_mass.append(sum(self._idf[w] for w in head) or 1.0)
             for word in head:
                 in_head[word].append(doc)
         self._name_mass = np.array(head_mass)
         # Ties (names alike in their first words): the one a citizen may apply for, who is
         # the one asking; then the shorter name.
-        self._for_citizens = np.array([p.for_citizens for p in self.procedures])
-        self._shorter_first = np.array([-len(p.name) for p in self.procedures])
+        self._for_citizens = np.array([p.for_citizens for p in self.procedures], dtype=bool)
+        self._shorter_first = np.array([-len(p.name) for p in self.procedures], dtype=np.int64)
         self._head = _Postings.of(in_head)
         # What finding a term in a procedure is worth: 1 in its name, less in its field or body
         # alone; a term in most procedures' text says nothing outside names and is left out.
@@ -388,7 +413,7 @@ class SearchIndex:
             runner_up is None or best.score - runner_up.score >= CARD_LEAD
         ):
             return SearchResult(text, hits, best.procedure, ())
-        choices: list[Procedure] = []
+        choices: list[ProcedureRef] = []
         names: set[str] = set()
         for hit in hits:
             if hit.score < max(NOTHING_BELOW, best.score * LIST_SHARE) or len(choices) >= LIST_SIZE:

@@ -1,25 +1,27 @@
-"""The procedure catalogue in memory: search, browse by field, cards, and what was not found."""
+"""The procedure catalogue: search, browse by field, cards, and what was not found."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from bot.domain.procedure import Procedure
-from bot.search.index import SearchIndex, SearchResult
+from bot.domain.procedure import Procedure, ProcedureRef
+from bot.search.index import IndexBuilder, SearchIndex, SearchResult
 from bot.search.lexicon import FoldedLexicon, Lexicon
 from bot.services.batching import WriteBehind, total
 from bot.services.documents import EditableFile
-from bot.storage.procedures import ProcedureRepository, UpsertCounts
+from bot.storage.procedures import ProcedureRepository
 from bot.yamldoc import parse_document
 
 SHIPPED = "procedures.jsonl.gz"
 LEXICON_FILE = "lexicon.yaml"
 SEARCHES_KEPT = 1024
+PROCEDURES_KEPT = 256  # whole procedures kept after their card was opened
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,36 +44,33 @@ def shipped_procedures() -> Iterator[Procedure]:
 
 
 class CatalogueService:
+    """Search and browsing work from memory (names and an index); a procedure's full text is
+    read from the database when its card is opened, and the most recent ones are kept."""
+
     def __init__(self, repository: ProcedureRepository) -> None:
         self._repository = repository
-        self._procedures: dict[str, Procedure] = {}
+        self._refs: dict[str, ProcedureRef] = {}
         self._lexicon = FoldedLexicon(Lexicon())
-        self._index = SearchIndex([], self._lexicon)
+        self._index = SearchIndex.of([], self._lexicon)
         self._search = self._index.search
+        self._opened: OrderedDict[str, Procedure] = OrderedDict()
         self._fields: list[Field] = []
-        self._by_field: dict[str, list[Procedure]] = {}
+        self._by_field: dict[str, list[ProcedureRef]] = {}
         self._views: dict[str, int] = {}
         self._view_writes: WriteBehind[str, int] = WriteBehind(repository.add_views, total)
 
     async def load(self) -> None:
-        """The stored catalogue, or the shipped one on first start."""
-        procedures = await self._repository.all()
-        if not procedures:
-            procedures = list(shipped_procedures())
-            await self._repository.replace(procedures, prune=False)
+        """Index the stored catalogue, storing the shipped one on first start."""
+        if await self._repository.is_empty():
+            await self._repository.replace(shipped_procedures(), prune=False)
         self._views = await self._repository.views()
-        self._set_procedures(procedures)
+        await self._rebuild()
 
     def start(self) -> None:
         self._view_writes.start()
 
     async def close(self) -> None:
         await self._view_writes.close()
-
-    async def replace(self, procedures: Iterable[Procedure], prune: bool) -> UpsertCounts:
-        counts = await self._repository.replace(procedures, prune)
-        self._set_procedures(await self._repository.all())
-        return counts
 
     def lexicon_file(self) -> EditableFile:
         return EditableFile(LEXICON_FILE, self._parse_lexicon, self._set_lexicon)
@@ -80,22 +79,22 @@ class CatalogueService:
     def _parse_lexicon(text: str, filename: str) -> Lexicon:
         return parse_document(text, Lexicon, filename)
 
-    def _set_lexicon(self, lexicon: Lexicon) -> None:
+    async def _set_lexicon(self, lexicon: Lexicon) -> None:
         self._lexicon = FoldedLexicon(lexicon)
-        self._rebuild()
+        await self._rebuild()
 
-    def _set_procedures(self, procedures: list[Procedure]) -> None:
-        self._procedures = {p.code: p for p in procedures}
-        self._rebuild()
-
-    def _rebuild(self) -> None:
-        procedures = list(self._procedures.values())
-        self._index = SearchIndex(procedures, self._lexicon)
+    async def _rebuild(self) -> None:
+        builder = IndexBuilder(self._lexicon)
+        async for procedure in self._repository.each():
+            builder.add(procedure)
+        self._index = builder.build()
         # Many citizens ask the same few things in the same words; a new index forgets them.
         self._search = lru_cache(maxsize=SEARCHES_KEPT)(self._index.search)
-        by_field: dict[str, list[Procedure]] = {}
-        for procedure in procedures:
-            by_field.setdefault(procedure.field, []).append(procedure)
+        self._refs = {ref.code: ref for ref in self._index.procedures}
+        self._opened.clear()
+        by_field: dict[str, list[ProcedureRef]] = {}
+        for ref in self._refs.values():
+            by_field.setdefault(ref.field, []).append(ref)
         self._by_field = by_field
         self._order()
 
@@ -120,10 +119,25 @@ class CatalogueService:
             members.sort(key=lambda p: (-self._views.get(p.code, 0), p.name))
 
     def __len__(self) -> int:
-        return len(self._procedures)
+        return len(self._refs)
 
-    def get(self, code: str) -> Procedure | None:
-        return self._procedures.get(code)
+    def get(self, code: str) -> ProcedureRef | None:
+        return self._refs.get(code)
+
+    async def procedure(self, code: str) -> Procedure | None:
+        """The whole procedure, for its card and sections."""
+        if code not in self._refs:
+            return None
+        procedure = self._opened.get(code)
+        if procedure is None:
+            procedure = await self._repository.get(code)
+            if procedure is None:
+                return None
+            self._opened[code] = procedure
+            if len(self._opened) > PROCEDURES_KEPT:
+                self._opened.popitem(last=False)
+        self._opened.move_to_end(code)
+        return procedure
 
     def search(self, text: str) -> SearchResult:
         return self._search(text)
@@ -145,5 +159,5 @@ class CatalogueService:
     def field(self, key: str) -> Field | None:
         return next((f for f in self._fields if f.key == key), None)
 
-    def in_field(self, name: str) -> list[Procedure]:
+    def in_field(self, name: str) -> list[ProcedureRef]:
         return self._by_field.get(name, [])

@@ -134,6 +134,15 @@ class Database:
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> Iterable[aiosqlite.Row]:
         return await self._require(self._reader).execute_fetchall(sql, params)
 
+    async def each(
+        self, sql: str, params: Sequence[Any] = (), batch: int = 200
+    ) -> AsyncIterator[aiosqlite.Row]:
+        """Rows a batch at a time, for tables too large to hold in memory at once."""
+        async with self._require(self._reader).execute(sql, params) as cursor:
+            while rows := await cursor.fetchmany(batch):
+                for row in rows:
+                    yield row
+
     async def write(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         """One statement, atomic on its own (autocommit), with any RETURNING rows.
 

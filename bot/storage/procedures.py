@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
 from bot.domain.procedure import Procedure
@@ -21,9 +21,16 @@ class ProcedureRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def all(self) -> list[Procedure]:
-        rows = await self._db.fetchall("SELECT data FROM procedures ORDER BY code")
-        return [Procedure.model_validate_json(row[0]) for row in rows]
+    async def each(self) -> AsyncIterator[Procedure]:
+        async for row in self._db.each("SELECT data FROM procedures ORDER BY code"):
+            yield Procedure.model_validate_json(row[0])
+
+    async def get(self, code: str) -> Procedure | None:
+        row = await self._db.fetchone("SELECT data FROM procedures WHERE code = ?", (code,))
+        return Procedure.model_validate_json(row[0]) if row else None
+
+    async def is_empty(self) -> bool:
+        return await self._db.fetchone("SELECT 1 FROM procedures LIMIT 1") is None
 
     async def replace(self, procedures: Iterable[Procedure], prune: bool) -> UpsertCounts:
         """Store the catalogue; unchanged rows are left alone, so a re-import is a no-op."""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.procedure import Channel, DocumentItem, Procedure
+from bot.domain.procedure import Channel, DocumentItem, Procedure, ProcedureRef
 from bot.domain.unit import UnitProfile
 from bot.i18n import Html, Texts
 from bot.ui.callbacks import encode
@@ -44,7 +44,7 @@ def button_label(text: str) -> str:
     return shorten(text, BUTTON_CHARS)
 
 
-def procedure_rows(procedures: Sequence[Procedure]) -> list[list[InlineKeyboardButton]]:
+def procedure_rows(procedures: Sequence[ProcedureRef]) -> list[list[InlineKeyboardButton]]:
     """A button per procedure, no two alike: names that read the same once shortened (variants
     differing only at the end, "... có yếu tố nước ngoài") keep the words that set them apart,
     and the same name twice shows the codes."""
