@@ -21,8 +21,9 @@ from bot.ui.render import office_hours
 CARD_DOCUMENTS = 5  # more than this, or a long list, goes behind a button
 CARD_DOCUMENTS_CHARS = 800
 ITEM_CHARS = 160
-# Items that begin so apply only in some cases; what everyone brings comes first on the card.
-CASE_OPENINGS = ("trường hợp", "trong trường hợp", "đối với", "nếu")
+# Items that begin so apply only in some cases, or are remarks rather than documents; what
+# everyone brings comes first on the card.
+CASE_OPENINGS = ("trường hợp", "trong trường hợp", "đối với", "nếu", "ví dụ", "lưu ý", "ghi chú")
 BUTTON_CHARS = 60
 DISTINCT_TAIL_WORDS = 4
 CARDS_KEPT = 512
@@ -97,7 +98,8 @@ def _document_lines(texts: Texts, items: tuple[DocumentItem, ...], limit: int | 
 
 
 def _for_some_cases(item: DocumentItem) -> bool:
-    return item.name[:20].lower().startswith(CASE_OPENINGS)
+    group = (item.group or "").lstrip("*-•0123456789. ").lower()
+    return item.name[:20].lower().startswith(CASE_OPENINGS) or group.startswith(CASE_OPENINGS)
 
 
 def _first_documents(items: tuple[DocumentItem, ...]) -> tuple[DocumentItem, ...]:
