@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -14,6 +18,8 @@ from pydantic import SecretStr
 from bot.app import BotApp, create_app, running
 from bot.config import Settings
 from bot.standin import Limits, StandIn
+from bot.standin.sims import UserSim
+from bot.standin.state import JSON, SentMessage
 from tests import netguard
 
 TOKEN = "4242:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
@@ -87,3 +93,33 @@ def bot_process_env(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
     env.update(PYTHONPATH=str(Path(__file__).resolve().parent.parent), **settings)
     return env
+
+
+def run_bot(database: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` against ``database``, as an admin would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *map(str, args)],
+        env=bot_process_env(BOT_DATABASE=str(database)),
+        cwd=database.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def alert(user: UserSim, within: float = 5.0) -> JSON:
+    """The next answer to a pressed button (the bot answers callbacks outside the chat log)."""
+    seen = len(user.callback_answers)
+    deadline = time.monotonic() + within
+    while len(user.callback_answers) == seen:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no answer to the button within {within}s")
+        await asyncio.sleep(0.02)
+    return user.callback_answers[-1]
+
+
+async def pressed(user: UserSim, button: str, message: SentMessage | None = None) -> SentMessage:
+    reply = await user.click(button, message)
+    assert reply is not None, f"nothing came of pressing {button!r}"
+    return reply

@@ -4,17 +4,13 @@ nothing and says where it is broken."""
 
 from __future__ import annotations
 
-import asyncio
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from bot.config import Settings
 from bot.standin import StandIn
 from bot.standin.sims import UserSim
-from bot.standin.state import JSON, SentMessage
-from tests.conftest import ADMIN_ID, BotRunner, bot_process_env
+from bot.standin.state import SentMessage
+from tests.conftest import ADMIN_ID, BotRunner, alert, run_bot
 
 ADMIN_ONLY = "Xin lỗi, lệnh này chỉ dành cho quản trị viên."
 NOTHING = "Xin lỗi, tôi chưa tìm thấy thủ tục nào phù hợp với «ổ gà đường làng»"
@@ -22,16 +18,6 @@ RESTORE = "↩️ Khôi phục bản trước"
 NEW_WORDS = "ổ gà đường làng"
 LEXICON = Path(__file__).resolve().parent.parent / "bot" / "data" / "lexicon.yaml"
 SYNONYM = f"  - words: [{NEW_WORDS}]\n    means: đăng ký tạm trú\n"
-
-
-async def alert(user: UserSim, within: float = 5.0) -> JSON:
-    seen = len(user.callback_answers)
-    deadline = time.monotonic() + within
-    while len(user.callback_answers) == seen:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no answer to the button within {within}s")
-        await asyncio.sleep(0.02)
-    return user.callback_answers[-1]
 
 
 def button_data(message: SentMessage, file: str, column: int) -> str:
@@ -185,18 +171,6 @@ async def test_file_with_a_bom_is_accepted(bot: BotRunner, standin: StandIn) -> 
     assert "024 1111 2222" in greeting.plain
 
 
-def files_cli(database: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "files", *map(str, args)],
-        env=bot_process_env(BOT_DATABASE=str(database)),
-        cwd=database.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 async def test_command_line_loads_and_restores_like_the_bot(
     settings: Settings, standin: StandIn, tmp_path: Path
 ) -> None:
@@ -204,14 +178,14 @@ async def test_command_line_loads_and_restores_like_the_bot(
     shipped = LEXICON.read_text(encoding="utf-8")
     edited = tmp_path / "lexicon.yaml"
     edited.write_text(shipped.replace("\nsynonyms:\n", "\nsynonyms:\n" + SYNONYM, 1), "utf-8")
-    loaded = files_cli(database, "load", edited)
+    loaded = run_bot(database, "files", "load", edited)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.startswith(f"lexicon.yaml is now version 2 in {database}")
 
     broken = tmp_path / "broken" / "lexicon.yaml"
     broken.parent.mkdir()
     broken.write_text("synonyms:\n  - words: [ổ gà]\n    mean: x\n", "utf-8")
-    refused = files_cli(database, "load", broken)
+    refused = run_bot(database, "files", "load", broken)
     assert refused.returncode == 1
     assert f"{broken}:2: synonyms.0.means: Field required" in refused.stderr
     assert refused.stderr.rstrip().endswith("Nothing was changed.")
@@ -224,10 +198,10 @@ async def test_command_line_loads_and_restores_like_the_bot(
     finally:
         await runner.stop()
 
-    restored = files_cli(database, "restore", "lexicon.yaml")
+    restored = run_bot(database, "files", "restore", "lexicon.yaml")
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.startswith("lexicon.yaml is now version 3")
-    unknown = files_cli(database, "restore", "secrets.yaml")
+    unknown = run_bot(database, "files", "restore", "secrets.yaml")
     assert unknown.returncode == 1
     assert "secrets.yaml: not an editable file (expected one of: unit.yaml" in unknown.stderr
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import gzip
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,25 +17,13 @@ import pytest
 from bot.config import Settings
 from bot.domain.procedure import Procedure
 from bot.standin import StandIn
-from tests.conftest import ADMIN_ID, BotRunner, bot_process_env
+from tests.conftest import ADMIN_ID, BotRunner, run_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "portal-export-sample.jsonl"
 # The shared export sits beside the project (as on CI); the big test skips where it does not.
 ALL_LEVELS = ROOT.parent / "shared" / "data" / "procedures-all.jsonl"
 WARD = {"1.004194", "1.003677", "1.010038"}
-
-
-def run_bot(database: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *map(str, args)],
-        env=bot_process_env(BOT_DATABASE=str(database)),
-        cwd=database.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def stored(database: Path) -> dict[str, Procedure]:

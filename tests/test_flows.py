@@ -3,13 +3,8 @@ flows are data an admin edits, and a broken file never replaces working flows.""
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 from bot.standin import StandIn
-from bot.standin.sims import UserSim
-from bot.standin.state import JSON, SentMessage
-from tests.conftest import ADMIN_ID, BotRunner
+from tests.conftest import ADMIN_ID, BotRunner, alert, pressed
 
 WHERE = "Cháu bé sinh ở Việt Nam hay ở nước ngoài? Bố hoặc mẹ có phải người nước ngoài không?"
 PARENTS = "Bố và mẹ của cháu đã đăng ký kết hôn chưa?"
@@ -23,22 +18,6 @@ FLOW_BUTTONS = [
     "🧭 Chứng thực (sao y, chữ ký, hợp đồng)",
     "🧭 Hộ kinh doanh (mở cửa hàng, quán ăn)",
 ]
-
-
-async def alert(user: UserSim, within: float = 5.0) -> JSON:
-    seen = len(user.callback_answers)
-    deadline = time.monotonic() + within
-    while len(user.callback_answers) == seen:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no answer to the button within {within}s")
-        await asyncio.sleep(0.02)
-    return user.callback_answers[-1]
-
-
-async def pressed(user: UserSim, button: str, message: SentMessage | None = None) -> SentMessage:
-    reply = await user.click(button, message)
-    assert reply is not None, f"nothing came of pressing {button!r}"
-    return reply
 
 
 async def test_birth_flow_leads_to_the_birth_registration_card(

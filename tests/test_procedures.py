@@ -4,19 +4,16 @@ the same cards, and buttons the catalogue can no longer honour say so."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import time
 from pathlib import Path
 
 import yaml
 
 from bot.services.catalogue import shipped_procedures
 from bot.standin import StandIn
-from bot.standin.sims import UserSim
-from bot.standin.state import JSON, SentMessage
+from bot.standin.state import SentMessage
 from bot.ui import cards
-from tests.conftest import ADMIN_ID, BotRunner
+from tests.conftest import ADMIN_ID, BotRunner, alert, pressed
 
 CHOICES = "Tôi tìm thấy một số thủ tục gần với câu hỏi của anh/chị. Mời chọn thủ tục phù hợp:"
 NOTHING = "Xin lỗi, tôi chưa tìm thấy thủ tục nào phù hợp với «{query}»"
@@ -26,23 +23,6 @@ BACK_HOME = "⬅️ Về menu chính"
 ASK_AGAIN = "🔎 Hỏi thủ tục khác"
 TAM_TRU_URL = "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bf7-770b-734d-b7fb-5e1995f194f4"
 LEXICON = Path(__file__).resolve().parent.parent / "bot" / "data" / "lexicon.yaml"
-
-
-async def alert(user: UserSim, within: float = 5.0) -> JSON:
-    """The next answer to a pressed button (the bot answers callbacks outside the chat log)."""
-    seen = len(user.callback_answers)
-    deadline = time.monotonic() + within
-    while len(user.callback_answers) == seen:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no answer to the button within {within}s")
-        await asyncio.sleep(0.02)
-    return user.callback_answers[-1]
-
-
-async def pressed(user: UserSim, button: str, message: SentMessage | None = None) -> SentMessage:
-    reply = await user.click(button, message)
-    assert reply is not None, f"nothing came of pressing {button!r}"
-    return reply
 
 
 def flat(message: SentMessage) -> list[str]:
@@ -288,7 +268,7 @@ def test_sibling_procedures_get_buttons_that_tell_them_apart() -> None:
 async def test_card_lists_what_everyone_brings_before_special_cases(
     bot: BotRunner, standin: StandIn
 ) -> None:
-    user = standin.user(1110, "Mai", language_code="vi")
+    user = standin.user(1111, "Mai", language_code="vi")
     card = await user.reply("Thủ tục đăng ký khai sinh")
     assert "Mã thủ tục: 1.001193" in card.plain
     shown = [line for line in card.plain.splitlines() if line.startswith("• ")]
