@@ -69,6 +69,8 @@ def load_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise DocumentError(filename, [Problem(line, "", f"not valid YAML: {reason}")]) from None
+    except ValueError as exc:  # a value YAML reads itself but cannot build: 2026-02-30
+        raise DocumentError(filename, [Problem(None, "", f"not a valid value: {exc}")]) from None
     return data, node
 
 

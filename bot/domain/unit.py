@@ -1,14 +1,23 @@
-"""The People's Committee this bot serves: its name, address and office hours are data."""
+"""The People's Committee this bot serves: its name, address, hours and days off are data."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_T = TypeVar("_T")
 
 
 class Localized(BaseModel):
@@ -55,6 +64,16 @@ class OpeningHours(BaseModel):
         return value
 
 
+def _date_only(value: object) -> object:
+    """Refuse numbers: pydantic would read 20260101 as seconds since 1970, not as a date."""
+    if isinstance(value, bool | int | float):
+        raise ValueError("expected a date written as YYYY-MM-DD")
+    return value
+
+
+Holiday = Annotated[dt.date, BeforeValidator(_date_only)]
+
+
 class UnitProfile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Localized
@@ -63,6 +82,14 @@ class UnitProfile(BaseModel):
     hotline: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=120)
     website: str | None = Field(default=None, max_length=200)
+    # Legal deadlines count working days (Monday to Friday for state offices), not every day the
+    # office is open: a Saturday-morning reception does not make Saturday a working day.
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: list(WEEKDAYS[:5]), validate_default=True
+    )
+    # Days off for public offices; Tết and Giỗ Tổ follow the lunar calendar and the government
+    # sets the exact days each year, so they are data the admin updates, never computed here.
+    holidays: list[Holiday] = Field(default_factory=list)
 
     @field_validator("website")
     @classmethod
@@ -70,3 +97,27 @@ class UnitProfile(BaseModel):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _working_days(cls, value: list[Weekday], info: ValidationInfo) -> list[Weekday]:
+        """Deadlines are counted in office hours on working days, so some must exist."""
+        _no_duplicates(value)
+        blocks: list[OpeningHours] = info.data.get("office_hours", [])  # absent if it was invalid
+        if blocks and not {day for block in blocks for day in block.days}.intersection(value):
+            raise ValueError("none of these days has office_hours, so no deadline could be counted")
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays(cls, value: list[dt.date]) -> list[dt.date]:
+        return _no_duplicates(value)
+
+
+def _no_duplicates(value: list[_T]) -> list[_T]:
+    seen: set[_T] = set()
+    for item in value:
+        if item in seen:
+            raise ValueError(f"{item} is listed twice")
+        seen.add(item)
+    return value
