@@ -1,0 +1,313 @@
+"""The outbox: messages the bot owes people, written in the caller's transaction.
+
+A service that files a complaint and alerts the department commits both at once, so an alert
+is never sent for a ticket that was rolled back, nor lost for one that was kept. The sender
+(:mod:`bot.ui.outbox`) reads rows from here and records what became of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+_ERROR_LENGTH = 500
+_CALLBACK_DATA_BYTES = 64
+_TOPIC_LENGTH = 128
+
+Buttons = tuple[tuple[tuple[str, str], ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message to deliver.
+
+    ``text`` is HTML the caller has already escaped; with ``photo`` it is the caption. ``ref``
+    ties messages about one thing (a ticket) together in a chat: with ``topic`` (forum groups
+    only) the first of them opens a forum topic of that name and the rest go into it; without,
+    the rest reply to the first. ``dedupe`` makes enqueuing twice store one row.
+    """
+
+    chat_id: int
+    text: str
+    ref: str | None = None
+    topic: str | None = None
+    buttons: Buttons = ()
+    photo: str | None = None
+    location: tuple[float, float] | None = None
+    dedupe: str | None = None
+
+    def __post_init__(self) -> None:
+        # Caught here, a mistake fails the caller's transaction and its tests, instead of
+        # becoming an alert that Telegram refuses hours later.
+        if not self.text.strip() and self.photo is None and self.location is None:
+            raise ValueError("an outgoing message needs text, a photo or a location")
+        if self.topic is not None:
+            if self.ref is None:
+                raise ValueError("a topic needs a ref: it holds everything about that ref")
+            if not 1 <= len(self.topic) <= _TOPIC_LENGTH:
+                raise ValueError(f"a topic name has 1 to {_TOPIC_LENGTH} characters")
+        for row in self.buttons:
+            for label, data in row:
+                if not label or not 1 <= len(data.encode("utf-8")) <= _CALLBACK_DATA_BYTES:
+                    raise ValueError(f"button {label!r}: callback data must be 1 to 64 bytes")
+
+    @property
+    def kind(self) -> str:
+        if self.photo is not None:
+            return "photo"
+        return "location" if self.location is not None else "text"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A pending row as the sender sees it."""
+
+    id: int
+    item: Outgoing
+    attempts: int
+    parts_sent: int
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """Where a ref lives in one chat: its forum topic, and its first message."""
+
+    thread_id: int | None
+    first_message_id: int | None
+
+
+def _payload(item: Outgoing) -> str:
+    data: dict[str, Any] = {"text": item.text}
+    if item.buttons:
+        data["buttons"] = [[list(button) for button in row] for row in item.buttons]
+    if item.photo is not None:
+        data["photo"] = item.photo
+    if item.location is not None:
+        data["location"] = list(item.location)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _outgoing(row: aiosqlite.Row) -> Outgoing:
+    data = json.loads(row["payload"])
+    location = data.get("location")
+    return Outgoing(
+        chat_id=int(row["chat_id"]),
+        text=str(data.get("text", "")),
+        ref=row["ref"],
+        topic=row["topic"],
+        buttons=tuple(
+            tuple((str(label), str(value)) for label, value in line)
+            for line in data.get("buttons", ())
+        ),
+        photo=data.get("photo"),
+        location=(float(location[0]), float(location[1])) if location else None,
+        dedupe=row["dedupe"],
+    )
+
+
+# The first pending row of each chat: only it may be sent, so a chat's messages keep their order.
+_HEAD = (
+    "o.state = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox AS p WHERE p.state = 'pending' "
+    "AND p.chat_id = o.chat_id AND p.id < o.id) "
+    "AND o.chat_id NOT IN (SELECT value FROM json_each(?))"
+)
+
+
+class OutboxRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._listener: Callable[[], None] | None = None
+        self._waking = False
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # ------------------------------------------------------------------ for services
+    async def enqueue(self, conn: aiosqlite.Connection, items: Iterable[Outgoing]) -> list[int]:
+        """Store messages inside the caller's transaction (``conn`` from
+        :meth:`Database.transaction`); returns the new rows' ids, without those whose
+        ``dedupe`` key was stored before. The sender is woken once the transaction commits."""
+        ids: list[int] = []
+        for item in items:
+            async with conn.execute(
+                "INSERT INTO outbox (chat_id, kind, payload, ref, topic, dedupe) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING RETURNING id",
+                (item.chat_id, item.kind, _payload(item), item.ref, item.topic, item.dedupe),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                ids.append(int(row[0]))
+        if ids:
+            self._wake_after_commit()
+        return ids
+
+    def listen(self, callback: Callable[[], None] | None) -> None:
+        """Call ``callback`` (the sender's wake) after each committed enqueue; ``None`` stops."""
+        self._listener = callback
+
+    def _wake_after_commit(self) -> None:
+        # The caller's transaction holds the write lock until it commits; waking the sender
+        # now would let it look before the rows are visible. Wait for the lock instead.
+        if self._listener is None or self._waking:
+            return
+        self._waking = True
+        task = asyncio.get_running_loop().create_task(self._wake_when_committed())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _wake_when_committed(self) -> None:
+        try:
+            await self._db.write("SELECT 1")  # the write lock is free: the enqueue committed
+        except Exception as error:  # closing down: the next start delivers the rows
+            log.debug("outbox wake skipped: %s", type(error).__name__)
+            return
+        finally:
+            self._waking = False
+        if self._listener is not None:
+            self._listener()
+
+    # ------------------------------------------------------------------ lookups
+    async def ref_of(self, chat_id: int, message_id: int) -> str | None:
+        """The ref of a message the outbox delivered (to trace a reply back to its ticket)."""
+        row = await self._db.fetchone(
+            "SELECT ref FROM outbox_messages WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return str(row[0]) if row else None
+
+    async def thread_of(self, ref: str, chat_id: int) -> int | None:
+        """The forum topic the ref's messages go to in that chat, if one was opened."""
+        thread = await self.thread(ref, chat_id)
+        return thread.thread_id if thread else None
+
+    async def ref_of_thread(self, chat_id: int, thread_id: int) -> str | None:
+        """The ref whose forum topic this is (officials write in a topic without replying)."""
+        row = await self._db.fetchone(
+            "SELECT ref FROM outbox_threads WHERE chat_id = ? AND thread_id = ?",
+            (chat_id, thread_id),
+        )
+        return str(row[0]) if row else None
+
+    async def thread(self, ref: str, chat_id: int) -> Thread | None:
+        row = await self._db.fetchone(
+            "SELECT thread_id, first_message_id FROM outbox_threads WHERE ref = ? AND chat_id = ?",
+            (ref, chat_id),
+        )
+        return Thread(row[0], row[1]) if row else None
+
+    # ------------------------------------------------------------------ for the sender
+    async def due(self, limit: int, busy: Collection[int] = ()) -> list[OutboxRow]:
+        """Rows to send now, oldest first, at most one per chat, none for ``busy`` chats."""
+        rows = await self._db.fetchall(
+            "SELECT o.id, o.chat_id, o.payload, o.ref, o.topic, o.dedupe, o.attempts, "
+            f"o.parts_sent FROM outbox AS o WHERE o.next_at <= {_NOW} AND {_HEAD} "
+            "ORDER BY o.id LIMIT ?",
+            (json.dumps(list(busy)), limit),
+        )
+        return [
+            OutboxRow(int(row["id"]), _outgoing(row), int(row["attempts"]), int(row["parts_sent"]))
+            for row in rows
+        ]
+
+    async def seconds_until_due(self, busy: Collection[int] = ()) -> float | None:
+        """How long until a chat outside ``busy`` has a row to send; ``None`` if none waits."""
+        row = await self._db.fetchone(
+            f"SELECT (julianday(MIN(o.next_at)) - julianday({_NOW})) * 86400.0 "
+            f"FROM outbox AS o WHERE {_HEAD}",
+            (json.dumps(list(busy)),),
+        )
+        return None if row is None or row[0] is None else float(row[0])
+
+    async def part_sent(self, row: OutboxRow, part: int, message_id: int, last: bool) -> None:
+        """Record one delivered message of a row, so a retry resumes after it."""
+        item = row.item
+        async with self._db.transaction() as conn:
+            if item.ref is not None:
+                await conn.execute(
+                    "INSERT OR REPLACE INTO outbox_messages (chat_id, message_id, ref) "
+                    "VALUES (?, ?, ?)",
+                    (item.chat_id, message_id, item.ref),
+                )
+                await conn.execute(
+                    "INSERT INTO outbox_threads (ref, chat_id, first_message_id) VALUES (?, ?, ?) "
+                    "ON CONFLICT (ref, chat_id) DO UPDATE SET "
+                    "first_message_id = COALESCE(first_message_id, excluded.first_message_id)",
+                    (item.ref, item.chat_id, message_id),
+                )
+            state = f"state = 'sent', done_at = {_NOW}, last_error = NULL, " if last else ""
+            await conn.execute(
+                f"UPDATE outbox SET {state}parts_sent = ?, "
+                "sent_message_id = COALESCE(sent_message_id, ?) WHERE id = ?",
+                (part + 1, message_id, row.id),
+            )
+            if last and item.chat_id > 0:
+                await conn.execute(
+                    "UPDATE users SET blocked_at = NULL "
+                    "WHERE user_id = ? AND blocked_at IS NOT NULL",
+                    (item.chat_id,),
+                )
+
+    async def retry(self, row_id: int, delay: float, error: str) -> None:
+        """Try the row again in ``delay`` seconds."""
+        await self._db.write(
+            "UPDATE outbox SET attempts = attempts + 1, next_at = strftime("
+            "'%Y-%m-%dT%H:%M:%fZ', 'now', ?), last_error = ? WHERE id = ?",
+            (f"+{max(delay, 0.0):.3f} seconds", error[:_ERROR_LENGTH], row_id),
+        )
+
+    async def fail(self, row_id: int, error: str) -> None:
+        """Give the row up: Telegram refused it for good."""
+        await self._db.write(
+            f"UPDATE outbox SET attempts = attempts + 1, state = 'failed', done_at = {_NOW}, "
+            "last_error = ? WHERE id = ?",
+            (error[:_ERROR_LENGTH], row_id),
+        )
+
+    async def set_thread(self, ref: str, chat_id: int, thread_id: int | None) -> None:
+        """Remember the ref's forum topic in the chat (``None``: the chat has no topics)."""
+        await self._db.write(
+            "INSERT INTO outbox_threads (ref, chat_id, thread_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (ref, chat_id) DO UPDATE SET thread_id = excluded.thread_id",
+            (ref, chat_id, thread_id),
+        )
+
+    async def forget_thread(self, ref: str, chat_id: int) -> None:
+        """The topic is gone (deleted by officials): the next message opens a new one."""
+        await self._db.write(
+            "DELETE FROM outbox_threads WHERE ref = ? AND chat_id = ?", (ref, chat_id)
+        )
+
+    async def retarget(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup with a new id: its pending rows follow it."""
+        await self._db.write(
+            f"UPDATE outbox SET chat_id = ?, next_at = {_NOW} "
+            "WHERE chat_id = ? AND state = 'pending'",
+            (new_chat_id, old_chat_id),
+        )
+
+    async def mark_blocked(self, user_id: int) -> None:
+        """The person blocked the bot; officials can see it rather than wait for a reply."""
+        await self._db.write(
+            f"INSERT INTO users (user_id, blocked_at) VALUES (?, {_NOW}) "
+            "ON CONFLICT (user_id) DO UPDATE SET blocked_at = excluded.blocked_at",
+            (user_id,),
+        )
+
+    async def purge(self, older_than_days: int = 90) -> int:
+        """Delete delivered and failed rows (and their personal data) after some time; their
+        dedupe keys go with them. The ref of each delivered message is kept."""
+        rows = await self._db.write(
+            "DELETE FROM outbox WHERE state != 'pending' AND done_at < strftime("
+            "'%Y-%m-%dT%H:%M:%fZ', 'now', ?) RETURNING id",
+            (f"-{older_than_days} days",),
+        )
+        return len(rows)
