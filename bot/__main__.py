@@ -48,13 +48,17 @@ def cmd_run(_: argparse.Namespace) -> int:
 
     try:
         asyncio.run(_serve(settings))
-    except InvalidToken:
-        print("Configuration error: BOT_TOKEN: the Bot API refused this token", file=sys.stderr)
+    except InvalidToken:  # Telegram's 401, or a 404 from a wrong address
+        print(
+            "Configuration error: BOT_TOKEN or BOT_API_URL: the Bot API refused the token "
+            f"(is BOT_API_URL={redact(settings.api_url, secrets)} right?)",
+            file=sys.stderr,
+        )
         return 2
     except NetworkError as exc:
-        reason = redact(str(exc), secrets)
         print(
-            f"Cannot reach the Bot API at BOT_API_URL={settings.api_url}: {reason}",
+            f"Cannot reach the Bot API at BOT_API_URL={redact(settings.api_url, secrets)}: "
+            f"{redact(str(exc), secrets)}",
             file=sys.stderr,
         )
         return 2

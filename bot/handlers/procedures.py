@@ -56,6 +56,11 @@ async def send_nothing_found(context: BotContext, chat_id: int, text: str) -> No
     markup = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(texts.plain("browse.button"), callback_data=encode("fl", 0))],
+            [
+                InlineKeyboardButton(
+                    texts.plain("card.button.ask_official"), callback_data=encode("q")
+                )
+            ],
             [InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))],
         ]
     )
@@ -86,7 +91,7 @@ async def card_pressed(update: Update, context: BotContext, callback: Callback) 
     code = callback.arg(0)
     if query is None or chat_id is None:
         return
-    if context.services.catalogue.get(code) is None:
+    if await context.services.catalogue.procedure(code) is None:  # kept for show_card
         await answer_gone(update, context)
         return
     await query.answer()
@@ -120,6 +125,11 @@ async def none_fit(update: Update, context: BotContext, callback: Callback) -> N
     markup = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(texts.plain("browse.button"), callback_data=encode("fl", 0))],
+            [
+                InlineKeyboardButton(
+                    texts.plain("card.button.ask_official"), callback_data=encode("q")
+                )
+            ],
             [InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))],
         ]
     )

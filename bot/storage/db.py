@@ -42,7 +42,7 @@ def _migrations() -> list[tuple[int, str, str]]:
 class DatabaseUnavailable(Exception):
     """The database file cannot be opened or migrated (not SQLite, unreadable, locked)."""
 
-    def __init__(self, path: Path, error: sqlite3.Error) -> None:
+    def __init__(self, path: Path, error: sqlite3.Error | OSError) -> None:
         super().__init__(f"cannot open {path}: {error}")
 
 
@@ -54,15 +54,14 @@ class Database:
         self._write_lock = asyncio.Lock()
 
     async def open(self) -> None:
-        if self.path.parent and not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = await self._connect()
             await self.migrate()
             self._reader = await self._connect()
         except BaseException as error:
             await self.close()  # each connection has a thread that would keep the process up
-            if isinstance(error, sqlite3.Error):
+            if isinstance(error, sqlite3.Error | OSError):
                 raise DatabaseUnavailable(self.path, error) from error
             raise
 
@@ -133,15 +132,6 @@ class Database:
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> Iterable[aiosqlite.Row]:
         return await self._require(self._reader).execute_fetchall(sql, params)
-
-    async def each(
-        self, sql: str, params: Sequence[Any] = (), batch: int = 200
-    ) -> AsyncIterator[aiosqlite.Row]:
-        """Rows a batch at a time, for tables too large to hold in memory at once."""
-        async with self._require(self._reader).execute(sql, params) as cursor:
-            while rows := await cursor.fetchmany(batch):
-                for row in rows:
-                    yield row
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         """One statement, atomic on its own (autocommit), with any RETURNING rows.

@@ -21,9 +21,22 @@ class ProcedureRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def each(self) -> AsyncIterator[Procedure]:
-        async for row in self._db.each("SELECT data FROM procedures ORDER BY code"):
-            yield Procedure.model_validate_json(row[0])
+    async def each(self, batch: int = 200) -> AsyncIterator[Procedure]:
+        """Every procedure, a page at a time: never the whole catalogue's text in memory, and
+        no statement left open between pages (it would pin the reader to an old snapshot)."""
+        after = ""
+        while True:
+            rows = list(
+                await self._db.fetchall(
+                    "SELECT code, data FROM procedures WHERE code > ? ORDER BY code LIMIT ?",
+                    (after, batch),
+                )
+            )
+            if not rows:
+                return
+            for row in rows:
+                yield Procedure.model_validate_json(row[1])
+            after = str(rows[-1][0])
 
     async def get(self, code: str) -> Procedure | None:
         row = await self._db.fetchone("SELECT data FROM procedures WHERE code = ?", (code,))

@@ -80,7 +80,7 @@ def procedure_rows(procedures: Sequence[ProcedureRef]) -> list[list[InlineKeyboa
 def _with_tail(words: list[str], tail: list[str]) -> str:
     """The name's start, then the words that tell it from its siblings."""
     end = shorten(" ".join(tail), BUTTON_CHARS // 2)
-    head = shorten(" ".join(words[: len(words) - len(tail)]), BUTTON_CHARS - len(end) - 1)
+    head = shorten(" ".join(words[: len(words) - len(tail)]), BUTTON_CHARS - len(end) - 2)
     return f"{head.removesuffix('…')}… {end}"
 
 
@@ -195,6 +195,13 @@ def card_keyboard(texts: Texts, procedure: Procedure) -> InlineKeyboardMarkup:
         if available[section]
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                texts.plain("card.button.ask_official"), callback_data=encode("q", procedure.code)
+            )
+        ]
+    )
     rows.append(
         [
             InlineKeyboardButton(texts.plain("search.again"), callback_data=encode("m", "ask")),
