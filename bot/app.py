@@ -26,7 +26,17 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.flows.engine import CONVERSATION as FLOW_CONVERSATION
 from bot.flows.engine import FlowEngine
-from bot.handlers import admin, basics, errors, fallback, flows, procedures
+from bot.handlers import (
+    admin,
+    basics,
+    complaints,
+    errors,
+    fallback,
+    flows,
+    officials,
+    procedures,
+    requests,
+)
 from bot.handlers.context import BotContext, Services
 from bot.handlers.conversations import ConversationRouter
 from bot.handlers.deeplinks import DeepLinks
@@ -34,14 +44,21 @@ from bot.i18n import I18n
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
 from bot.services.people import PeopleService
+from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
 from bot.storage.db import Database
 from bot.storage.documents import DocumentRepository
+from bot.storage.outbox import OutboxRepository
 from bot.storage.procedures import ProcedureRepository
+from bot.storage.tickets import TicketRepository
 from bot.storage.users import ConversationRepository, UserRepository
 from bot.ui.callbacks import Callback, decode
+from bot.ui.outbox import OutboxSender
+from bot.ui.tickets import TelegramTicketViews
 
 log = logging.getLogger(__name__)
+
+DEADLINE_CHECK_S = 60  # how often deadlines are looked at; they are counted in hours
 
 BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 CallbackAction = Callable[[Update, BotContext, Callback], Awaitable[None]]
@@ -89,11 +106,27 @@ async def open_services(settings: Settings, db: Database) -> Services:
         await catalogue.load()
         unit = UnitService()
         flows = FlowEngine(known_code=lambda code: catalogue.get(code) is not None)
+        outbox = OutboxRepository(db)
+        tickets = TicketService(
+            db,
+            TicketRepository(db),
+            outbox,
+            TelegramTicketViews(i18n, settings.tz),
+            lambda: unit.profile,
+            settings.tz,
+            settings.admins,
+        )
         documents = DocumentService(
             DocumentRepository(db),
-            [unit.editable_file(), catalogue.lexicon_file(), flows.editable_file()],
+            [
+                unit.editable_file(),
+                catalogue.lexicon_file(),
+                flows.editable_file(),
+                tickets.editable_file(),
+            ],
         )
         await documents.load()
+        await tickets.load()
     except BaseException:
         await db.close()
         raise
@@ -107,6 +140,8 @@ async def open_services(settings: Settings, db: Database) -> Services:
         catalogue=catalogue,
         flows=flows,
         documents=documents,
+        tickets=tickets,
+        outbox=outbox,
     )
 
 
@@ -146,6 +181,11 @@ async def _post_init(app: BotApp) -> None:
     app.bot_data["db"] = db
     services = await open_services(settings, db)
     app.bot_data["services"] = services
+    sender = OutboxSender(services.outbox)
+    app.bot_data["sender"] = sender
+    sender.start(app.bot)  # what was pending before a restart goes out first
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(_check_deadlines, interval=DEADLINE_CHECK_S, first=5)
     # One menu per language we speak, and the default language's for everyone else.
     for language in services.i18n.languages:
         commands = basics.command_list_for(services.i18n.texts(language))
@@ -154,7 +194,14 @@ async def _post_init(app: BotApp) -> None:
             await app.bot.set_my_commands(commands)
 
 
+async def _check_deadlines(context: BotContext) -> None:
+    await context.services.tickets.check_deadlines()
+
+
 async def _post_shutdown(app: BotApp) -> None:
+    sender: OutboxSender | None = app.bot_data.get("sender")
+    if sender is not None:
+        await sender.stop()
     services: Services | None = app.bot_data.get("services")
     if services is not None:
         await services.close()
@@ -171,6 +218,9 @@ def register_handlers(app: BotApp) -> None:
     router = ConversationRouter()
     router.register(basics.ASK, basics.question_asked)
     router.register(FLOW_CONVERSATION, flows.text_in_flow)
+    router.register(complaints.CONVERSATION, complaints.step, media=True)
+    router.register(requests.ADD, requests.conversation_step, media=True)
+    router.register(requests.COMMENT, requests.conversation_step, media=True)
     actions: dict[str, CallbackAction] = {
         "m": basics.menu_pressed,
         "lang": basics.language_chosen,
@@ -181,6 +231,13 @@ def register_handlers(app: BotApp) -> None:
         "fp": procedures.field_pressed,
         "g": flows.flow_pressed,
         "af": admin.file_pressed,
+        "c": complaints.pressed,
+        "t": officials.pressed,
+        "tt": officials.pressed,
+        "rq": requests.pressed,
+        "rt": requests.pressed,
+        "ro": requests.pressed,
+        "q": requests.pressed,
     }
 
     async def start(update: Update, context: BotContext) -> None:
@@ -197,9 +254,19 @@ def register_handlers(app: BotApp) -> None:
     async def on_text(update: Update, context: BotContext) -> None:
         await fallback.text(update, context, router)
 
+    async def on_media(update: Update, context: BotContext) -> None:
+        """A photo, location, contact... : the conversation's, if it takes one."""
+        if await router.route(update, context, media=True):
+            return
+        if not await fallback.reply_to_ticket(update, context):
+            await fallback.not_text(update, context)
+
     async def on_document(update: Update, context: BotContext) -> None:
         if not await admin.document_received(update, context):
-            await fallback.not_text(update, context)
+            await on_media(update, context)
+
+    async def in_group(update: Update, context: BotContext) -> None:
+        await officials.group_message(update, context)
 
     new_messages = filters.UpdateType.MESSAGE
     commands = {
@@ -211,16 +278,26 @@ def register_handlers(app: BotApp) -> None:
         "unit": admin.unit_command,
         "files": admin.files_command,
         "misses": admin.misses_command,
+        "phananh": complaints.command,
+        "complain": complaints.command,
+        "mine": requests.mine_command,
+        "link": officials.link,
+        "block": admin.block_command,
+        "unblock": admin.block_command,
     }
+    groups = filters.ChatType.GROUPS
     app.add_handler(TypeHandler(Update, basics.identify), group=-1)
     app.add_handlers(
         [
             *(CommandHandler(name, cb, filters=new_messages) for name, cb in commands.items()),
             CallbackQueryHandler(on_callback),
+            MessageHandler(
+                new_messages & groups & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND, in_group
+            ),
             MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, on_text),
             MessageHandler(new_messages & filters.COMMAND, fallback.unknown_command),
             MessageHandler(new_messages & filters.Document.ALL, on_document),
-            MessageHandler(new_messages & ~filters.StatusUpdate.ALL, fallback.not_text),
+            MessageHandler(new_messages & ~filters.StatusUpdate.ALL, on_media),
         ]
     )
     app.add_error_handler(errors.on_error)
@@ -245,6 +322,9 @@ async def running(app: BotApp, *, poll_timeout: int = 10) -> AsyncIterator[BotAp
                 await app.updater.stop()
             if app.running:
                 await app.stop()
+            sender: OutboxSender | None = app.bot_data.get("sender")
+            if sender is not None:  # while the Bot can still send what it has started
+                await sender.stop()
     finally:
         await app.shutdown()
         if app.post_shutdown:

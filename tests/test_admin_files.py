@@ -42,16 +42,18 @@ async def test_files_lists_every_file_with_its_buttons(bot: BotRunner, standin: 
     files = await admin.reply("/files")
     lines = files.plain.splitlines()
     assert lines[0] == "Các tệp dữ liệu quản trị viên sửa được"
-    assert lines[1:4] == [
+    assert lines[1:5] == [
         "• unit.yaml — phiên bản 1",
         "• lexicon.yaml — phiên bản 1",
         "• flows.yaml — phiên bản 1",
+        "• departments.yaml — phiên bản 1",
     ]
     assert lines[-1].startswith("Để sửa: bấm nút tải tệp về")
     assert files.buttons == [
         ["⬇️ unit.yaml", RESTORE],
         ["⬇️ lexicon.yaml", RESTORE],
         ["⬇️ flows.yaml", RESTORE],
+        ["⬇️ departments.yaml", RESTORE],
     ]
     # Nothing has been edited yet: there is nothing earlier to go back to.
     await admin.press_data(button_data(files, "lexicon.yaml", 1), files)

@@ -57,7 +57,7 @@ async def test_name_with_markup_is_shown_literally(bot: BotRunner, standin: Stan
 async def test_menu_items_not_built_yet_answer_kindly(bot: BotRunner, standin: StandIn) -> None:
     user = standin.user(105, "Hà", language_code="vi")
     await user.reply("/start")
-    reply = await user.click("📣 Gửi phản ánh, kiến nghị")
+    reply = await user.click("🔎 Tra cứu hồ sơ")
     assert reply is not None
     assert "đang được hoàn thiện" in reply.plain
     assert "Đường dây nóng" in reply.plain  # a way to be heard today
@@ -90,7 +90,15 @@ async def test_command_menus_are_set_per_language(bot: BotRunner, standin: Stand
     en = standin.commands(language_code="en")
     default = standin.commands()
     assert vi is not None and en is not None
-    assert {c["command"] for c in vi} == {"start", "menu", "help", "language", "cancel"}
+    assert {c["command"] for c in vi} == {
+        "start",
+        "menu",
+        "phananh",
+        "mine",
+        "help",
+        "language",
+        "cancel",
+    }
     assert next(c for c in vi if c["command"] == "language")["description"] == "Đổi ngôn ngữ"
     assert next(c for c in en if c["command"] == "language")["description"] == "Change language"
     assert default == vi  # Vietnamese is the default language

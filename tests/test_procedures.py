@@ -21,6 +21,7 @@ GONE = "Thủ tục hoặc lĩnh vực này không còn trong danh mục. Mời 
 NONE_FIT = "🤔 Không có thủ tục tôi cần"
 BACK_HOME = "⬅️ Về menu chính"
 ASK_AGAIN = "🔎 Hỏi thủ tục khác"
+ASK_OFFICIAL = "🙋 Hỏi cán bộ"
 TAM_TRU_URL = "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bf7-770b-734d-b7fb-5e1995f194f4"
 LEXICON = Path(__file__).resolve().parent.parent / "bot" / "data" / "lexicon.yaml"
 
@@ -109,7 +110,7 @@ async def test_ambiguous_question_lists_siblings_and_one_opens(
     none_fit = await pressed(user, NONE_FIT, answer)
     assert none_fit.plain.startswith("Xin lỗi vì chưa tìm đúng thủ tục anh/chị cần.")
     assert "Bộ phận Một cửa" in none_fit.plain
-    assert none_fit.buttons == [["📚 Xem theo lĩnh vực"], [BACK_HOME]]
+    assert none_fit.buttons == [["📚 Xem theo lĩnh vực"], [ASK_OFFICIAL], [BACK_HOME]]
 
 
 async def test_nothing_found_is_kind_and_recorded_for_admins(
@@ -123,7 +124,7 @@ async def test_nothing_found_is_kind_and_recorded_for_admins(
     answer = await citizen.reply("xyzqwv   lorem")
     assert answer.plain.startswith(NOTHING.format(query="xyzqwv lorem"))
     assert "Đường dây nóng" in answer.plain and "Địa chỉ" in answer.plain
-    assert answer.buttons == [["📚 Xem theo lĩnh vực"], [BACK_HOME]]
+    assert answer.buttons == [["📚 Xem theo lĩnh vực"], [ASK_OFFICIAL], [BACK_HOME]]
 
     refused = await citizen.reply("/misses")
     assert refused.plain == "Xin lỗi, lệnh này chỉ dành cho quản trị viên."

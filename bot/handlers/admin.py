@@ -192,3 +192,21 @@ async def misses_command(update: Update, context: BotContext) -> None:
         for q, _, when in misses
     )
     await send_html(context.bot, chat_id, Html("\n".join(lines)))
+
+
+async def block_command(update: Update, context: BotContext) -> None:
+    """``/block <user id>`` bars a person from filing; ``/unblock <user id>`` lifts it."""
+    chat_id = await _admin_chat(update, context)
+    message, user = update.effective_message, update.effective_user
+    if chat_id is None or message is None or user is None:
+        return
+    texts = context.texts
+    command = (message.text or "").split()[0].lstrip("/").split("@")[0]
+    target = context.args[0] if context.args else ""
+    if not target.lstrip("-").isdigit():
+        await send_html(context.bot, chat_id, texts("admin.block.usage"))
+        return
+    blocked = command == "block"
+    await context.services.tickets.set_blocked(int(target), blocked, user.id)
+    key = "admin.block.done" if blocked else "admin.block.undone"
+    await send_html(context.bot, chat_id, texts(key, user_id=target))

@@ -6,6 +6,7 @@ from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMa
 from telegram.constants import ChatType
 
 from bot.domain.people import Conversation
+from bot.handlers import complaints, requests
 from bot.handlers.context import BotContext
 from bot.handlers.deeplinks import DeepLinks, parse
 from bot.handlers.flows import flow_buttons
@@ -127,7 +128,7 @@ def command_list_for(texts: Texts) -> list[tuple[str, str]]:
     return [(name, texts.plain(f"command.{name}")) for name in COMMANDS]
 
 
-COMMANDS = ("start", "menu", "help", "language", "cancel")
+COMMANDS = ("start", "menu", "phananh", "mine", "help", "language", "cancel")
 
 
 async def menu_pressed(update: Update, context: BotContext, callback: Callback) -> None:
@@ -160,7 +161,12 @@ async def open_menu_item(update: Update, context: BotContext, item: str) -> bool
         await send_html(context.bot, chat.id, texts("ask.prompt"), InlineKeyboardMarkup(rows))
     elif item == "browse":
         await send_fields(context, chat.id)
-    elif item in ("complain", "dossier", "mine"):
+    elif item == "complain":
+        await complaints.start(update, context)
+    elif item == "mine":
+        await people.end(chat.id, user.id)
+        await requests.show_mine(update, context)
+    elif item == "dossier":
         await people.end(chat.id, user.id)
         body = texts(f"soon.{item}", contacts=unit_contacts(texts, profile))
         await send_html(context.bot, chat.id, body, keyboards.back_to_menu(texts))

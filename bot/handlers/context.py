@@ -13,7 +13,9 @@ from bot.i18n import I18n, Texts
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
 from bot.services.people import PeopleService
+from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
+from bot.storage.outbox import OutboxRepository
 
 
 @dataclass
@@ -25,6 +27,8 @@ class Services:
     catalogue: CatalogueService
     flows: FlowEngine
     documents: DocumentService
+    tickets: TicketService
+    outbox: OutboxRepository
 
     async def close(self) -> None:
         await self.people.close()

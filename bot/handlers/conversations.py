@@ -19,12 +19,17 @@ StepHandler = Callable[[Update, BotContext, Conversation], Awaitable[None]]
 class ConversationRouter:
     def __init__(self) -> None:
         self._steps: dict[str, StepHandler] = {}
+        self._media: set[str] = set()
 
-    def register(self, name: str, handler: StepHandler) -> None:
+    def register(self, name: str, handler: StepHandler, media: bool = False) -> None:
+        """``media``: the conversation also takes photos, locations and contacts."""
         self._steps[name] = handler
+        if media:
+            self._media.add(name)
 
-    async def route(self, update: Update, context: BotContext) -> bool:
-        """Hand the message to the active conversation; False if there is none we know."""
+    async def route(self, update: Update, context: BotContext, media: bool = False) -> bool:
+        """Hand the message to the active conversation; False if there is none we know, or
+        it is media and the conversation takes only text."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return False
@@ -35,6 +40,8 @@ class ConversationRouter:
         handler = self._steps.get(conversation.name)
         if handler is None:  # a conversation from a feature that no longer exists
             await people.end(chat.id, user.id)
+            return False
+        if media and conversation.name not in self._media:
             return False
         await handler(update, context, conversation)
         return True

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
+from bot.handlers import requests
 from bot.handlers.basics import send_menu
 from bot.handlers.context import BotContext
 from bot.handlers.conversations import ConversationRouter
@@ -25,7 +26,16 @@ async def text(update: Update, context: BotContext, router: ConversationRouter) 
         return
     if await router.route(update, context):
         return
+    if await reply_to_ticket(update, context):
+        return
     await answer_question(update, context, message.text or "")
+
+
+async def reply_to_ticket(update: Update, context: BotContext) -> bool:
+    """A reply to one of the bot's messages about a ticket goes to its officials."""
+    if not _private(update):
+        return False
+    return await requests.reply_to_ticket(update, context)
 
 
 async def not_text(update: Update, context: BotContext) -> None:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from bot.ui.text import split_html
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
 async def send_html(
     bot: Bot,
     chat_id: int,
     text: str,
-    reply_markup: InlineKeyboardMarkup | None = None,
+    reply_markup: Markup | None = None,
     message_thread_id: int | None = None,
 ) -> list[Message]:
     """Send ``text`` in as many messages as it needs; buttons go under the last one."""

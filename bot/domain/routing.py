@@ -1,0 +1,102 @@
+"""Who handles what: the unit's departments, the categories citizens choose from, and the
+time each category allows. All of it is data an admin edits (departments.yaml), because no
+two wards are organised alike and the two-level government reform keeps changing them."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.domain.unit import Localized
+
+CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")  # short, typed in /link, safe in callback data
+OTHER = "khac"  # the category every list ends with: "Khác" (other)
+
+
+class Department(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str
+    name: Localized
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not CODE.match(value):
+            raise ValueError("use 1-31 lowercase letters, digits or '-', e.g. kinh-te")
+        return value
+
+
+class Category(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str
+    name: Localized
+    department: str  # a department's code
+    kind: str = Field(default="complaint", pattern=r"^(complaint|question)$")
+    acknowledge_hours: float | None = Field(default=None, gt=0, le=200)
+    resolve_days: int | None = Field(default=None, gt=0, le=90)
+    keywords: list[str] = Field(default_factory=list)  # route "Khác" by words in the text
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not CODE.match(value):
+            raise ValueError("use 1-31 lowercase letters, digits or '-', e.g. rac-thai")
+        return value
+
+
+class Routing(BaseModel):
+    """The whole departments.yaml: validated as one, so an edit either fits together or is
+    refused (a category pointing to a department that does not exist, say)."""
+
+    model_config = ConfigDict(extra="forbid")
+    departments: list[Department] = Field(min_length=1)
+    default_department: str  # where "Khác" goes when no keyword matches
+    leadership: str  # the department whose group hears of missed deadlines
+    acknowledge_hours: float = Field(default=8, gt=0, le=200)  # working hours
+    resolve_days: int = Field(default=10, gt=0, le=90)  # working days
+    apology_extension_days: int = Field(default=5, gt=0, le=60)  # new date after a miss
+    fields: dict[str, str] = Field(default_factory=dict)  # procedure field -> department
+    categories: list[Category] = Field(min_length=1, max_length=24)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Routing:
+        codes = [d.code for d in self.departments]
+        if len(set(codes)) != len(codes):
+            raise ValueError("two departments share a code")
+        known = set(codes)
+        for name in ("default_department", "leadership"):
+            if getattr(self, name) not in known:
+                raise ValueError(f"{name}: no department with code {getattr(self, name)!r}")
+        categories = [c.code for c in self.categories]
+        if len(set(categories)) != len(categories):
+            raise ValueError("two categories share a code")
+        if OTHER not in categories:
+            raise ValueError(f"categories: there must be one with code {OTHER!r} (Khác)")
+        for category in self.categories:
+            if category.department not in known:
+                raise ValueError(
+                    f"category {category.code!r}: no department with code {category.department!r}"
+                )
+        for field, department in self.fields.items():
+            if department not in known:
+                raise ValueError(f"fields: {field!r} points to unknown {department!r}")
+        return self
+
+    def department(self, code: str) -> Department | None:
+        return next((d for d in self.departments if d.code == code), None)
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def complaint_categories(self) -> list[Category]:
+        """As citizens see them: "Khác" last."""
+        chosen = [c for c in self.categories if c.kind == "complaint" and c.code != OTHER]
+        other = self.category(OTHER)
+        return chosen + ([other] if other else [])
+
+    def acknowledge_hours_for(self, category: Category) -> float:
+        return category.acknowledge_hours or self.acknowledge_hours
+
+    def resolve_days_for(self, category: Category) -> int:
+        return category.resolve_days or self.resolve_days

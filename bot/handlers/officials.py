@@ -1,0 +1,200 @@
+"""Officials in their department's group: /link, the alert's buttons, and replies that are
+relayed to the citizen. Whoever presses a button is checked against the group's members at
+that moment, whatever the button's data says."""
+
+from __future__ import annotations
+
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+
+from bot.domain.people import Conversation
+from bot.domain.tickets import MAX_BODY, Ticket, ticket_of_ref
+from bot.handlers.context import BotContext
+from bot.services.tickets import NotAllowed, Official
+from bot.ui.callbacks import Callback, encode
+from bot.ui.send import send_html
+
+NOTE = "ticket_note"  # an official writing a result or a reason, in the group
+MEMBERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+
+
+def _in_group(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+async def link(update: Update, context: BotContext) -> None:
+    """``/link <code>`` in a department's group links it; ``/link`` alone lists the codes."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    texts = context.texts
+    tickets = context.services.tickets
+    if user.id not in context.services.settings.admins:
+        await send_html(context.bot, chat.id, texts("link.only_admins"))
+        return
+    routing = tickets.routing
+    code = (context.args[0] if context.args else "").strip().lower()
+    if not code:
+        lines = "\n".join(
+            texts("link.line", code=d.code, name=d.name.get(texts.language))
+            for d in routing.departments
+        )
+        await send_html(context.bot, chat.id, texts("link.list", lines=lines))
+        return
+    department = routing.department(code)
+    if department is None:
+        await send_html(context.bot, chat.id, texts("link.unknown", code=code))
+        return
+    if not _in_group(update):
+        await send_html(context.bot, chat.id, texts("link.only_groups"))
+        return
+    await tickets.link(department.code, chat.id, bool(chat.is_forum), user.id)
+    await send_html(
+        context.bot, chat.id, texts("link.done", department=department.name.get(texts.language))
+    )
+
+
+async def _member(context: BotContext, chat_id: int, user_id: int) -> bool:
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError:
+        return False
+    return member.status in MEMBERS
+
+
+def _official(update: Update) -> Official | None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return None
+    return Official(user.id, user.full_name, chat.id)
+
+
+async def pressed(update: Update, context: BotContext, callback: Callback) -> None:
+    """``t:<ticket>:<action>`` and ``tt:<ticket>:<department>`` (transfer target)."""
+    query, official = update.callback_query, _official(update)
+    if query is None or official is None:
+        return
+    texts = context.texts
+    tickets = context.services.tickets
+    if not _in_group(update) or not await _member(context, official.chat_id, official.user_id):
+        await query.answer(texts.plain("ticket.refused.not_member"), show_alert=True)
+        return
+    ticket_id = int(callback.arg(0)) if callback.arg(0).isdigit() else 0
+    action = callback.arg(1) if callback.action == "t" else "to"
+    thread = query.message.message_thread_id if isinstance(query.message, Message) else None
+    try:
+        if action == "accept":
+            ticket = await tickets.accept(ticket_id, official)
+            await query.answer(texts.plain("ticket.done.accepted", code=ticket.code))
+        elif action == "to":
+            ticket = await tickets.transfer(ticket_id, official, callback.arg(1))
+            await query.answer(texts.plain("ticket.done.transferred", code=ticket.code))
+        elif action == "transfer":
+            ticket = await _ticket_here(context, ticket_id, official)
+            await query.answer()
+            rows = [
+                [
+                    InlineKeyboardButton(
+                        d.name.get(texts.language), callback_data=encode("tt", ticket.id, d.code)
+                    )
+                ]
+                for d in tickets.routing.departments
+                if d.code not in (ticket.department, tickets.routing.leadership)
+            ]
+            await send_html(
+                context.bot,
+                official.chat_id,
+                texts("ticket.pick_department", code=ticket.code),
+                InlineKeyboardMarkup(rows),
+                message_thread_id=thread,
+            )
+        elif action in ("resolve", "reject"):
+            ticket = await _ticket_here(context, ticket_id, official)
+            if not ticket.status.open:
+                raise NotAllowed("closed")
+            await query.answer()
+            await context.services.people.begin(
+                official.chat_id,
+                official.user_id,
+                Conversation(NOTE, action, {"ticket": ticket.id, "thread": thread}),
+            )
+            prompt = texts(f"ticket.ask_{action}", actor=official.name, code=ticket.code)
+            await send_html(
+                context.bot,
+                official.chat_id,
+                prompt,
+                ForceReply(selective=True),
+                message_thread_id=thread,
+            )
+        else:
+            raise NotAllowed("gone")
+    except NotAllowed as refused:
+        await query.answer(texts.plain(f"ticket.refused.{refused.reason}"), show_alert=True)
+
+
+async def _ticket_here(context: BotContext, ticket_id: int, official: Official) -> Ticket:
+    ticket = await context.services.tickets.get(ticket_id)
+    if ticket is None:
+        raise NotAllowed("gone")
+    if context.services.tickets.group_of(ticket.department) != official.chat_id:
+        raise NotAllowed("not_this_group")
+    return ticket
+
+
+async def group_message(update: Update, context: BotContext) -> bool:
+    """Text or a photo in a group: a pending result or reason, else a reply to a ticket's
+    message (or a message in its topic) relayed to the citizen. False if it was neither."""
+    message, official = update.effective_message, _official(update)
+    if message is None or official is None or not _in_group(update):
+        return False
+    services = context.services
+    text = (message.text or message.caption or "").strip()
+    photo = message.photo[-1].file_id if message.photo else None
+    if not text and photo is None:
+        return False
+    texts = context.texts
+    conversation = await services.people.conversation(official.chat_id, official.user_id)
+    try:
+        if conversation is not None and conversation.name == NOTE:
+            if not text:
+                await message.reply_html(texts(f"ticket.ask_{conversation.step}_text"))
+                return True
+            ticket_id = int(conversation.data.get("ticket", 0))
+            await services.people.end(official.chat_id, official.user_id)
+            note = text[:MAX_BODY]
+            if conversation.step == "resolve":
+                ticket = await services.tickets.resolve(ticket_id, official, note, photo)
+            else:
+                ticket = await services.tickets.reject(ticket_id, official, note)
+            done = "resolved" if conversation.step == "resolve" else "rejected"
+            await message.reply_html(texts(f"ticket.done.{done}", code=ticket.code))
+            return True
+        answered = await _ticket_of_message(context, message)
+        if answered is None:
+            return False
+        ticket = await services.tickets.reply_to_citizen(answered, official, text[:MAX_BODY], photo)
+        await message.reply_html(texts("ticket.done.relayed", code=ticket.code))
+        return True
+    except NotAllowed as refused:
+        await message.reply_html(texts(f"ticket.refused.{refused.reason}"))
+        return True
+
+
+async def _ticket_of_message(context: BotContext, message: Message) -> int | None:
+    """The ticket a message answers: by the message it replies to, else by its topic."""
+    outbox = context.services.outbox
+    chat_id = message.chat_id
+    candidates = []
+    if message.reply_to_message is not None:
+        candidates.append(message.reply_to_message.message_id)
+    if message.is_topic_message and message.message_thread_id:
+        candidates.append(message.message_thread_id)
+    for message_id in candidates:
+        ticket_id = ticket_of_ref(await outbox.ref_of(chat_id, message_id))
+        if ticket_id is not None:
+            return ticket_id
+    if message.is_topic_message and message.message_thread_id:
+        return ticket_of_ref(await outbox.ref_of_thread(chat_id, message.message_thread_id))
+    return None

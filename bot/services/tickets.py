@@ -1,0 +1,533 @@
+"""Complaints and questions to officials, from filing to rating (rules 4, 7, 8, 9, 10).
+
+Every change commits once with what it must tell people: the ticket, its history and the
+messages in the outbox go together, so a crash never leaves a ticket nobody was told about.
+What the messages say is rendered by ``TicketViews`` (bot/ui), so this module never needs
+Telegram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import aiosqlite
+
+from bot.domain.routing import OTHER, Category, Routing
+from bot.domain.tickets import Draft, Status, Ticket, TicketEvent
+from bot.domain.unit import UnitProfile
+from bot.domain.workcalendar import WorkCalendar
+from bot.search.normalize import fold
+from bot.services.documents import EditableFile
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxRepository, Outgoing
+from bot.storage.tickets import TicketRepository
+from bot.yamldoc import parse_document
+
+log = logging.getLogger(__name__)
+
+FILENAME = "departments.yaml"
+REMIND_AT = 0.75  # share of the time to a deadline after which the department is reminded
+Buttons = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, callback data)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    text: str  # HTML, every piece of user text escaped
+    buttons: Buttons = ()
+
+
+class TicketViews(Protocol):
+    """What each kind of message says; bot/ui/tickets.py renders them in our languages."""
+
+    def alert(self, ticket: Ticket, routing: Routing) -> View: ...
+    def group_note(
+        self, ticket: Ticket, action: str, actor: str, note: str | None, routing: Routing
+    ) -> View: ...
+    def citizen_update(
+        self, ticket: Ticket, action: str, note: str | None, routing: Routing
+    ) -> View: ...
+    def reminder(self, ticket: Ticket, which: str) -> View: ...
+    def escalation(self, ticket: Ticket, which: str, routing: Routing) -> View: ...
+    def apology(self, ticket: Ticket, which: str, new_due: dt.datetime) -> View: ...
+    def unlinked(self, ticket: Ticket, routing: Routing) -> View: ...
+    def topic(self, ticket: Ticket, routing: Routing) -> str: ...
+
+
+class NotAllowed(Exception):
+    """The action does not fit the ticket's state or the group it was pressed in."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # a key under "ticket.refused." in the catalogues
+
+
+@dataclass(frozen=True, slots=True)
+class Official:
+    user_id: int
+    name: str
+    chat_id: int  # the group the action came from
+
+
+class TicketService:
+    def __init__(
+        self,
+        db: Database,
+        repository: TicketRepository,
+        outbox: OutboxRepository,
+        views: TicketViews,
+        profile: Callable[[], UnitProfile],
+        tz: dt.tzinfo,
+        admins: Sequence[int],
+    ) -> None:
+        self._db = db
+        self._repository = repository
+        self._outbox = outbox
+        self._views = views
+        self._profile = profile
+        self._tz = tz
+        self._admins = list(admins)
+        self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+        self._routing: Routing | None = None
+        self._groups: dict[str, tuple[int, bool]] = {}
+        self._blocked: set[int] = set()
+
+    async def load(self) -> None:
+        self._groups = await self._repository.groups()
+        self._blocked = await self._repository.blocklist()
+
+    # --- the admin's routing file ---------------------------------------------------------
+
+    def editable_file(self) -> EditableFile:
+        return EditableFile(FILENAME, self._parse, self._set)
+
+    @staticmethod
+    def _parse(text: str, filename: str) -> Routing:
+        return parse_document(text, Routing, filename)
+
+    def _set(self, routing: Routing) -> None:
+        self._routing = routing
+
+    @property
+    def routing(self) -> Routing:
+        if self._routing is None:
+            raise RuntimeError("departments.yaml was not loaded")
+        return self._routing
+
+    # --- groups and people ----------------------------------------------------------------
+
+    async def link(self, department: str, chat_id: int, is_forum: bool, by: int) -> None:
+        await self._repository.link(department, chat_id, is_forum, by)
+        self._groups[department] = (chat_id, is_forum)
+
+    def departments_of_chat(self, chat_id: int) -> list[str]:
+        return [code for code, (chat, _) in self._groups.items() if chat == chat_id]
+
+    def group_of(self, department: str) -> int | None:
+        linked = self._groups.get(department)
+        return linked[0] if linked else None
+
+    def is_blocked(self, user_id: int) -> bool:
+        return user_id in self._blocked
+
+    async def set_blocked(self, user_id: int, blocked: bool, by: int) -> None:
+        await self._repository.set_blocked(user_id, blocked, by)
+        (self._blocked.add if blocked else self._blocked.discard)(user_id)
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        return await self._repository.get(ticket_id)
+
+    async def of_user(self, user_id: int) -> list[Ticket]:
+        return await self._repository.of_user(user_id)
+
+    async def history(self, ticket_id: int) -> list[TicketEvent]:
+        return await self._repository.events(ticket_id)
+
+    async def filed_today(self, user_id: int) -> list[Ticket]:
+        return await self._repository.filed_since(user_id, self.clock() - dt.timedelta(days=1))
+
+    async def same_open_ticket(self, user_id: int, body: str) -> Ticket | None:
+        """An open ticket of the last day with the same text: the citizen may mean to add."""
+        wanted = fold(body)
+        for ticket in reversed(await self.filed_today(user_id)):
+            if ticket.status.open and fold(ticket.body) == wanted:
+                return ticket
+        return None
+
+    # --- filing ---------------------------------------------------------------------------
+
+    def category_for(self, draft: Draft) -> Category:
+        routing = self.routing
+        category = routing.category(draft.category or OTHER) or routing.category(OTHER)
+        assert category is not None  # Routing guarantees "khac"
+        return category
+
+    def department_for(self, draft: Draft, procedure_field: str | None = None) -> str:
+        """The category's department; a question about a procedure goes to its field's
+        department; "Khác" goes by keywords in the text, else to the default desk."""
+        routing = self.routing
+        if procedure_field and procedure_field in routing.fields:
+            return routing.fields[procedure_field]
+        category = self.category_for(draft)
+        if category.code != OTHER:
+            return category.department
+        text = f" {fold(draft.body)} "
+        for candidate in routing.categories:
+            if any(f" {fold(k)} " in text for k in candidate.keywords if fold(k)):
+                return candidate.department
+        return routing.default_department
+
+    def _calendar(self) -> WorkCalendar:
+        return WorkCalendar(self._profile(), self._tz)
+
+    async def file(
+        self,
+        draft: Draft,
+        *,
+        user_id: int,
+        chat_id: int,
+        name: str,
+        language: str,
+        update_id: int | None,
+        procedure_field: str | None = None,
+    ) -> tuple[Ticket, bool]:
+        """Commit the ticket with its alert; (ticket, False) if this update already filed it."""
+        routing = self.routing
+        category = self.category_for(draft)
+        department = self.department_for(draft, procedure_field)
+        now = self.clock()
+        calendar = self._calendar()
+        ack_due = calendar.add_working_hours(now, routing.acknowledge_hours_for(category))
+        resolve_due = calendar.add_working_days(now, routing.resolve_days_for(category))
+        draft.category = category.code
+        async with self._db.transaction() as conn:
+            ticket_id, new = await self._repository.insert(
+                conn,
+                draft,
+                user_id=user_id,
+                chat_id=chat_id,
+                department=department,
+                citizen_name=name,
+                language=language,
+                now=now,
+                acknowledge_due=ack_due,
+                resolve_due=resolve_due,
+                update_id=update_id,
+            )
+            ticket = await self._repository.get_in(conn, ticket_id)
+            assert ticket is not None
+            if new:
+                await self._repository.add_event(conn, ticket_id, now, user_id, "filed")
+                await self._alert(conn, ticket)
+        return ticket, new
+
+    async def _alert(self, conn: aiosqlite.Connection, ticket: Ticket) -> None:
+        """The department's alert (with photos and location), or the admins' warning that
+        the department has no group yet."""
+        routing = self.routing
+        linked = self._groups.get(ticket.department)
+        if linked is None:
+            view = self._views.unlinked(ticket, routing)
+            await self._outbox.enqueue(
+                conn, [Outgoing(admin, view.text, ref=ticket.ref) for admin in self._admins]
+            )
+            log.warning("ticket %s: department %s has no group", ticket.id, ticket.department)
+            return
+        chat_id, is_forum = linked
+        topic = self._views.topic(ticket, routing) if is_forum else None
+        alert = self._views.alert(ticket, routing)
+        items = [Outgoing(chat_id, alert.text, ref=ticket.ref, topic=topic, buttons=alert.buttons)]
+        items += [Outgoing(chat_id, "", ref=ticket.ref, photo=p) for p in ticket.photos]
+        if ticket.latitude is not None and ticket.longitude is not None:
+            location = (ticket.latitude, ticket.longitude)
+            items.append(Outgoing(chat_id, "", ref=ticket.ref, location=location))
+        await self._outbox.enqueue(conn, items)
+
+    # --- officials' actions ---------------------------------------------------------------
+
+    async def _change(
+        self,
+        ticket_id: int,
+        official: Official | None,
+        allowed: Callable[[Ticket], str | None],
+        change: Callable[[aiosqlite.Connection, Ticket, dt.datetime], Awaitable[None]],
+    ) -> Ticket:
+        """Check and change one ticket in one transaction; returns it as it is afterwards."""
+        now = self.clock()
+        async with self._db.transaction() as conn:
+            ticket = await self._repository.get_in(conn, ticket_id)
+            if ticket is None:
+                raise NotAllowed("gone")
+            if official is not None and self.group_of(ticket.department) != official.chat_id:
+                raise NotAllowed("not_this_group")
+            reason = allowed(ticket)
+            if reason is not None:
+                raise NotAllowed(reason)
+            await change(conn, ticket, now)
+            after = await self._repository.get_in(conn, ticket_id)
+            assert after is not None
+        return after
+
+    async def _tell(
+        self,
+        conn: aiosqlite.Connection,
+        ticket: Ticket,
+        action: str,
+        note: str | None,
+        actor: str,
+        photo: str | None = None,
+    ) -> None:
+        """The citizen hears of the change; the department's thread keeps a line of it."""
+        routing = self.routing
+        update = self._views.citizen_update(ticket, action, note, routing)
+        items = [
+            Outgoing(ticket.chat_id, update.text, ref=ticket.ref, buttons=update.buttons),
+        ]
+        if photo:
+            items.append(Outgoing(ticket.chat_id, "", ref=ticket.ref, photo=photo))
+        group = self.group_of(ticket.department)
+        if group is not None and action not in ("reply",):
+            note_view = self._views.group_note(ticket, action, actor, note, self.routing)
+            items.append(Outgoing(group, note_view.text, ref=ticket.ref))
+        await self._outbox.enqueue(conn, items)
+
+    async def accept(self, ticket_id: int, official: Official) -> Ticket:
+        async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
+            await self._repository.update(
+                conn,
+                t.id,
+                status=Status.ACCEPTED,
+                assignee_id=official.user_id,
+                assignee_name=official.name,
+                acknowledged_at=t.acknowledged_at or now,
+            )
+            await self._repository.add_event(conn, t.id, now, official.user_id, "accepted")
+            after = await self._repository.get_in(conn, t.id)
+            assert after is not None
+            await self._tell(conn, after, "accepted", None, official.name)
+
+        return await self._change(ticket_id, official, _must_be_open, change)
+
+    async def transfer(self, ticket_id: int, official: Official, department: str) -> Ticket:
+        if self.routing.department(department) is None:
+            raise NotAllowed("gone")
+
+        async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
+            if department == t.department:
+                raise NotAllowed("same_department")
+            old_group = self.group_of(t.department)
+            await self._repository.update(
+                conn,
+                t.id,
+                department=department,
+                status=Status.NEW,
+                assignee_id=None,
+                assignee_name=None,
+            )
+            await self._repository.add_event(
+                conn, t.id, now, official.user_id, "transferred", department
+            )
+            after = await self._repository.get_in(conn, t.id)
+            assert after is not None
+            items = []
+            if old_group is not None:
+                note = self._views.group_note(
+                    after, "transferred", official.name, None, self.routing
+                )
+                items.append(Outgoing(old_group, note.text, ref=t.ref))
+            update = self._views.citizen_update(after, "transferred", None, self.routing)
+            items.append(Outgoing(t.chat_id, update.text, ref=t.ref))
+            await self._outbox.enqueue(conn, items)
+            await self._alert(conn, after)
+
+        return await self._change(ticket_id, official, _must_be_open, change)
+
+    async def resolve(
+        self, ticket_id: int, official: Official, result: str, photo: str | None = None
+    ) -> Ticket:
+        async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
+            await self._repository.update(
+                conn,
+                t.id,
+                status=Status.RESOLVED,
+                result=result,
+                resolved_at=now,
+                acknowledged_at=t.acknowledged_at or now,
+                assignee_id=t.assignee_id or official.user_id,
+                assignee_name=t.assignee_name or official.name,
+            )
+            await self._repository.add_event(conn, t.id, now, official.user_id, "resolved", result)
+            after = await self._repository.get_in(conn, t.id)
+            assert after is not None
+            await self._tell(conn, after, "resolved", result, official.name, photo)
+
+        return await self._change(ticket_id, official, _must_be_open, change)
+
+    async def reject(self, ticket_id: int, official: Official, reason: str) -> Ticket:
+        async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
+            await self._repository.update(
+                conn, t.id, status=Status.REJECTED, result=reason, resolved_at=now
+            )
+            await self._repository.add_event(conn, t.id, now, official.user_id, "rejected", reason)
+            after = await self._repository.get_in(conn, t.id)
+            assert after is not None
+            await self._tell(conn, after, "rejected", reason, official.name)
+
+        return await self._change(ticket_id, official, _must_be_open, change)
+
+    async def reply_to_citizen(
+        self, ticket_id: int, official: Official, text: str, photo: str | None = None
+    ) -> Ticket:
+        """An official's answer in the ticket's thread, relayed to the citizen."""
+
+        async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
+            await self._repository.add_event(conn, t.id, now, official.user_id, "reply", text)
+            await self._tell(conn, t, "reply", text, official.name, photo)
+
+        return await self._change(ticket_id, official, _any_state, change)
+
+    # --- the citizen's side ---------------------------------------------------------------
+
+    async def add_from_citizen(
+        self, ticket_id: int, user_id: int, text: str, photo: str | None = None
+    ) -> Ticket:
+        """More information, or an answer to an official: into the department's thread."""
+
+        async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
+            if t.user_id != user_id:
+                raise NotAllowed("gone")
+            await self._repository.add_event(conn, t.id, now, user_id, "citizen_added", text)
+            group = self.group_of(t.department)
+            if group is not None:
+                view = self._views.group_note(
+                    t, "citizen_added", t.citizen_name, text, self.routing
+                )
+                items = [Outgoing(group, view.text, ref=t.ref)]
+                if photo:
+                    items.append(Outgoing(group, "", ref=t.ref, photo=photo))
+                await self._outbox.enqueue(conn, items)
+
+        return await self._change(ticket_id, None, _not_closed, change)
+
+    async def rate(self, ticket_id: int, user_id: int, stars: int) -> Ticket:
+        async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
+            if t.user_id != user_id:
+                raise NotAllowed("gone")
+            await self._repository.update(conn, t.id, status=Status.CLOSED, rating=stars)
+            await self._repository.add_event(conn, t.id, now, user_id, "rated", str(stars))
+            group = self.group_of(t.department)
+            if group is not None:
+                view = self._views.group_note(t, "rated", t.citizen_name, str(stars), self.routing)
+                await self._outbox.enqueue(conn, [Outgoing(group, view.text, ref=t.ref)])
+
+        return await self._change(ticket_id, None, _must_be_resolved, change)
+
+    async def comment(self, ticket_id: int, user_id: int, text: str) -> Ticket:
+        async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
+            if t.user_id != user_id:
+                raise NotAllowed("gone")
+            await self._repository.update(conn, t.id, rating_comment=text)
+            await self._repository.add_event(conn, t.id, now, user_id, "commented", text)
+            group = self.group_of(t.department)
+            if group is not None:
+                view = self._views.group_note(t, "commented", t.citizen_name, text, self.routing)
+                await self._outbox.enqueue(conn, [Outgoing(group, view.text, ref=t.ref)])
+
+        return await self._change(ticket_id, None, _any_state, change)
+
+    async def reopen(self, ticket_id: int, user_id: int) -> Ticket:
+        """ "Not satisfied": back to the department, which is told so."""
+
+        async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
+            if t.user_id != user_id:
+                raise NotAllowed("gone")
+            status = Status.ACCEPTED if t.assignee_id else Status.NEW
+            calendar = self._calendar()
+            due = calendar.add_working_days(now, self.routing.apology_extension_days)
+            await self._repository.update(
+                conn,
+                t.id,
+                status=status,
+                resolved_at=None,
+                rating=None,
+                resolve_due=due,
+                resolve_reminded=False,
+                resolve_missed=False,
+            )
+            await self._repository.add_event(conn, t.id, now, user_id, "reopened")
+            after = await self._repository.get_in(conn, t.id)
+            assert after is not None
+            await self._tell(conn, after, "reopened", None, t.citizen_name)
+
+        return await self._change(ticket_id, None, _must_be_resolved, change)
+
+    # --- deadlines ------------------------------------------------------------------------
+
+    async def check_deadlines(self) -> int:
+        """Remind before a deadline; when one passes, tell the leadership and apologise to the
+        citizen with a new date, once per deadline. Works from the database alone, so a restart
+        misses nothing. Returns how many tickets were touched."""
+        now = self.clock()
+        touched = 0
+        for ticket in await self._repository.open_tickets():
+            for which in ("acknowledge", "resolve"):
+                if which == "acknowledge" and ticket.acknowledged_at is not None:
+                    continue
+                if await self._check(ticket, which, now):
+                    touched += 1
+        return touched
+
+    async def _check(self, ticket: Ticket, which: str, now: dt.datetime) -> bool:
+        due: dt.datetime = getattr(ticket, f"{which}_due")
+        if getattr(ticket, f"{which}_missed"):
+            return False
+        routing = self.routing
+        group = self.group_of(ticket.department)
+        if now >= due:
+            extended = self._calendar().add_working_days(now, routing.apology_extension_days)
+            new_due = max(ticket.resolve_due, extended)
+            async with self._db.transaction() as conn:
+                await self._repository.update(
+                    conn, ticket.id, **{f"{which}_missed": True, "resolve_due": new_due}
+                )
+                await self._repository.add_event(conn, ticket.id, now, None, f"{which}_missed")
+                after = await self._repository.get_in(conn, ticket.id)
+                assert after is not None
+                apology = self._views.apology(after, which, new_due)
+                items = [Outgoing(ticket.chat_id, apology.text, ref=ticket.ref)]
+                leaders = self.group_of(routing.leadership)
+                if leaders is not None:
+                    escalation = self._views.escalation(after, which, routing)
+                    items.append(Outgoing(leaders, escalation.text, ref=f"escalation:{ticket.id}"))
+                if group is not None:
+                    note = self._views.group_note(after, f"{which}_missed", "", None, self.routing)
+                    items.append(Outgoing(group, note.text, ref=ticket.ref))
+                await self._outbox.enqueue(conn, items)
+            return True
+        remind_at = ticket.created_at + (due - ticket.created_at) * REMIND_AT
+        if now >= remind_at and not getattr(ticket, f"{which}_reminded") and group is not None:
+            async with self._db.transaction() as conn:
+                await self._repository.update(conn, ticket.id, **{f"{which}_reminded": True})
+                view = self._views.reminder(ticket, which)
+                await self._outbox.enqueue(conn, [Outgoing(group, view.text, ref=ticket.ref)])
+            return True
+        return False
+
+
+def _must_be_open(ticket: Ticket) -> str | None:
+    return None if ticket.status.open else "closed"
+
+
+def _must_be_resolved(ticket: Ticket) -> str | None:
+    return None if ticket.status == Status.RESOLVED else "not_resolved"
+
+
+def _not_closed(ticket: Ticket) -> str | None:
+    return None if ticket.status not in (Status.CLOSED, Status.REJECTED) else "closed"
+
+
+def _any_state(ticket: Ticket) -> str | None:
+    return None

@@ -1,0 +1,250 @@
+"""SQL for tickets, their history, department groups and the admin's blocklist.
+
+Writes take the caller's transaction connection: the service decides what commits together
+(a ticket, its first event and its alert in the outbox, say)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.tickets import Draft, Status, Ticket, TicketEvent
+from bot.storage.db import Database
+
+_COLUMNS = (
+    "id, kind, user_id, chat_id, category, department, status, body, photos, latitude, "
+    "longitude, address, phone, hide_name, citizen_name, language, procedure_code, created_at, "
+    "acknowledge_due, resolve_due, acknowledged_at, resolved_at, assignee_id, assignee_name, "
+    "result, rating, acknowledge_reminded, acknowledge_missed, resolve_reminded, resolve_missed"
+)
+# What a service may change on a ticket after filing.
+_UPDATABLE = {
+    "department",
+    "status",
+    "acknowledge_due",
+    "resolve_due",
+    "acknowledged_at",
+    "resolved_at",
+    "assignee_id",
+    "assignee_name",
+    "result",
+    "rating",
+    "rating_comment",
+    "acknowledge_reminded",
+    "acknowledge_missed",
+    "resolve_reminded",
+    "resolve_missed",
+}
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _stored(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, Status):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _ticket(row: Sequence[Any]) -> Ticket:
+    created, ack_due, resolve_due = (_time(row[i]) for i in (17, 18, 19))
+    assert created is not None and ack_due is not None and resolve_due is not None
+    return Ticket(
+        id=row[0],
+        kind=row[1],
+        user_id=row[2],
+        chat_id=row[3],
+        category=row[4],
+        department=row[5],
+        status=Status(row[6]),
+        body=row[7],
+        photos=tuple(json.loads(row[8])),
+        latitude=row[9],
+        longitude=row[10],
+        address=row[11],
+        phone=row[12],
+        hide_name=bool(row[13]),
+        citizen_name=row[14],
+        language=row[15],
+        procedure_code=row[16],
+        created_at=created,
+        acknowledge_due=ack_due,
+        resolve_due=resolve_due,
+        acknowledged_at=_time(row[20]),
+        resolved_at=_time(row[21]),
+        assignee_id=row[22],
+        assignee_name=row[23],
+        result=row[24],
+        rating=row[25],
+        acknowledge_reminded=bool(row[26]),
+        acknowledge_missed=bool(row[27]),
+        resolve_reminded=bool(row[28]),
+        resolve_missed=bool(row[29]),
+    )
+
+
+class TicketRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- writes, inside the caller's transaction ------------------------------------------
+
+    @staticmethod
+    async def insert(
+        conn: aiosqlite.Connection,
+        draft: Draft,
+        *,
+        user_id: int,
+        chat_id: int,
+        department: str,
+        citizen_name: str,
+        language: str,
+        now: dt.datetime,
+        acknowledge_due: dt.datetime,
+        resolve_due: dt.datetime,
+        update_id: int | None,
+    ) -> tuple[int, bool]:
+        """(ticket id, whether it is new): the same update filing twice finds the first."""
+        if update_id is not None:
+            async with conn.execute(
+                "SELECT id FROM tickets WHERE update_id = ?", (update_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                return int(row[0]), False
+        async with conn.execute(
+            "INSERT INTO tickets (kind, user_id, chat_id, category, department, status, body, "
+            "photos, latitude, longitude, address, phone, hide_name, citizen_name, language, "
+            "procedure_code, created_at, acknowledge_due, resolve_due, update_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                draft.kind,
+                user_id,
+                chat_id,
+                draft.category,
+                department,
+                Status.NEW.value,
+                draft.body,
+                json.dumps(draft.photos),
+                draft.latitude,
+                draft.longitude,
+                draft.address,
+                draft.phone,
+                int(draft.hide_name),
+                citizen_name,
+                language,
+                draft.procedure_code,
+                _stored(now),
+                _stored(acknowledge_due),
+                _stored(resolve_due),
+                update_id,
+            ),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0]), True
+
+    @staticmethod
+    async def update(conn: aiosqlite.Connection, ticket_id: int, **changes: object) -> None:
+        unknown = set(changes) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"not updatable: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        await conn.execute(
+            f"UPDATE tickets SET {assignments} WHERE id = ?",
+            (*(_stored(v) for v in changes.values()), ticket_id),
+        )
+
+    @staticmethod
+    async def add_event(
+        conn: aiosqlite.Connection,
+        ticket_id: int,
+        at: dt.datetime,
+        actor_id: int | None,
+        action: str,
+        note: str | None = None,
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO ticket_events (ticket_id, at, actor_id, action, note) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (ticket_id, _stored(at), actor_id, action, note),
+        )
+
+    @staticmethod
+    async def get_in(conn: aiosqlite.Connection, ticket_id: int) -> Ticket | None:
+        """Read inside a transaction, to decide on the state the change will be made to."""
+        async with conn.execute(
+            f"SELECT {_COLUMNS} FROM tickets WHERE id = ?", (ticket_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _ticket(row) if row else None
+
+    # --- reads ----------------------------------------------------------------------------
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM tickets WHERE id = ?", (ticket_id,))
+        return _ticket(row) if row else None
+
+    async def of_user(self, user_id: int, limit: int = 10) -> list[Ticket]:
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM tickets WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+            (user_id, limit),
+        )
+        return [_ticket(r) for r in rows]
+
+    async def open_tickets(self) -> list[Ticket]:
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM tickets WHERE status IN ('new', 'accepted') ORDER BY id"
+        )
+        return [_ticket(r) for r in rows]
+
+    async def filed_since(self, user_id: int, since: dt.datetime) -> list[Ticket]:
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM tickets WHERE user_id = ? AND created_at >= ? ORDER BY id",
+            (user_id, _stored(since)),
+        )
+        return [_ticket(r) for r in rows]
+
+    async def events(self, ticket_id: int) -> list[TicketEvent]:
+        rows = await self._db.fetchall(
+            "SELECT at, actor_id, action, note FROM ticket_events WHERE ticket_id = ? ORDER BY id",
+            (ticket_id,),
+        )
+        return [TicketEvent(dt.datetime.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    # --- department groups and the blocklist ----------------------------------------------
+
+    async def link(self, department: str, chat_id: int, is_forum: bool, by: int) -> None:
+        await self._db.write(
+            "INSERT INTO department_groups (department, chat_id, is_forum, linked_by) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(department) DO UPDATE SET chat_id = excluded.chat_id, "
+            "is_forum = excluded.is_forum, linked_by = excluded.linked_by, "
+            "linked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            (department, chat_id, int(is_forum), by),
+        )
+
+    async def groups(self) -> dict[str, tuple[int, bool]]:
+        rows = await self._db.fetchall(
+            "SELECT department, chat_id, is_forum FROM department_groups"
+        )
+        return {str(r[0]): (int(r[1]), bool(r[2])) for r in rows}
+
+    async def set_blocked(self, user_id: int, blocked: bool, by: int) -> None:
+        if blocked:
+            await self._db.write(
+                "INSERT OR IGNORE INTO blocklist (user_id, added_by) VALUES (?, ?)", (user_id, by)
+            )
+        else:
+            await self._db.write("DELETE FROM blocklist WHERE user_id = ?", (user_id,))
+
+    async def blocklist(self) -> set[int]:
+        return {int(r[0]) for r in await self._db.fetchall("SELECT user_id FROM blocklist")}

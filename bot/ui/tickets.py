@@ -1,0 +1,160 @@
+"""How tickets read: the alert officials act on, the updates citizens receive, reminders,
+escalations and apologies. Officials read the unit's default language; each citizen reads
+their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.domain.routing import Routing
+from bot.domain.tickets import Ticket
+from bot.i18n import I18n, Texts
+from bot.services.tickets import Buttons, View
+from bot.ui.callbacks import encode
+
+STARS = 5
+TOPIC_CHARS = 120  # Telegram's limit for a forum topic's name is 128
+
+
+def moment(texts: Texts, value: dt.datetime, tz: dt.tzinfo) -> str:
+    """A deadline as people read it: "16:30, Thứ Hai 30/11/2026"."""
+    return texts.datetime(value.astimezone(tz), texts.plain("format.moment"))
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class TelegramTicketViews:
+    def __init__(self, i18n: I18n, tz: dt.tzinfo) -> None:
+        self._i18n = i18n
+        self._tz = tz
+
+    @property
+    def _officials(self) -> Texts:
+        return self._i18n.texts(self._i18n.default_language)
+
+    def _facts(self, texts: Texts, ticket: Ticket, routing: Routing) -> dict[str, object]:
+        department = routing.department(ticket.department)
+        category = routing.category(ticket.category)
+        return {
+            "code": ticket.code,
+            "kind": texts.plain(f"ticket.kind.{ticket.kind}"),
+            "department": department.name.get(texts.language) if department else "",
+            "category": category.name.get(texts.language) if category else ticket.category,
+            "ack_due": moment(texts, ticket.acknowledge_due, self._tz),
+            "resolve_due": moment(texts, ticket.resolve_due, self._tz),
+        }
+
+    def _who(self, texts: Texts, ticket: Ticket) -> str:
+        if ticket.hide_name:
+            return texts.plain("ticket.hidden_name")
+        if ticket.phone:
+            return texts.plain("ticket.who_phone", name=ticket.citizen_name, phone=ticket.phone)
+        return ticket.citizen_name
+
+    def _place(self, texts: Texts, ticket: Ticket) -> str:
+        if ticket.address:
+            return ticket.address
+        if ticket.latitude is not None:
+            return texts.plain("ticket.place_pin")
+        return texts.plain("ticket.place_none")
+
+    def alert(self, ticket: Ticket, routing: Routing) -> View:
+        texts = self._officials
+        text = texts(
+            "ticket.alert",
+            **self._facts(texts, ticket, routing),
+            who=self._who(texts, ticket),
+            place=self._place(texts, ticket),
+            body=ticket.body,
+        )
+        buttons: Buttons = (
+            (
+                (texts.plain("ticket.button.accept"), encode("t", ticket.id, "accept")),
+                (texts.plain("ticket.button.transfer"), encode("t", ticket.id, "transfer")),
+            ),
+            (
+                (texts.plain("ticket.button.resolve"), encode("t", ticket.id, "resolve")),
+                (texts.plain("ticket.button.reject"), encode("t", ticket.id, "reject")),
+            ),
+        )
+        return View(text, buttons)
+
+    def topic(self, ticket: Ticket, routing: Routing) -> str:
+        texts = self._officials
+        facts = self._facts(texts, ticket, routing)
+        return shorten(f"{ticket.code} · {facts['category']}", TOPIC_CHARS)
+
+    def group_note(
+        self, ticket: Ticket, action: str, actor: str, note: str | None, routing: Routing
+    ) -> View:
+        texts = self._officials
+        return View(
+            texts(
+                f"ticket.note.{action}",
+                **self._facts(texts, ticket, routing),
+                actor=actor,
+                note=note or "",
+            )
+        )
+
+    def citizen_update(
+        self, ticket: Ticket, action: str, note: str | None, routing: Routing
+    ) -> View:
+        texts = self._i18n.texts(ticket.language)
+        text = texts(
+            f"ticket.update.{action}",
+            **self._facts(texts, ticket, routing),
+            actor=ticket.assignee_name or "",
+            note=note or "",
+        )
+        buttons: Buttons = ()
+        if action == "resolved":
+            buttons = (
+                tuple(
+                    (texts.plain("ticket.button.stars", n=n), encode("rt", ticket.id, n))
+                    for n in range(1, STARS + 1)
+                ),
+                ((texts.plain("ticket.button.reopen"), encode("ro", ticket.id)),),
+            )
+        return View(text, buttons)
+
+    def reminder(self, ticket: Ticket, which: str) -> View:
+        texts = self._officials
+        due = ticket.acknowledge_due if which == "acknowledge" else ticket.resolve_due
+        return View(
+            texts(f"ticket.reminder.{which}", code=ticket.code, due=moment(texts, due, self._tz))
+        )
+
+    def escalation(self, ticket: Ticket, which: str, routing: Routing) -> View:
+        texts = self._officials
+        return View(
+            texts(
+                f"ticket.escalation.{which}",
+                **self._facts(texts, ticket, routing),
+                body=shorten(ticket.body, 300),
+            )
+        )
+
+    def apology(self, ticket: Ticket, which: str, new_due: dt.datetime) -> View:
+        texts = self._i18n.texts(ticket.language)
+        return View(
+            texts(
+                f"ticket.apology.{which}",
+                code=ticket.code,
+                kind=texts.plain(f"ticket.kind.{ticket.kind}"),
+                due=moment(texts, new_due, self._tz),
+            )
+        )
+
+    def unlinked(self, ticket: Ticket, routing: Routing) -> View:
+        texts = self._officials
+        return View(
+            texts(
+                "ticket.unlinked",
+                **self._facts(texts, ticket, routing),
+                department_code=ticket.department,
+            )
+        )

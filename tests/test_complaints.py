@@ -1,0 +1,252 @@
+"""A complaint's whole life through the real bot and the stand-in: filed by a citizen, alerted
+to the department's group, taken, answered both ways, resolved, rated; transfers, rejection,
+reopening, people who may not act, forged buttons, missed deadlines and restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Callable
+
+from bot.standin import StandIn
+from bot.standin.sims import GroupSim, UserSim
+from bot.standin.state import SentMessage
+from tests.conftest import ADMIN_ID, BotRunner, alert, pressed
+
+KINH_TE = -100501  # Phòng Kinh tế - Hạ tầng - Đô thị
+CONG_AN = -100502
+LANH_DAO = -100503
+OFFICIAL = 7001
+OUTSIDER = 7002
+DESCRIPTION = "Rác thải ở đầu ngõ 12 phố Tôn Đức Thắng ba ngày nay chưa được thu gom, bốc mùi."
+
+
+async def linked(standin: StandIn, chat_id: int, code: str, forum: bool = False) -> GroupSim:
+    """The admin adds the bot to the department's group and links it."""
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+    group = standin.group(
+        chat_id,
+        f"Nhóm {code}",
+        forum=forum,
+        members={ADMIN_ID: "administrator", OFFICIAL: "member"},
+    )
+    await group.add_bot(admin)
+    done = await group.reply(admin, f"/link {code}")
+    assert done.plain.startswith("✅ Nhóm này đã được liên kết với")
+    return group
+
+
+async def file_complaint(
+    citizen: UserSim, text: str = DESCRIPTION, category: str = "Rác thải, vệ sinh môi trường"
+) -> SentMessage:
+    """Menu → category → description → a photo → an address → skip phone → show name → send."""
+    start = await citizen.reply("/phananh")
+    assert "Gửi phản ánh, kiến nghị" in start.plain
+    ask_body = await pressed(citizen, category, start)
+    assert "mô tả sự việc" in ask_body.plain
+    photos = await citizen.reply(text)
+    assert "ảnh chụp hiện trường" in photos.plain
+    await citizen.send_photo(b"\xff\xd8 photo of rubbish")
+    added = await citizen.next_message()
+    assert added.plain.startswith("Đã nhận ảnh 1/5")
+    place = await pressed(citizen, "➡️ Tiếp tục", added)
+    assert "Sự việc ở đâu" in place.plain
+    phone = await citizen.reply("Ngõ 12 Tôn Đức Thắng")
+    assert "chia sẻ số điện thoại" in phone.plain
+    privacy = await citizen.reply("⏭ Bỏ qua")
+    assert "giấu tên" in privacy.plain
+    review = await pressed(citizen, "👤 Để tên", privacy)
+    assert "Mời anh/chị kiểm tra lại trước khi gửi" in review.plain
+    assert "Ngõ 12 Tôn Đức Thắng" in review.plain and "Ảnh: 1" in review.plain
+    return await pressed(citizen, "📨 Gửi phản ánh", review)
+
+
+async def arrived(
+    chat: GroupSim | UserSim, wanted: Callable[[SentMessage], bool], within: float = 5.0
+) -> SentMessage:
+    """The newest message in ``chat`` that ``wanted`` accepts, waiting for it to come."""
+    deadline = time.monotonic() + within
+    while True:
+        found = next((m for m in reversed(chat.messages) if wanted(m)), None)
+        if found is not None:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing wanted arrived in {chat!r}")
+        await asyncio.sleep(0.02)
+
+
+async def group_message(group: GroupSim, containing: str) -> SentMessage:
+    return await arrived(group, lambda m: containing in m.plain)
+
+
+async def citizen_message(citizen: UserSim, containing: str) -> SentMessage:
+    return await arrived(citizen, lambda m: containing in m.plain)
+
+
+async def test_a_complaint_from_filing_to_rating(bot: BotRunner, standin: StandIn) -> None:
+    group = await linked(standin, KINH_TE, "kinh-te")
+    citizen = standin.user(3001, "Lan", language_code="vi")
+    sent = await file_complaint(citizen)
+    assert sent.plain.startswith("✅ Đã nhận phản ánh PA-000001. Cảm ơn anh/chị!")
+    assert "Phòng Kinh tế - Hạ tầng - Đô thị sẽ tiếp nhận trước" in sent.plain
+
+    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
+    alert_message = await group_message(group, "PA-000001")
+    assert "Rác thải, vệ sinh môi trường" in alert_message.plain
+    assert "👤 Lan" in alert_message.plain and DESCRIPTION in alert_message.plain
+    assert "Ngõ 12 Tôn Đức Thắng" in alert_message.plain
+    photo = await arrived(group, lambda m: m.kind == "photo")  # follows, replying to it
+    assert photo.reply_to_message_id == alert_message.message_id
+
+    await group.press(official, "✋ Nhận xử lý", alert_message)
+    assert (await alert(official))["text"] == "Đã nhận xử lý PA-000001."
+    taken = await citizen_message(citizen, "đã được Phòng Kinh tế - Hạ tầng - Đô thị tiếp nhận")
+    assert "Cán bộ phụ trách: Hùng" in taken.plain
+
+    # An official writes to the citizen by replying to the alert; the citizen answers back.
+    await group.send(official, "Chị cho biết rác để ở bên trái hay bên phải ngõ ạ?", alert_message)
+    asked = await citizen_message(citizen, "rác để ở bên trái hay bên phải")
+    assert asked.plain.startswith("💬 Phòng Kinh tế - Hạ tầng - Đô thị trả lời về PA-000001")
+    await citizen.send("Bên trái, cạnh cột điện ạ.", reply_to=asked)
+    back = await group_message(group, "Bên trái, cạnh cột điện")
+    assert back.plain.startswith("💬 Người dân bổ sung cho PA-000001")
+
+    # Resolve with a result note.
+    await group.press(official, "✅ Đã giải quyết", alert_message)
+    prompt = await group_message(group, "kết quả giải quyết PA-000001")
+    await group.send(official, "Đã thu gom xong lúc 9 giờ sáng nay.", prompt)
+    resolved = await citizen_message(citizen, "đã được giải quyết")
+    assert "Kết quả: Đã thu gom xong lúc 9 giờ sáng nay." in resolved.plain
+    assert resolved.buttons[0] == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
+
+    thanks = await pressed(citizen, "5 ⭐", resolved)
+    assert thanks.plain.startswith("Cảm ơn anh/chị đã đánh giá 5/5")
+    await group_message(group, "Người dân đánh giá kết quả PA-000001: 5/5")
+    await citizen.send("Cán bộ làm việc nhanh, cảm ơn.")
+    await group_message(group, "Góp ý của người dân về PA-000001: Cán bộ làm việc nhanh")
+
+    mine = await citizen.reply("/mine")
+    assert "PA-000001 · Đã hoàn tất · Rác thải, vệ sinh môi trường" in mine.plain
+
+
+async def test_outsider_and_forged_buttons_change_nothing(bot: BotRunner, standin: StandIn) -> None:
+    group = await linked(standin, KINH_TE, "kinh-te")
+    citizen = standin.user(3002, "Minh", language_code="vi")
+    await file_complaint(citizen)
+    alert_message = await group_message(group, "PA-000001")
+    outsider = standin.user(OUTSIDER, "Người lạ", language_code="vi")
+    await group.press(outsider, "✋ Nhận xử lý", alert_message)
+    refusal = await alert(outsider)
+    assert refusal["show_alert"] and "Chỉ thành viên nhóm" in refusal["text"]
+    # A member of another department's group pressing forged data for this ticket.
+    other = await linked(standin, CONG_AN, "cong-an")
+    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
+    other_alert = await other.reply(official, "/link")  # any bot message in that group
+    await other.press_data(official, "t:1:accept", other_alert)
+    assert "không thuộc phòng ban của nhóm này" in (await alert(official))["text"]
+    await group.press_data(official, "t:999:accept", alert_message)
+    assert "Không tìm thấy" in (await alert(official))["text"]
+    await group.press_data(official, "t:abc:zzz", alert_message)
+    assert (await alert(official))["show_alert"]
+    mine = await citizen.reply("/mine")
+    assert "Chờ tiếp nhận" in mine.plain  # nobody took it
+
+
+async def test_transfer_reject_and_reopen(bot: BotRunner, standin: StandIn) -> None:
+    kinh_te = await linked(standin, KINH_TE, "kinh-te")
+    cong_an = await linked(standin, CONG_AN, "cong-an")
+    citizen = standin.user(3003, "Nam", language_code="vi")
+    await file_complaint(citizen)
+    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
+    first = await group_message(kinh_te, "PA-000001")
+    choose = await kinh_te.click(official, "↪️ Chuyển phòng ban", first)
+    assert choose is not None and "Chuyển PA-000001 sang phòng ban nào?" in choose.plain
+    await kinh_te.press(official, "Công an phường", choose)
+    moved = await group_message(cong_an, "PA-000001")
+    assert "Công an phường" in moved.plain
+    await citizen_message(citizen, "đã được chuyển đến Công an phường")
+    await kinh_te.press(official, "✋ Nhận xử lý", first)  # the old alert no longer acts
+    assert "không thuộc phòng ban của nhóm này" in (await alert(official))["text"]
+
+    await cong_an.press(official, "✅ Đã giải quyết", moved)
+    prompt = await group_message(cong_an, "kết quả giải quyết PA-000001")
+    await cong_an.send(official, "Đã nhắc nhở hộ gia đình.", prompt)
+    resolved = await citizen_message(citizen, "đã được giải quyết")
+    reopened = await pressed(citizen, "😞 Chưa hài lòng, đề nghị xử lý lại", resolved)
+    assert "đã được mở lại" in reopened.plain
+    await group_message(cong_an, "Người dân chưa hài lòng với kết quả PA-000001")
+
+    await cong_an.press(official, "⛔ Từ chối", moved)
+    prompt = await group_message(cong_an, "lý do từ chối PA-000001")
+    await cong_an.send(official, "Việc này thuộc thẩm quyền của Tòa án.", prompt)
+    rejected = await citizen_message(citizen, "Lý do: Việc này thuộc thẩm quyền của Tòa án.")
+    assert "chưa được giải quyết qua kênh này" in rejected.plain
+
+
+async def test_wrong_input_gets_a_prompt_and_cancel_leaves(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    citizen = standin.user(3004, "Hoa", language_code="vi")
+    start = await citizen.reply("/phananh")
+    ask_body = await pressed(citizen, "Đèn chiếu sáng công cộng", start)
+    await citizen.send_sticker()
+    assert "tôi cần nội dung bằng chữ" in (await citizen.next_message()).plain
+    assert "hơi ngắn" in (await citizen.reply("đèn hỏng")).plain
+    assert "quá mức 2.000 ký tự" in (await citizen.reply("x" * 2500)).plain
+    assert "mô tả sự việc" in ask_body.plain
+    cancelled = await citizen.reply("/cancel")
+    assert cancelled.plain
+    mine = await citizen.reply("/mine")
+    assert mine.plain.startswith("Anh/chị chưa gửi phản ánh hay câu hỏi nào")
+
+
+async def test_intake_survives_a_restart(bot: BotRunner, standin: StandIn) -> None:
+    citizen = standin.user(3005, "Tú", language_code="vi")
+    start = await citizen.reply("/phananh")
+    await pressed(citizen, "Đường sá, vỉa hè, thoát nước", start)
+    await bot.restart()
+    photos = await citizen.reply("Ổ gà lớn trước số nhà 45 phố Hào Nam, xe máy rất dễ ngã.")
+    assert "ảnh chụp hiện trường" in photos.plain
+
+
+async def test_same_text_twice_offers_to_add_to_the_open_ticket(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    group = await linked(standin, KINH_TE, "kinh-te")
+    citizen = standin.user(3006, "Lan", language_code="vi")
+    await file_complaint(citizen)
+    start = await citizen.reply("/phananh")
+    await pressed(citizen, "Rác thải, vệ sinh môi trường", start)
+    offer = await citizen.reply(DESCRIPTION)
+    assert "Anh/chị vừa gửi nội dung này trong PA-000001" in offer.plain
+    added = await pressed(citizen, "➕ Bổ sung vào PA-000001", offer)
+    assert added.plain.startswith("✅ Đã chuyển phần bổ sung cho PA-000001")
+    await group_message(group, "Người dân bổ sung cho PA-000001")
+    mine = await citizen.reply("/mine")
+    assert "PA-000002" not in mine.plain
+
+
+async def test_missed_deadline_escalates_and_apologises_once(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    await linked(standin, KINH_TE, "kinh-te")
+    leaders = await linked(standin, LANH_DAO, "lanh-dao")
+    citizen = standin.user(3007, "Lan", language_code="vi")
+    await file_complaint(citizen)
+    assert bot.app is not None
+    tickets = bot.app.bot_data["services"].tickets
+    ticket = await tickets.get(1)
+    assert ticket is not None
+    later = ticket.resolve_due + dt.timedelta(hours=1)
+    tickets.clock = lambda: later
+    assert await tickets.check_deadlines() >= 1
+    escalated = await group_message(leaders, "PA-000001")
+    assert "quá hạn" in escalated.plain
+    apology = await citizen_message(citizen, "Chúng tôi thành thật xin lỗi")
+    assert "hạn giải quyết mới là" in apology.plain or "chậm nhất" in apology.plain
+    await tickets.check_deadlines()
+    await tickets.check_deadlines()
+    await asyncio.sleep(0.3)
+    apologies = [m for m in citizen.messages if "thành thật xin lỗi" in m.plain]
+    assert len(apologies) == 2  # one for the acknowledgement, one for the resolution
