@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -43,6 +44,7 @@ from bot.handlers.deeplinks import DeepLinks
 from bot.i18n import I18n
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
+from bot.services.flood import FloodGuard
 from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
@@ -58,7 +60,7 @@ from bot.ui.tickets import TelegramTicketViews
 
 log = logging.getLogger(__name__)
 
-DEADLINE_CHECK_S = 60  # how often deadlines are looked at; they are counted in hours
+EVERY_MINUTE_S = 60
 
 BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 CallbackAction = Callable[[Update, BotContext, Callback], Awaitable[None]]
@@ -142,6 +144,7 @@ async def open_services(settings: Settings, db: Database) -> Services:
         documents=documents,
         tickets=tickets,
         outbox=outbox,
+        flood=FloodGuard(settings.max_messages_per_minute),
     )
 
 
@@ -161,7 +164,7 @@ def create_app(settings: Settings) -> BotApp:
             AIORateLimiter(
                 overall_max_rate=settings.max_messages_per_second,
                 overall_time_period=1,
-                group_max_rate=20,
+                group_max_rate=settings.max_group_messages_per_minute,
                 group_time_period=60,
                 max_retries=3,
             )
@@ -185,7 +188,7 @@ async def _post_init(app: BotApp) -> None:
     app.bot_data["sender"] = sender
     sender.start(app.bot)  # what was pending before a restart goes out first
     if app.job_queue is not None:
-        app.job_queue.run_repeating(_check_deadlines, interval=DEADLINE_CHECK_S, first=5)
+        app.job_queue.run_repeating(_every_minute, interval=EVERY_MINUTE_S, first=5)
     # One menu per language we speak, and the default language's for everyone else.
     for language in services.i18n.languages:
         commands = basics.command_list_for(services.i18n.texts(language))
@@ -194,8 +197,10 @@ async def _post_init(app: BotApp) -> None:
             await app.bot.set_my_commands(commands)
 
 
-async def _check_deadlines(context: BotContext) -> None:
+async def _every_minute(context: BotContext) -> None:
+    """Deadlines (counted in hours, so a minute is precise enough) and the flood counters."""
     await context.services.tickets.check_deadlines()
+    context.services.flood.forget_idle(time.monotonic())
 
 
 async def _post_shutdown(app: BotApp) -> None:

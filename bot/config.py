@@ -36,9 +36,14 @@ class Settings(BaseSettings):
     # Telegram allows about 30 messages a second overall; the benchmark raises it to measure
     # the bot's own overhead rather than Telegram's ceiling.
     max_messages_per_second: float = Field(default=30.0, gt=0)
+    # ... and about 20 a minute into one group.
+    max_group_messages_per_minute: float = Field(default=20.0, gt=0)
     # Updates handled at once (across chats; one chat is always in order). Telegram's
     # round trips are slow, so some concurrency pays; too much only adds contention.
     concurrent_updates: int = Field(default=4, ge=1, le=256)
+    # What one person may send: requests (complaints and questions) a day, messages a minute.
+    max_tickets_per_day: int = Field(default=5, ge=1, le=1000)
+    max_messages_per_minute: int = Field(default=20, ge=1, le=10_000)
     log_level: str = "INFO"
 
     @field_validator("token", mode="before")

@@ -9,6 +9,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 
+from bot.domain.tickets import Draft
 from bot.standin import StandIn
 from bot.standin.sims import GroupSim, UserSim
 from bot.standin.state import SentMessage
@@ -76,8 +77,8 @@ async def arrived(
         await asyncio.sleep(0.02)
 
 
-async def group_message(group: GroupSim, containing: str) -> SentMessage:
-    return await arrived(group, lambda m: containing in m.plain)
+async def group_message(group: GroupSim, containing: str, within: float = 5.0) -> SentMessage:
+    return await arrived(group, lambda m: containing in m.plain, within)
 
 
 async def citizen_message(citizen: UserSim, containing: str) -> SentMessage:
@@ -250,3 +251,68 @@ async def test_missed_deadline_escalates_and_apologises_once(
     await asyncio.sleep(0.3)
     apologies = [m for m in citizen.messages if "thành thật xin lỗi" in m.plain]
     assert len(apologies) == 2  # one for the acknowledgement, one for the resolution
+
+
+async def test_question_from_a_card_goes_to_the_fields_department(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    police = await linked(standin, CONG_AN, "cong-an")
+    citizen = standin.user(3008, "Lan", language_code="vi")
+    card = await citizen.reply("Đăng ký tạm trú")
+    asked = await pressed(citizen, "🙋 Hỏi cán bộ", card)
+    assert "câu hỏi về thủ tục «Đăng ký tạm trú»" in asked.plain
+    privacy = await citizen.reply("Nhà thuê thì chủ nhà có phải đi cùng không ạ?")
+    review = await pressed(citizen, "🙈 Giấu tên", privacy)
+    sent = await pressed(citizen, "📨 Gửi câu hỏi", review)
+    assert sent.plain.startswith("✅ Đã gửi câu hỏi HD-000001 tới Công an phường.")
+    question = await group_message(police, "HD-000001")
+    assert "Người dân đề nghị giấu tên" in question.plain and "Lan" not in question.plain
+
+
+async def test_a_redelivered_update_files_once(bot: BotRunner, standin: StandIn) -> None:
+    """Telegram may deliver the "send" press again after a crash; the ticket is filed once."""
+    group = await linked(standin, KINH_TE, "kinh-te")
+    assert bot.app is not None
+    tickets = bot.app.bot_data["services"].tickets
+    filed = []
+    for _ in range(2):
+        draft = Draft(category="rac-thai", body=DESCRIPTION)
+        filed.append(
+            await tickets.file(
+                draft, user_id=3009, chat_id=3009, name="Lan", language="vi", update_id=424242
+            )
+        )
+    (first, first_new), (again, again_new) = filed
+    assert first_new and not again_new and first.id == again.id
+    await group_message(group, first.code)
+    await asyncio.sleep(0.3)  # time for a second alert, were there one
+    assert sum(first.code in m.plain for m in group.messages) == 1
+
+
+async def test_an_alert_pending_at_a_restart_arrives_once(bot: BotRunner, standin: StandIn) -> None:
+    group = await linked(standin, KINH_TE, "kinh-te")
+    citizen = standin.user(3010, "Lan", language_code="vi")
+    start = await citizen.reply("/phananh")
+    await pressed(citizen, "Rác thải, vệ sinh môi trường", start)
+    photos = await citizen.reply(DESCRIPTION)
+    place = await pressed(citizen, "➡️ Tiếp tục", photos)
+    await pressed(citizen, "⏭ Bỏ qua", place)
+    privacy = await citizen.reply("⏭ Bỏ qua")
+    review = await pressed(citizen, "👤 Để tên", privacy)
+    standin.fail_next("sendMessage", status=502, times=1)  # the alert's first try
+    await pressed(citizen, "📨 Gửi phản ánh", review)
+    await bot.restart()  # while the alert waits for its retry
+    alert_message = await group_message(group, "PA-000001", within=10)
+    await asyncio.sleep(0.5)
+    assert sum("📣 Phản ánh PA-000001" in m.plain for m in group.messages) == 1
+    assert "Rác thải" in alert_message.plain
+
+
+async def test_a_flood_gets_one_polite_answer(bot: BotRunner, standin: StandIn) -> None:
+    citizen = standin.user(3011, "Lan", language_code="vi")
+    for number in range(25):
+        await citizen.send(f"tin nhắn số {number}")
+    await asyncio.sleep(1.0)
+    slow_down = [m for m in citizen.messages if "đang gửi hơi nhanh" in m.plain]
+    assert len(slow_down) == 1
+    assert len(citizen.messages) <= 21  # twenty answers at most, then the one warning

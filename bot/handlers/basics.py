@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
 
 from bot.domain.people import Conversation
 from bot.handlers import complaints, requests
@@ -12,6 +15,7 @@ from bot.handlers.deeplinks import DeepLinks, parse
 from bot.handlers.flows import flow_buttons
 from bot.handlers.procedures import answer_question, send_fields
 from bot.i18n import Html, Texts
+from bot.services.flood import Verdict
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode
 from bot.ui.render import unit_contacts
@@ -33,6 +37,12 @@ async def identify(update: Update, context: BotContext) -> None:
     if _private(update):
         people.seen(user.id, user.first_name, user.language_code)
     context.language = people.language_of(user.id, user.language_code)
+    if _private(update) and update.message is not None:
+        verdict = context.services.flood.check(user.id, time.monotonic())
+        if verdict is not Verdict.OK:
+            if verdict is Verdict.WARN:
+                await send_html(context.bot, user.id, context.texts("limit.messages"))
+            raise ApplicationHandlerStop
 
 
 async def send_menu(update: Update, context: BotContext, intro: Html | None = None) -> None:

@@ -17,7 +17,7 @@ from telegram import (
 )
 
 from bot.domain.people import Conversation
-from bot.domain.tickets import MAX_BODY, MAX_PHOTOS, MIN_BODY, Draft, Ticket
+from bot.domain.tickets import MAX_BODY, MAX_PHOTOS, MIN_BODY, Draft
 from bot.handlers.context import BotContext
 from bot.i18n import Html, Texts
 from bot.services.tickets import NotAllowed
@@ -25,10 +25,8 @@ from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode
 from bot.ui.render import unit_contacts
 from bot.ui.send import Markup, send_html
-from bot.ui.tickets import moment
 
 CONVERSATION = "complaint"
-MAX_TICKETS_PER_DAY = 5
 
 
 def _button(label: str, *data: object) -> InlineKeyboardButton:
@@ -74,12 +72,13 @@ async def start(update: Update, context: BotContext, draft: Draft | None = None)
         contacts = unit_contacts(texts, context.services.unit.profile)
         await _say(context, chat.id, texts("complaint.blocked", contacts=contacts))
         return
-    if len(await tickets.filed_today(user.id)) >= MAX_TICKETS_PER_DAY:
+    most = context.services.settings.max_tickets_per_day
+    if len(await tickets.filed_today(user.id)) >= most:
         await context.services.people.end(chat.id, user.id)
         await _say(
             context,
             chat.id,
-            texts("complaint.limit", n=MAX_TICKETS_PER_DAY),
+            texts("complaint.limit", n=most),
             keyboards.back_to_menu(texts),
         )
         return
@@ -404,7 +403,7 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> None:
     if draft.procedure_code:
         procedure = services.catalogue.get(draft.procedure_code)
         field = procedure.field if procedure else None
-    ticket, _ = await services.tickets.file(
+    await services.tickets.file(
         draft,
         user_id=user.id,
         chat_id=chat.id,
@@ -413,18 +412,5 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> None:
         update_id=update.update_id,
         procedure_field=field,
     )
+    # The acknowledgement with the code comes through the outbox, committed with the ticket.
     await services.people.end(chat.id, user.id)
-    await _say(context, chat.id, acknowledgement(context, ticket), keyboards.back_to_menu(texts))
-
-
-def acknowledgement(context: BotContext, ticket: Ticket) -> Html:
-    texts = context.texts
-    department = context.services.tickets.routing.department(ticket.department)
-    tz = context.services.settings.tz
-    return texts(
-        f"complaint.sent_{ticket.kind}",
-        code=ticket.code,
-        department=department.name.get(texts.language) if department else "",
-        ack_due=moment(texts, ticket.acknowledge_due, tz),
-        resolve_due=moment(texts, ticket.resolve_due, tz),
-    )

@@ -12,6 +12,7 @@ from bot.flows.engine import FlowEngine
 from bot.i18n import I18n, Texts
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
+from bot.services.flood import FloodGuard
 from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
@@ -29,6 +30,7 @@ class Services:
     documents: DocumentService
     tickets: TicketService
     outbox: OutboxRepository
+    flood: FloodGuard
 
     async def close(self) -> None:
         await self.people.close()

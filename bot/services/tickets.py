@@ -44,6 +44,7 @@ class TicketViews(Protocol):
     """What each kind of message says; bot/ui/tickets.py renders them in our languages."""
 
     def alert(self, ticket: Ticket, routing: Routing) -> View: ...
+    def acknowledgement(self, ticket: Ticket, routing: Routing) -> View: ...
     def group_note(
         self, ticket: Ticket, action: str, actor: str, note: str | None, routing: Routing
     ) -> View: ...
@@ -194,7 +195,8 @@ class TicketService:
         update_id: int | None,
         procedure_field: str | None = None,
     ) -> tuple[Ticket, bool]:
-        """Commit the ticket with its alert; (ticket, False) if this update already filed it."""
+        """Commit the ticket with the citizen's acknowledgement (its code, who has it, by when)
+        and the department's alert; (ticket, False) if this update already filed it."""
         routing = self.routing
         category = self.category_for(draft)
         department = self.department_for(draft, procedure_field)
@@ -221,6 +223,10 @@ class TicketService:
             assert ticket is not None
             if new:
                 await self._repository.add_event(conn, ticket_id, now, user_id, "filed")
+                thanks = self._views.acknowledgement(ticket, routing)
+                await self._outbox.enqueue(
+                    conn, [Outgoing(chat_id, thanks.text, ref=ticket.ref, buttons=thanks.buttons)]
+                )
                 await self._alert(conn, ticket)
         return ticket, new
 

@@ -82,6 +82,13 @@ class TelegramTicketViews:
         )
         return View(text, buttons)
 
+    def acknowledgement(self, ticket: Ticket, routing: Routing) -> View:
+        texts = self._i18n.texts(ticket.language)
+        back = ((texts.plain("menu.back"), encode("m", "home")),)
+        return View(
+            texts(f"complaint.sent_{ticket.kind}", **self._facts(texts, ticket, routing)), (back,)
+        )
+
     def topic(self, ticket: Ticket, routing: Routing) -> str:
         texts = self._officials
         facts = self._facts(texts, ticket, routing)
