@@ -153,9 +153,13 @@ class Shell:
         elif command == "official":
             self.state.as_official = True
             self.say("shell.you_are_official", title=self.group.chat.title or "")
+            if self.group.messages:  # what arrived while you were the citizen
+                self._show("sent", self.group.messages[-1])
         elif command == "citizen":
             self.state.as_official = False
             self.say("shell.you_are_citizen", name=self.citizen.chat.first_name or "")
+            if self.citizen.messages:
+                self._show("sent", self.citizen.messages[-1])
         elif command == "reply":
             if not self.state.as_official:
                 self.say("shell.reply_usage")
