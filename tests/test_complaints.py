@@ -8,13 +8,15 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.domain.tickets import Draft
 from bot.standin import StandIn
 from bot.standin.sims import GroupSim, UserSim
 from bot.standin.state import SentMessage
-from tests.conftest import ADMIN_ID, BotRunner, alert, pressed
+from tests.conftest import ADMIN_ID, BotRunner, alert, pressed, run_bot
 
+ROOT = Path(__file__).resolve().parent.parent
 KINH_TE = -100501  # Phòng Kinh tế - Hạ tầng - Đô thị
 CONG_AN = -100502
 LANH_DAO = -100503
@@ -316,3 +318,19 @@ async def test_a_flood_gets_one_polite_answer(bot: BotRunner, standin: StandIn) 
     slow_down = [m for m in citizen.messages if "đang gửi hơi nhanh" in m.plain]
     assert len(slow_down) == 1
     assert len(citizen.messages) <= 21  # twenty answers at most, then the one warning
+
+
+def test_a_broken_departments_file_is_refused_with_its_place(tmp_path: Path) -> None:
+    shipped = (ROOT / "bot" / "data" / "departments.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "departments.yaml"
+    broken.write_text(shipped.replace("code: kinh-te", "code: Kinh Te", 1), encoding="utf-8")
+    result = run_bot(tmp_path / "bot.sqlite3", "files", "load", broken)
+    assert result.returncode == 1
+    assert f"{broken}:8: departments.1.code: use 1-31 lowercase letters" in result.stderr
+    unknown = tmp_path / "unknown" / "departments.yaml"
+    unknown.parent.mkdir()
+    unknown.write_text(shipped.replace("department: cong-an", "department: toa-an", 1), "utf-8")
+    result = run_bot(tmp_path / "bot.sqlite3", "files", "load", unknown)
+    assert result.returncode == 1
+    assert "category 'trat-tu': no department with code 'toa-an'" in result.stderr
+    assert "Nothing was changed." in result.stderr

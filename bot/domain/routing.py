@@ -5,8 +5,9 @@ two wards are organised alike and the two-level government reform keeps changing
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from bot.domain.unit import Localized
 
@@ -14,35 +15,30 @@ CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")  # short, typed in /link, safe i
 OTHER = "khac"  # the category every list ends with: "Khác" (other)
 
 
+def _code(value: str) -> str:
+    if not CODE.match(value):
+        raise ValueError("use 1-31 lowercase letters, digits or '-', e.g. kinh-te or rac-thai")
+    return value
+
+
+Code = Annotated[str, AfterValidator(_code)]
+
+
 class Department(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str
+    code: Code
     name: Localized
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        if not CODE.match(value):
-            raise ValueError("use 1-31 lowercase letters, digits or '-', e.g. kinh-te")
-        return value
 
 
 class Category(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str
+    code: Code
     name: Localized
     department: str  # a department's code
     kind: str = Field(default="complaint", pattern=r"^(complaint|question)$")
     acknowledge_hours: float | None = Field(default=None, gt=0, le=200)
     resolve_days: int | None = Field(default=None, gt=0, le=90)
     keywords: list[str] = Field(default_factory=list)  # route "Khác" by words in the text
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        if not CODE.match(value):
-            raise ValueError("use 1-31 lowercase letters, digits or '-', e.g. rac-thai")
-        return value
 
 
 class Routing(BaseModel):
