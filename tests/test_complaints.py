@@ -334,3 +334,24 @@ def test_a_broken_departments_file_is_refused_with_its_place(tmp_path: Path) -> 
     assert result.returncode == 1
     assert "category 'trat-tu': no department with code 'toa-an'" in result.stderr
     assert "Nothing was changed." in result.stderr
+
+
+async def test_forum_group_gets_a_topic_per_ticket_and_keeps_talk_inside(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    forum = await linked(standin, KINH_TE, "kinh-te", forum=True)
+    citizen = standin.user(3012, "Lan", language_code="vi")
+    await file_complaint(citizen)
+    alert_message = await group_message(forum, "PA-000001")
+    topic = alert_message.message_thread_id
+    assert topic is not None and "PA-000001 · Rác thải" in forum.topics[topic]
+    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
+    await forum.send(
+        official, "Anh em ai qua đó xem giúp nhé.", thread_id=topic
+    )  # among themselves
+    await forum.send(official, "Chiều nay tổ vệ sinh sẽ đến ạ.", alert_message, thread_id=topic)
+    await citizen_message(citizen, "Chiều nay tổ vệ sinh sẽ đến ạ.")
+    assert not any("Anh em ai qua đó" in m.plain for m in citizen.messages)
+    await forum.press(official, "✋ Nhận xử lý", alert_message)
+    note = await group_message(forum, "Hùng đã nhận xử lý PA-000001")
+    assert note.message_thread_id == topic

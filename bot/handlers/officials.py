@@ -183,18 +183,11 @@ async def group_message(update: Update, context: BotContext) -> bool:
 
 
 async def _ticket_of_message(context: BotContext, message: Message) -> int | None:
-    """The ticket a message answers: by the message it replies to, else by its topic."""
-    outbox = context.services.outbox
-    chat_id = message.chat_id
-    candidates = []
-    if message.reply_to_message is not None:
-        candidates.append(message.reply_to_message.message_id)
-    if message.is_topic_message and message.message_thread_id:
-        candidates.append(message.message_thread_id)
-    for message_id in candidates:
-        ticket_id = ticket_of_ref(await outbox.ref_of(chat_id, message_id))
-        if ticket_id is not None:
-            return ticket_id
-    if message.is_topic_message and message.message_thread_id:
-        return ticket_of_ref(await outbox.ref_of_thread(chat_id, message.message_thread_id))
-    return None
+    """The ticket a message answers: only an explicit reply to one of the bot's messages about
+    it, so officials can still talk among themselves in a ticket's topic."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return None
+    if message.is_topic_message and replied.message_id == message.message_thread_id:
+        return None  # Telegram's pointer to the topic's start, not a reply
+    return ticket_of_ref(await context.services.outbox.ref_of(message.chat_id, replied.message_id))
