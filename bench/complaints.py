@@ -76,7 +76,8 @@ async def file_one(user: UserSim, number: int, latencies: list[float]) -> str | 
     del asked
     place = await step(user.press("➡️ Tiếp tục", photos))
     await step(user.press("⏭ Bỏ qua", place))
-    privacy = await step(user.send("⏭ Bỏ qua"))
+    await step(user.send("⏭ Bỏ qua"))  # "no problem", taking the phone keyboard away
+    privacy = await user.next_message(60)  # then the question about the name
     review = await step(user.press("👤 Để tên", privacy))
     sent = await step(user.press("📨 Gửi phản ánh", review))
     found = CODE.search(sent.plain)

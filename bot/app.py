@@ -113,7 +113,9 @@ async def open_services(settings: Settings, db: Database) -> Services:
             db,
             TicketRepository(db),
             outbox,
-            TelegramTicketViews(i18n, settings.tz),
+            TelegramTicketViews(
+                i18n, settings.tz, lambda code: ref.name if (ref := catalogue.get(code)) else None
+            ),
             lambda: unit.profile,
             settings.tz,
             settings.admins,

@@ -14,7 +14,7 @@ from bot.handlers.context import BotContext
 from bot.i18n import Html, Texts
 from bot.services.documents import NoPreviousVersion, SetAside
 from bot.services.unit import FILENAME as UNIT_FILE
-from bot.ui.callbacks import Callback, encode
+from bot.ui.callbacks import Callback, encode, number
 from bot.ui.send import send_html
 from bot.yamldoc import DocumentError
 
@@ -122,10 +122,11 @@ async def file_pressed(update: Update, context: BotContext, callback: Callback) 
         return
     names = context.services.documents.names
     index = callback.arg(1)
-    if not index.isdigit() or int(index) >= len(names):
+    position = number(index)
+    if str(position) != index or position >= len(names):
         await query.answer(context.texts.plain("button.stale"), show_alert=True)
         return
-    name = names[int(index)]
+    name = names[position]
     await query.answer()
     if callback.arg(0) == "get":
         await send_file(update, context, name)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import time
 
-from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
@@ -97,8 +103,14 @@ async def cancel(update: Update, context: BotContext) -> None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or not _private(update):
         return
-    ended = await context.services.people.end(chat.id, user.id)
+    people = context.services.people
+    conversation = await people.conversation(chat.id, user.id)
+    ended = await people.end(chat.id, user.id)
     texts = context.texts
+    if conversation is not None and complaints.shows_keyboard(conversation):
+        await send_html(context.bot, chat.id, texts("cancel.done"), ReplyKeyboardRemove())
+        await send_menu(update, context)
+        return
     await send_menu(update, context, texts("cancel.done" if ended else "cancel.nothing"))
 
 

@@ -22,11 +22,12 @@ from bot.handlers.context import BotContext
 from bot.i18n import Html, Texts
 from bot.services.tickets import NotAllowed
 from bot.ui import keyboards
-from bot.ui.callbacks import Callback, encode
+from bot.ui.callbacks import Callback, encode, number
 from bot.ui.render import unit_contacts
 from bot.ui.send import Markup, send_html
 
 CONVERSATION = "complaint"
+CANCELLABLE = {CONVERSATION, "ticket_add"}  # the conversations whose "✖️ Hủy" buttons we show
 
 
 def _button(label: str, *data: object) -> InlineKeyboardButton:
@@ -91,6 +92,11 @@ async def start(update: Update, context: BotContext, draft: Draft | None = None)
     await _ask_category(context, chat.id)
 
 
+def shows_keyboard(conversation: Conversation) -> bool:
+    """Whether this step put the phone keyboard under the chat (leaving must remove it)."""
+    return conversation.name == CONVERSATION and conversation.step == "phone"
+
+
 def _cancel_markup(texts: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([_cancel_row(texts)])
 
@@ -145,7 +151,7 @@ async def step(update: Update, context: BotContext, conversation: Conversation) 
         await _ask_phone(context, chat.id, user.id, draft)
     elif where == "phone":
         skip = texts.plain("complaint.button.skip")
-        if message.contact is not None and message.contact.user_id in (None, user.id):
+        if message.contact is not None and message.contact.user_id == user.id:  # their own
             draft.phone = message.contact.phone_number
         elif not (message.text and message.text.strip() == skip):
             await _say(context, chat.id, texts("complaint.phone_hint"), _phone_keyboard(texts))
@@ -159,7 +165,7 @@ async def _body_step(update: Update, context: BotContext, draft: Draft) -> None:
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     assert chat is not None and user is not None and message is not None
     texts = context.texts
-    text = (message.text or "").strip()
+    text = (message.text or message.caption or "").strip()  # a photo may carry the words
     if not text:
         await _say(context, chat.id, texts("complaint.need_text", min=MIN_BODY))
         return
@@ -178,6 +184,8 @@ async def _body_step(update: Update, context: BotContext, draft: Draft) -> None:
         )
         return
     draft.body = text
+    if message.photo and len(draft.photos) < MAX_PHOTOS:
+        draft.photos.append(message.photo[-1].file_id)
     same = await context.services.tickets.same_open_ticket(user.id, text)
     if same is not None:
         await _save(context, chat.id, user.id, "duplicate", draft)
@@ -260,8 +268,9 @@ async def _ask_phone(context: BotContext, chat_id: int, user_id: int, draft: Dra
 async def _ask_privacy(context: BotContext, chat_id: int, user_id: int, draft: Draft) -> None:
     await _save(context, chat_id, user_id, "privacy", draft)
     texts = context.texts
-    if draft.phone:  # the contact keyboard goes away once it has done its job
-        await _say(context, chat_id, texts("complaint.phone_saved"), ReplyKeyboardRemove())
+    if draft.kind == "complaint":  # the contact keyboard goes away once it has done its job
+        said = "complaint.phone_saved" if draft.phone else "complaint.phone_skipped"
+        await _say(context, chat_id, texts(said), ReplyKeyboardRemove())
     markup = InlineKeyboardMarkup(
         [
             [
@@ -318,7 +327,7 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
     people = context.services.people
     conversation = await people.conversation(chat.id, user.id)
     what = callback.arg(0)
-    if what == "cancel":
+    if what == "cancel" and conversation is not None and conversation.name in CANCELLABLE:
         await query.answer()
         await people.end(chat.id, user.id)
         await _say(context, chat.id, texts("complaint.cancelled"), ReplyKeyboardRemove())
@@ -344,7 +353,7 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
     draft = _draft(conversation)
     if what == "cat":
         category = context.services.tickets.routing.category(callback.arg(1))
-        if category is None:
+        if category is None or category.kind != "complaint":
             await _ask_category(context, chat.id)
             return
         draft.category = category.code
@@ -384,7 +393,7 @@ async def _duplicate(update: Update, context: BotContext, draft: Draft, choice: 
     await context.services.people.end(chat.id, user.id)
     try:
         ticket = await context.services.tickets.add_from_citizen(
-            int(choice) if choice.isdigit() else 0, user.id, draft.body
+            number(choice), user.id, draft.body
         )
     except NotAllowed:
         await _say(context, chat.id, texts("ticket.refused.gone"), keyboards.back_to_menu(texts))

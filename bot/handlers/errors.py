@@ -21,6 +21,11 @@ async def on_error(update: object, context: BotContext) -> None:
         log.error("background job failed: %s", type(error).__name__, exc_info=error)
     if isinstance(error, NetworkError | Forbidden) or not isinstance(update, Update):
         return  # nothing a person can be told, or no one to tell
+    if update.callback_query is not None:  # else the button spins until Telegram gives up
+        try:
+            await update.callback_query.answer(context.texts.plain("error.sorry"), show_alert=True)
+        except TelegramError:
+            log.warning("could not answer the button of update %s", update.update_id)
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return

@@ -10,7 +10,7 @@ from bot.handlers import procedures
 from bot.handlers.context import BotContext
 from bot.i18n import Html
 from bot.ui import cards
-from bot.ui.callbacks import Callback, encode
+from bot.ui.callbacks import Callback, encode, number
 from bot.ui.send import send_html
 
 
@@ -40,7 +40,9 @@ async def flow_pressed(update: Update, context: BotContext, callback: Callback) 
     flow_id, step_name, option = callback.arg(0), callback.arg(1), callback.arg(2)
     position = engine.at(flow_id, step_name or None)
     if position is not None and step_name:
-        position = engine.choose(position, int(option)) if option.isdigit() else None
+        position = (
+            engine.choose(position, number(option)) if str(number(option)) == option else None
+        )
     if position is None:
         await procedures.answer_gone(update, context)
         return

@@ -12,7 +12,7 @@ from bot.domain.people import Conversation
 from bot.domain.tickets import MAX_BODY, Ticket, ticket_of_ref
 from bot.handlers.context import BotContext
 from bot.services.tickets import NotAllowed, Official
-from bot.ui.callbacks import Callback, encode
+from bot.ui.callbacks import Callback, encode, number
 from bot.ui.send import send_html
 
 NOTE = "ticket_note"  # an official writing a result or a reason, in the group
@@ -81,7 +81,7 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
     if not _in_group(update) or not await _member(context, official.chat_id, official.user_id):
         await query.answer(texts.plain("ticket.refused.not_member"), show_alert=True)
         return
-    ticket_id = int(callback.arg(0)) if callback.arg(0).isdigit() else 0
+    ticket_id = number(callback.arg(0))
     action = callback.arg(1) if callback.action == "t" else "to"
     thread = query.message.message_thread_id if isinstance(query.message, Message) else None
     try:
@@ -115,18 +115,19 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
             if not ticket.status.open:
                 raise NotAllowed("closed")
             await query.answer()
-            await context.services.people.begin(
-                official.chat_id,
-                official.user_id,
-                Conversation(NOTE, action, {"ticket": ticket.id, "thread": thread}),
-            )
             prompt = texts(f"ticket.ask_{action}", actor=official.name, code=ticket.code)
-            await send_html(
+            sent = await send_html(
                 context.bot,
                 official.chat_id,
                 prompt,
                 ForceReply(selective=True),
                 message_thread_id=thread,
+            )
+            # Only a reply to this prompt is the note: their other messages stay their own.
+            await context.services.people.begin(
+                official.chat_id,
+                official.user_id,
+                Conversation(NOTE, action, {"ticket": ticket.id, "prompt": sent[-1].message_id}),
             )
         else:
             raise NotAllowed("gone")
@@ -157,7 +158,13 @@ async def group_message(update: Update, context: BotContext) -> bool:
     texts = context.texts
     conversation = await services.people.conversation(official.chat_id, official.user_id)
     try:
-        if conversation is not None and conversation.name == NOTE:
+        replied = message.reply_to_message
+        if (
+            conversation is not None
+            and conversation.name == NOTE
+            and replied is not None
+            and replied.message_id == conversation.data.get("prompt")
+        ):
             if not text:
                 await message.reply_html(texts(f"ticket.ask_{conversation.step}_text"))
                 return True

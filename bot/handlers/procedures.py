@@ -10,7 +10,7 @@ from bot.handlers.context import BotContext
 from bot.i18n import Html, Texts
 from bot.search.index import SearchResult
 from bot.ui import cards
-from bot.ui.callbacks import Callback, encode
+from bot.ui.callbacks import Callback, encode, number
 from bot.ui.render import unit_contacts
 from bot.ui.send import send_html
 
@@ -160,7 +160,7 @@ def _pager(
 
 
 def _page(arg: str, pages: int) -> int:
-    return min(max(int(arg), 0), pages - 1) if arg.isdigit() else 0
+    return min(number(arg), pages - 1)
 
 
 async def fields_pressed(update: Update, context: BotContext, callback: Callback) -> None:

@@ -12,7 +12,7 @@ from bot.handlers.context import BotContext
 from bot.i18n import Html
 from bot.services.tickets import NotAllowed
 from bot.ui import keyboards
-from bot.ui.callbacks import Callback, encode
+from bot.ui.callbacks import Callback, encode, number
 from bot.ui.send import send_html
 from bot.ui.tickets import shorten
 
@@ -59,7 +59,7 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
         return
     texts = context.texts
     services = context.services
-    ticket_id = int(callback.arg(0)) if callback.arg(0).isdigit() else 0
+    ticket_id = number(callback.arg(0))
     try:
         if callback.action == "q":
             await query.answer()
@@ -67,7 +67,7 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
             draft = Draft(kind="question", category=QUESTION_CATEGORY, procedure_code=code)
             await complaints.start(update, context, draft)
         elif callback.action == "rt":
-            stars = int(callback.arg(1)) if callback.arg(1).isdigit() else 0
+            stars = number(callback.arg(1))
             if not 1 <= stars <= 5:
                 raise NotAllowed("gone")
             ticket = await services.tickets.rate(ticket_id, user.id, stars)
@@ -93,7 +93,7 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
             await send_html(context.bot, chat.id, texts("ticket.reopened", code=ticket.code))
         elif callback.arg(0) == "add":
             wanted = callback.arg(1)
-            found = await services.tickets.get(int(wanted) if wanted.isdigit() else 0)
+            found = await services.tickets.get(number(wanted))
             if found is None or found.user_id != user.id:
                 raise NotAllowed("gone")
             if not found.status.open:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -20,7 +21,7 @@ from bot.domain.routing import OTHER, Category, Routing
 from bot.domain.tickets import Draft, Status, Ticket, TicketEvent
 from bot.domain.unit import UnitProfile
 from bot.domain.workcalendar import WorkCalendar
-from bot.search.normalize import fold
+from bot.search.normalize import fold, has_marks
 from bot.services.documents import EditableFile
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRepository, Outgoing
@@ -175,9 +176,17 @@ class TicketService:
         category = self.category_for(draft)
         if category.code != OTHER:
             return category.department
-        text = f" {fold(draft.body)} "
+        # Words compare with their marks when the citizen typed marks ("ồn" is not "ơn" in
+        # "cảm ơn"); folded only when they typed none.
+        marked = has_marks(draft.body)
+        prepare = (
+            (lambda t: " ".join(unicodedata.normalize("NFC", t).lower().split()))
+            if (marked)
+            else fold
+        )
+        text = f" {prepare(draft.body)} "
         for candidate in routing.categories:
-            if any(f" {fold(k)} " in text for k in candidate.keywords if fold(k)):
+            if any(f" {prepare(k)} " in text for k in candidate.keywords if prepare(k)):
                 return candidate.department
         return routing.default_department
 
@@ -318,7 +327,7 @@ class TicketService:
         return await self._change(ticket_id, official, _must_be_open, change)
 
     async def transfer(self, ticket_id: int, official: Official, department: str) -> Ticket:
-        if self.routing.department(department) is None:
+        if self.routing.department(department) is None or department == self.routing.leadership:
             raise NotAllowed("gone")
 
         async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
@@ -397,6 +406,27 @@ class TicketService:
 
     # --- the citizen's side ---------------------------------------------------------------
 
+    def _department_chats(self, department: str) -> list[int]:
+        """The department's group; while it has none, the admins, so nothing goes unheard."""
+        group = self.group_of(department)
+        return [group] if group is not None else list(self._admins)
+
+    async def _to_department(
+        self,
+        conn: aiosqlite.Connection,
+        ticket: Ticket,
+        action: str,
+        note: str | None,
+        photo: str | None = None,
+    ) -> None:
+        view = self._views.group_note(ticket, action, "", note, self.routing)
+        items = []
+        for chat in self._department_chats(ticket.department):
+            items.append(Outgoing(chat, view.text, ref=ticket.ref))
+            if photo:
+                items.append(Outgoing(chat, "", ref=ticket.ref, photo=photo))
+        await self._outbox.enqueue(conn, items)
+
     async def add_from_citizen(
         self, ticket_id: int, user_id: int, text: str, photo: str | None = None
     ) -> Ticket:
@@ -406,15 +436,7 @@ class TicketService:
             if t.user_id != user_id:
                 raise NotAllowed("gone")
             await self._repository.add_event(conn, t.id, now, user_id, "citizen_added", text)
-            group = self.group_of(t.department)
-            if group is not None:
-                view = self._views.group_note(
-                    t, "citizen_added", t.citizen_name, text, self.routing
-                )
-                items = [Outgoing(group, view.text, ref=t.ref)]
-                if photo:
-                    items.append(Outgoing(group, "", ref=t.ref, photo=photo))
-                await self._outbox.enqueue(conn, items)
+            await self._to_department(conn, t, "citizen_added", text, photo)
 
         return await self._change(ticket_id, None, _not_closed, change)
 
@@ -424,10 +446,7 @@ class TicketService:
                 raise NotAllowed("gone")
             await self._repository.update(conn, t.id, status=Status.CLOSED, rating=stars)
             await self._repository.add_event(conn, t.id, now, user_id, "rated", str(stars))
-            group = self.group_of(t.department)
-            if group is not None:
-                view = self._views.group_note(t, "rated", t.citizen_name, str(stars), self.routing)
-                await self._outbox.enqueue(conn, [Outgoing(group, view.text, ref=t.ref)])
+            await self._to_department(conn, t, "rated", str(stars))
 
         return await self._change(ticket_id, None, _must_be_resolved, change)
 
@@ -437,10 +456,7 @@ class TicketService:
                 raise NotAllowed("gone")
             await self._repository.update(conn, t.id, rating_comment=text)
             await self._repository.add_event(conn, t.id, now, user_id, "commented", text)
-            group = self.group_of(t.department)
-            if group is not None:
-                view = self._views.group_note(t, "commented", t.citizen_name, text, self.routing)
-                await self._outbox.enqueue(conn, [Outgoing(group, view.text, ref=t.ref)])
+            await self._to_department(conn, t, "commented", text)
 
         return await self._change(ticket_id, None, _any_state, change)
 
@@ -460,7 +476,7 @@ class TicketService:
                 resolved_at=None,
                 rating=None,
                 resolve_due=due,
-                resolve_reminded=False,
+                resolve_reminded=True,  # counted from filing, a reminder would be due at once
                 resolve_missed=False,
             )
             await self._repository.add_event(conn, t.id, now, user_id, "reopened")
@@ -480,47 +496,56 @@ class TicketService:
         touched = 0
         for ticket in await self._repository.open_tickets():
             for which in ("acknowledge", "resolve"):
-                if which == "acknowledge" and ticket.acknowledged_at is not None:
-                    continue
                 if await self._check(ticket, which, now):
                     touched += 1
         return touched
 
     async def _check(self, ticket: Ticket, which: str, now: dt.datetime) -> bool:
-        due: dt.datetime = getattr(ticket, f"{which}_due")
-        if getattr(ticket, f"{which}_missed"):
-            return False
+        """One deadline of one ticket, decided on the ticket as it is inside the transaction
+        (an official may have resolved it a moment ago). A missed acknowledgement is told once;
+        a missed resolution moves the date, and the new date is watched like the first."""
         routing = self.routing
-        group = self.group_of(ticket.department)
-        if now >= due:
-            extended = self._calendar().add_working_days(now, routing.apology_extension_days)
-            new_due = max(ticket.resolve_due, extended)
-            async with self._db.transaction() as conn:
-                await self._repository.update(
-                    conn, ticket.id, **{f"{which}_missed": True, "resolve_due": new_due}
-                )
-                await self._repository.add_event(conn, ticket.id, now, None, f"{which}_missed")
-                after = await self._repository.get_in(conn, ticket.id)
+        async with self._db.transaction() as conn:
+            current = await self._repository.get_in(conn, ticket.id)
+            if current is None or not current.status.open:
+                return False
+            if which == "acknowledge" and (
+                current.acknowledged_at is not None or current.acknowledge_missed
+            ):
+                return False
+            due: dt.datetime = getattr(current, f"{which}_due")
+            if now >= due:
+                extended = self._calendar().add_working_days(now, routing.apology_extension_days)
+                new_due = max(current.resolve_due, extended)
+                changes: dict[str, object] = {"resolve_due": new_due, "resolve_reminded": True}
+                if which == "acknowledge":
+                    changes["acknowledge_missed"] = True
+                else:
+                    changes["resolve_missed"] = True
+                await self._repository.update(conn, current.id, **changes)
+                await self._repository.add_event(conn, current.id, now, None, f"{which}_missed")
+                after = await self._repository.get_in(conn, current.id)
                 assert after is not None
                 apology = self._views.apology(after, which, new_due)
-                items = [Outgoing(ticket.chat_id, apology.text, ref=ticket.ref)]
-                leaders = self.group_of(routing.leadership)
-                if leaders is not None:
-                    escalation = self._views.escalation(after, which, routing)
-                    items.append(Outgoing(leaders, escalation.text, ref=f"escalation:{ticket.id}"))
+                items = [Outgoing(current.chat_id, apology.text, ref=current.ref)]
+                escalation = self._views.escalation(after, which, routing)
+                for chat in self._department_chats(routing.leadership):
+                    items.append(Outgoing(chat, escalation.text, ref=f"escalation:{current.id}"))
+                group = self.group_of(current.department)
                 if group is not None:
-                    note = self._views.group_note(after, f"{which}_missed", "", None, self.routing)
-                    items.append(Outgoing(group, note.text, ref=ticket.ref))
+                    note = self._views.group_note(after, f"{which}_missed", "", None, routing)
+                    items.append(Outgoing(group, note.text, ref=current.ref))
                 await self._outbox.enqueue(conn, items)
+                return True
+            start = current.created_at
+            remind_at = start + (due - start) * REMIND_AT
+            group = self.group_of(current.department)
+            if now < remind_at or getattr(current, f"{which}_reminded") or group is None:
+                return False
+            await self._repository.update(conn, current.id, **{f"{which}_reminded": True})
+            view = self._views.reminder(current, which)
+            await self._outbox.enqueue(conn, [Outgoing(group, view.text, ref=current.ref)])
             return True
-        remind_at = ticket.created_at + (due - ticket.created_at) * REMIND_AT
-        if now >= remind_at and not getattr(ticket, f"{which}_reminded") and group is not None:
-            async with self._db.transaction() as conn:
-                await self._repository.update(conn, ticket.id, **{f"{which}_reminded": True})
-                view = self._views.reminder(ticket, which)
-                await self._outbox.enqueue(conn, [Outgoing(group, view.text, ref=ticket.ref)])
-            return True
-        return False
 
 
 def _must_be_open(ticket: Ticket) -> str | None:

@@ -35,6 +35,12 @@ def encode(action: str, *args: object) -> str:
     return data
 
 
+def number(text: str) -> int:
+    """A small non-negative number from callback data; 0 (never an id) for anything forged:
+    "²", "١٢", or 20 digits SQLite cannot hold."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
+
+
 def decode(data: str | None) -> Callback | None:
     """The callback, or None for data we could never have produced."""
     if not data or len(data.encode("utf-8")) > MAX_BYTES:

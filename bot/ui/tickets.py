@@ -5,10 +5,11 @@ their own."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from bot.domain.routing import Routing
 from bot.domain.tickets import Ticket
-from bot.i18n import I18n, Texts
+from bot.i18n import Html, I18n, Texts
 from bot.services.tickets import Buttons, View
 from bot.ui.callbacks import encode
 
@@ -27,9 +28,12 @@ def shorten(text: str, limit: int) -> str:
 
 
 class TelegramTicketViews:
-    def __init__(self, i18n: I18n, tz: dt.tzinfo) -> None:
+    def __init__(
+        self, i18n: I18n, tz: dt.tzinfo, procedure_name: Callable[[str], str | None]
+    ) -> None:
         self._i18n = i18n
         self._tz = tz
+        self._procedure_name = procedure_name  # a question asked from a procedure's card
 
     @property
     def _officials(self) -> Texts:
@@ -70,6 +74,9 @@ class TelegramTicketViews:
             place=self._place(texts, ticket),
             body=ticket.body,
         )
+        procedure = self._procedure_name(ticket.procedure_code) if ticket.procedure_code else None
+        if procedure:
+            text = Html(text + "\n" + texts("ticket.alert_about", procedure=procedure))
         buttons: Buttons = (
             (
                 (texts.plain("ticket.button.accept"), encode("t", ticket.id, "accept")),
