@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (
+    ECHO_TRANSPORT,
     BotProcess,
     Report,
     Result,
@@ -128,7 +129,11 @@ async def run_ours(standin: StandIn, citizens: int, rate: float) -> tuple[Result
 async def main(citizens: int, telegram_limits: bool) -> int:
     rate = 30.0 if telegram_limits else 100_000.0
     report = Report("complaints")
-    print(f"{citizens} citizens file a complaint at once ({STEPS} steps each)", flush=True)
+    print(
+        f"{citizens} citizens file a complaint at once ({STEPS} steps each); "
+        f"echo bot's HTTP layer: {ECHO_TRANSPORT}",
+        flush=True,
+    )
     async with standin_for(telegram_limits) as standin:
         echo_steps = [f"tin nhắn {i}" for i in range(STEPS)]
         report.add(await measure(standin, echo_bot(rate), 1_000_000, citizens, echo_steps))

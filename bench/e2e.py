@@ -35,7 +35,16 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import Report, Steps, echo_bot, measure, our_bot, standin_for, temp_database
+from bench.harness import (
+    ECHO_TRANSPORT,
+    Report,
+    Steps,
+    echo_bot,
+    measure,
+    our_bot,
+    standin_for,
+    temp_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"
@@ -82,7 +91,8 @@ async def run(scenario: Scenario, citizens: int, rounds: int, telegram_limits: b
     report = Report("e2e")
     print(
         f"{citizens} citizens x {scenario.messages}, {rounds} rounds, "
-        f"Telegram limits {'on' if telegram_limits else 'off'}",
+        f"Telegram limits {'on' if telegram_limits else 'off'}, "
+        f"echo bot's HTTP layer: {ECHO_TRANSPORT}",
         flush=True,
     )
     async with standin_for(telegram_limits) as standin:

@@ -1,6 +1,6 @@
-"""The baseline: a bare python-telegram-bot echo bot, configured like ours where it is not
-logic (same Bot API server, same rate limiter, concurrent updates), so a comparison measures
-only what our bot does per update."""
+"""The baseline: a bare python-telegram-bot echo bot (same Bot API server, same rate limiter),
+with PTB's default HTTP layer (httpx), or ours (aiohttp, bot/transport.py) when
+ECHO_TRANSPORT=aiohttp, so a run can also compare like with like."""
 
 from __future__ import annotations
 
@@ -17,9 +17,13 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def main() -> None:
     rate = float(os.environ.get("BOT_MAX_MESSAGES_PER_SECOND", "30"))
+    builder = Application.builder()
+    if os.environ.get("ECHO_TRANSPORT") == "aiohttp":  # the same HTTP layer as ours
+        from bot.transport import AiohttpRequest
+
+        builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(1))
     app = (
-        Application.builder()
-        .token(os.environ["BOT_TOKEN"])
+        builder.token(os.environ["BOT_TOKEN"])
         .base_url(os.environ["BOT_API_URL"])
         .rate_limiter(AIORateLimiter(overall_max_rate=rate, max_retries=3))
         .build()

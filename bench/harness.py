@@ -98,11 +98,15 @@ def our_bot(database: Path, max_rate: float) -> BotProcess:
     )
 
 
+ECHO_TRANSPORT = os.environ.get("ECHO_TRANSPORT", "httpx")  # or aiohttp, as our bot uses
+
+
 def echo_bot(max_rate: float) -> BotProcess:
+    """PTB's bare echo bot; ECHO_TRANSPORT=aiohttp gives it our HTTP layer."""
     return BotProcess(
         "echo bot",
         [sys.executable, str(ROOT / "bench" / "echo_bot.py")],
-        {"BOT_MAX_MESSAGES_PER_SECOND": str(max_rate)},
+        {"BOT_MAX_MESSAGES_PER_SECOND": str(max_rate), "ECHO_TRANSPORT": ECHO_TRANSPORT},
     )
 
 

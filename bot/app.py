@@ -54,6 +54,7 @@ from bot.storage.outbox import OutboxRepository
 from bot.storage.procedures import ProcedureRepository
 from bot.storage.tickets import TicketRepository
 from bot.storage.users import ConversationRepository, UserRepository
+from bot.transport import AiohttpRequest
 from bot.ui.callbacks import Callback, decode
 from bot.ui.outbox import OutboxSender
 from bot.ui.tickets import TelegramTicketViews
@@ -159,6 +160,8 @@ def create_app(settings: Settings) -> BotApp:
         .token(settings.token.get_secret_value())
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
