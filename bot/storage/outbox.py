@@ -129,6 +129,7 @@ class OutboxRepository:
         self._db = db
         self._listener: Callable[[], None] | None = None
         self._waking = False
+        self._wake_wanted = False
         self._tasks: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------------ for services
@@ -157,7 +158,10 @@ class OutboxRepository:
     def _wake_after_commit(self) -> None:
         # The caller's transaction holds the write lock until it commits; waking the sender
         # now would let it look before the rows are visible. Wait for the lock instead.
-        if self._listener is None or self._waking:
+        if self._listener is None:
+            return
+        self._wake_wanted = True  # an enqueue during a wake still gets a wake of its own
+        if self._waking:
             return
         self._waking = True
         task = asyncio.get_running_loop().create_task(self._wake_when_committed())
@@ -166,14 +170,15 @@ class OutboxRepository:
 
     async def _wake_when_committed(self) -> None:
         try:
-            await self._db.write("SELECT 1")  # the write lock is free: the enqueue committed
+            while self._wake_wanted:
+                self._wake_wanted = False
+                await self._db.write("SELECT 1")  # the write lock is free: the enqueue committed
+                if self._listener is not None:
+                    self._listener()
         except Exception as error:  # closing down: the next start delivers the rows
             log.debug("outbox wake skipped: %s", type(error).__name__)
-            return
         finally:
             self._waking = False
-        if self._listener is not None:
-            self._listener()
 
     # ------------------------------------------------------------------ lookups
     async def ref_of(self, chat_id: int, message_id: int) -> str | None:
