@@ -7,6 +7,8 @@ Each step is saved before the bot answers, so a restart resumes it; wrong input 
 
 from __future__ import annotations
 
+import logging
+
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -15,6 +17,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.error import TelegramError
 
 from bot.domain.people import Conversation
 from bot.domain.tickets import MAX_BODY, MAX_PHOTOS, MIN_BODY, Draft
@@ -25,6 +28,8 @@ from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode, number
 from bot.ui.render import unit_contacts
 from bot.ui.send import Markup, send_html
+
+log = logging.getLogger(__name__)
 
 CONVERSATION = "complaint"
 CANCELLABLE = {CONVERSATION, "ticket_add"}  # the conversations whose "✖️ Hủy" buttons we show
@@ -412,7 +417,7 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> None:
     if draft.procedure_code:
         procedure = services.catalogue.get(draft.procedure_code)
         field = procedure.field if procedure else None
-    await services.tickets.file(
+    ticket, _ = await services.tickets.file(
         draft,
         user_id=user.id,
         chat_id=chat.id,
@@ -421,5 +426,13 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> None:
         update_id=update.update_id,
         procedure_field=field,
     )
-    # The acknowledgement with the code comes through the outbox, committed with the ticket.
     await services.people.end(chat.id, user.id)
+    # Committed: now the code. If Telegram cannot take it this moment, the outbox will.
+    answer = services.tickets.acknowledgement(ticket)
+    try:
+        await send_html(context.bot, chat.id, answer.text, keyboards.inline(answer.buttons))
+    except TelegramError as error:
+        log.warning(
+            "ticket %s: acknowledgement left to the outbox (%s)", ticket.id, type(error).__name__
+        )
+        await services.tickets.acknowledge_later(ticket)

@@ -204,8 +204,8 @@ class TicketService:
         update_id: int | None,
         procedure_field: str | None = None,
     ) -> tuple[Ticket, bool]:
-        """Commit the ticket with the citizen's acknowledgement (its code, who has it, by when)
-        and the department's alert; (ticket, False) if this update already filed it."""
+        """Commit the ticket with the department's alert; (ticket, False) if this update
+        already filed it. The caller answers the citizen at once (``acknowledgement``)."""
         routing = self.routing
         category = self.category_for(draft)
         department = self.department_for(draft, procedure_field)
@@ -232,12 +232,19 @@ class TicketService:
             assert ticket is not None
             if new:
                 await self._repository.add_event(conn, ticket_id, now, user_id, "filed")
-                thanks = self._views.acknowledgement(ticket, routing)
-                await self._outbox.enqueue(
-                    conn, [Outgoing(chat_id, thanks.text, ref=ticket.ref, buttons=thanks.buttons)]
-                )
                 await self._alert(conn, ticket)
         return ticket, new
+
+    def acknowledgement(self, ticket: Ticket) -> View:
+        """The answer to filing: the code, who has it, by when."""
+        return self._views.acknowledgement(ticket, self.routing)
+
+    async def acknowledge_later(self, ticket: Ticket) -> None:
+        """The answer could not be sent at once: the outbox keeps trying."""
+        view = self.acknowledgement(ticket)
+        item = Outgoing(ticket.chat_id, view.text, ref=ticket.ref, buttons=view.buttons)
+        async with self._db.transaction() as conn:
+            await self._outbox.enqueue(conn, [item])
 
     async def _alert(self, conn: aiosqlite.Connection, ticket: Ticket) -> None:
         """The department's alert (with photos and location), or the admins' warning that

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Texts
@@ -23,6 +25,15 @@ def main_menu(texts: Texts) -> InlineKeyboardMarkup:
         ]
         menu = _menus[texts.language] = InlineKeyboardMarkup(rows)
     return menu
+
+
+def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
+    """Rows of (label, callback data), as services describe buttons, for Telegram."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
 
 
 def back_to_menu(texts: Texts) -> InlineKeyboardMarkup:

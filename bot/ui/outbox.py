@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.logs import redact
 from bot.storage.outbox import OutboxRepository, OutboxRow, Outgoing, Thread
+from bot.ui import keyboards
 from bot.ui.text import CAPTION_LIMIT, split_html, visible_length
 
 log = logging.getLogger(__name__)
@@ -80,14 +81,7 @@ def parts_of(item: Outgoing) -> list[Part]:
 
 
 def _keyboard(item: Outgoing) -> InlineKeyboardMarkup | None:
-    if not item.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in item.buttons
-        ]
-    )
+    return keyboards.inline(item.buttons)
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
