@@ -75,6 +75,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self.on_idle: Callable[[], None] = lambda: None  # the last update in hand is done
+
+    def busy(self) -> bool:
+        """Someone is waiting for the bot to answer."""
+        return bool(self._waiting)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = 0
@@ -89,6 +94,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             self._waiting[key] -= 1
             if not self._waiting[key]:
                 del self._waiting[key], self._locks[key]
+                if not self._waiting:
+                    self.on_idle()
 
     async def initialize(self) -> None:
         pass
@@ -189,7 +196,10 @@ async def _post_init(app: BotApp) -> None:
     app.bot_data["db"] = db
     services = await open_services(settings, db)
     app.bot_data["services"] = services
-    sender = OutboxSender(services.outbox)
+    processor = app.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor)  # create_app sets it
+    sender = OutboxSender(services.outbox, interactive=processor.busy)
+    processor.on_idle = sender.idle
     app.bot_data["sender"] = sender
     sender.start(app.bot)  # what was pending before a restart goes out first
     if app.job_queue is not None:

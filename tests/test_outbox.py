@@ -150,6 +150,33 @@ async def test_rows_pending_at_a_restart_are_delivered_in_order(
     assert got == texts(lan) == ["Tin 1", "Tin 2", "Tin 3"]
 
 
+async def test_people_being_answered_go_first_but_a_notification_waits_at_most_a_moment(
+    standin: StandIn, db: Database, outbox: OutboxRepository, tg: Bot
+) -> None:
+    lan = standin.user(1001, "Lan")
+    answering = True
+    sender = OutboxSender(outbox, interactive=lambda: answering, defer=0.8)
+    sender.start(tg)
+    try:
+        # Held while the bot answers people, then sent the moment it has answered them.
+        await enqueue(db, outbox, Outgoing(1001, "Phản ánh đã được tiếp nhận"))
+        await asyncio.sleep(0.4)
+        assert texts(lan) == []
+        answering = False
+        began = time.monotonic()
+        sender.idle()
+        assert (await lan.next_message(1)).plain == "Phản ánh đã được tiếp nhận"
+        assert time.monotonic() - began < 0.3
+        # Never held for longer than ``defer``, however busy the bot stays.
+        answering = True
+        began = time.monotonic()
+        await enqueue(db, outbox, Outgoing(1001, "Phòng Kinh tế đã nhận xử lý"))
+        assert (await lan.next_message(3)).plain == "Phòng Kinh tế đã nhận xử lý"
+        assert 0.6 < time.monotonic() - began < 1.5
+    finally:
+        await sender.stop()
+
+
 async def test_retry_after_is_honoured_and_pauses_every_chat(
     standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
 ) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from pathlib import Path
+
+import pytest
 
 from bot.config import Settings
 from bot.domain.people import Conversation
@@ -51,6 +54,40 @@ async def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
             pass
         row = await db.fetchone("SELECT COUNT(*) FROM users")
         assert row is not None and row[0] == 0
+
+
+async def test_what_waits_for_a_commit_runs_after_it_and_never_after_a_rollback(
+    tmp_path: Path,
+) -> None:
+    async with Database(tmp_path / "db.sqlite3") as db:
+        seen: list[int] = []
+
+        async def count() -> None:
+            row = await db.fetchone("SELECT COUNT(*) FROM users")  # the reader's view
+            assert row is not None
+            seen.append(int(row[0]))
+
+        tasks: list[asyncio.Task[None]] = []
+
+        def react() -> None:
+            tasks.append(asyncio.get_running_loop().create_task(count()))
+
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO users (user_id, first_name) VALUES (1, 'A')")
+            db.on_commit(react)
+            assert not tasks  # not yet: the row is invisible until the commit
+        await asyncio.gather(*tasks)
+        assert seen == [1]
+        with contextlib.suppress(RuntimeError):
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO users (user_id, first_name) VALUES (2, 'B')")
+                db.on_commit(react)
+                raise RuntimeError("rolled back")
+        async with db.transaction():
+            pass  # a later transaction does not inherit the rolled-back one's callbacks
+        assert len(tasks) == 1
+        with pytest.raises(RuntimeError, match="outside a transaction"):
+            db.on_commit(react)
 
 
 async def test_people_who_wrote_are_recorded_by_shutdown(

@@ -215,7 +215,7 @@ class TicketService:
         resolve_due = calendar.add_working_days(now, routing.resolve_days_for(category))
         draft.category = category.code
         async with self._db.transaction() as conn:
-            ticket_id, new = await self._repository.insert(
+            ticket, new = await self._repository.insert(
                 conn,
                 draft,
                 user_id=user_id,
@@ -228,10 +228,8 @@ class TicketService:
                 resolve_due=resolve_due,
                 update_id=update_id,
             )
-            ticket = await self._repository.get_in(conn, ticket_id)
-            assert ticket is not None
             if new:
-                await self._repository.add_event(conn, ticket_id, now, user_id, "filed")
+                await self._repository.add_event(conn, ticket.id, now, user_id, "filed")
                 await self._alert(conn, ticket)
         return ticket, new
 

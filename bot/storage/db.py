@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -52,6 +52,7 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._on_commit: list[Callable[[], None]] = []
 
     async def open(self) -> None:
         try:
@@ -118,13 +119,25 @@ class Database:
         """The only way to write: one writer at a time, committed or rolled back as a whole."""
         conn = self._require(self._writer)
         async with self._write_lock:
+            self._on_commit = []
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
+                self._on_commit = []
                 await conn.execute("ROLLBACK")
                 raise
             await conn.execute("COMMIT")
+            done, self._on_commit = self._on_commit, []
+        for callback in done:
+            callback()
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the open transaction has committed (not if it rolls back):
+        whoever reacts to the change then sees it. Only inside :meth:`transaction`."""
+        if not self._write_lock.locked():
+            raise RuntimeError("on_commit outside a transaction")
+        self._on_commit.append(callback)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
         rows = await self._require(self._reader).execute_fetchall(sql, params)

@@ -7,7 +7,6 @@ is never sent for a ticket that was rolled back, nor lost for one that was kept.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Callable, Collection, Iterable
@@ -128,9 +127,6 @@ class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._listener: Callable[[], None] | None = None
-        self._waking = False
-        self._wake_wanted = False
-        self._tasks: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------------ for services
     async def enqueue(self, conn: aiosqlite.Connection, items: Iterable[Outgoing]) -> list[int]:
@@ -139,46 +135,19 @@ class OutboxRepository:
         ``dedupe`` key was stored before. The sender is woken once the transaction commits."""
         ids: list[int] = []
         for item in items:
-            async with conn.execute(
+            rows = await conn.execute_fetchall(
                 "INSERT INTO outbox (chat_id, kind, payload, ref, topic, dedupe) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING RETURNING id",
                 (item.chat_id, item.kind, _payload(item), item.ref, item.topic, item.dedupe),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:
-                ids.append(int(row[0]))
-        if ids:
-            self._wake_after_commit()
+            )
+            ids += [int(row[0]) for row in rows]
+        if ids and self._listener is not None:
+            self._db.on_commit(self._listener)  # before the commit the rows are not visible
         return ids
 
     def listen(self, callback: Callable[[], None] | None) -> None:
         """Call ``callback`` (the sender's wake) after each committed enqueue; ``None`` stops."""
         self._listener = callback
-
-    def _wake_after_commit(self) -> None:
-        # The caller's transaction holds the write lock until it commits; waking the sender
-        # now would let it look before the rows are visible. Wait for the lock instead.
-        if self._listener is None:
-            return
-        self._wake_wanted = True  # an enqueue during a wake still gets a wake of its own
-        if self._waking:
-            return
-        self._waking = True
-        task = asyncio.get_running_loop().create_task(self._wake_when_committed())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _wake_when_committed(self) -> None:
-        try:
-            while self._wake_wanted:
-                self._wake_wanted = False
-                await self._db.write("SELECT 1")  # the write lock is free: the enqueue committed
-                if self._listener is not None:
-                    self._listener()
-        except Exception as error:  # closing down: the next start delivers the rows
-            log.debug("outbox wake skipped: %s", type(error).__name__)
-        finally:
-            self._waking = False
 
     # ------------------------------------------------------------------ lookups
     async def ref_of(self, chat_id: int, message_id: int) -> str | None:
@@ -210,27 +179,28 @@ class OutboxRepository:
         return Thread(row[0], row[1]) if row else None
 
     # ------------------------------------------------------------------ for the sender
-    async def due(self, limit: int, busy: Collection[int] = ()) -> list[OutboxRow]:
-        """Rows to send now, oldest first, at most one per chat, none for ``busy`` chats."""
+    async def due(
+        self, limit: int, busy: Collection[int] = (), lag: float = 0.0
+    ) -> tuple[list[OutboxRow], float | None]:
+        """Rows to send now, oldest first, at most one per chat, none for ``busy`` chats, and
+        only those due for ``lag`` seconds already; with them, how long until the next row
+        (``None``: no other row waits). One query, as the sender asks after every send."""
+        since = f"strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{max(lag, 0.0):.3f} seconds')"
         rows = await self._db.fetchall(
             "SELECT o.id, o.chat_id, o.payload, o.ref, o.topic, o.dedupe, o.attempts, "
-            f"o.parts_sent FROM outbox AS o WHERE o.next_at <= {_NOW} AND {_HEAD} "
-            "ORDER BY o.id LIMIT ?",
-            (json.dumps(list(busy)), limit),
+            f"o.parts_sent, o.next_at <= {since} AS ready, "
+            f"(julianday(o.next_at) - julianday({since})) * 86400.0 AS wait "
+            f"FROM outbox AS o WHERE {_HEAD} "
+            "ORDER BY ready DESC, CASE WHEN ready THEN o.id END, o.next_at LIMIT ?",
+            (json.dumps(list(busy)), limit + 1),
         )
-        return [
+        ready = [
             OutboxRow(int(row["id"]), _outgoing(row), int(row["attempts"]), int(row["parts_sent"]))
             for row in rows
-        ]
-
-    async def seconds_until_due(self, busy: Collection[int] = ()) -> float | None:
-        """How long until a chat outside ``busy`` has a row to send; ``None`` if none waits."""
-        row = await self._db.fetchone(
-            f"SELECT (julianday(MIN(o.next_at)) - julianday({_NOW})) * 86400.0 "
-            f"FROM outbox AS o WHERE {_HEAD}",
-            (json.dumps(list(busy)),),
-        )
-        return None if row is None or row[0] is None else float(row[0])
+            if row["ready"]
+        ][:limit]
+        later = [float(row["wait"]) for row in rows if not row["ready"]]
+        return ready, (later[0] if later else None)
 
     async def part_sent(self, row: OutboxRow, part: int, message_id: int, last: bool) -> None:
         """Record one delivered message of a row, so a retry resumes after it."""

@@ -112,20 +112,14 @@ class TicketRepository:
         acknowledge_due: dt.datetime,
         resolve_due: dt.datetime,
         update_id: int | None,
-    ) -> tuple[int, bool]:
-        """(ticket id, whether it is new): the same update filing twice finds the first."""
-        if update_id is not None:
-            async with conn.execute(
-                "SELECT id FROM tickets WHERE update_id = ?", (update_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:
-                return int(row[0]), False
-        async with conn.execute(
+    ) -> tuple[Ticket, bool]:
+        """(the ticket, whether it is new): the same update filing twice finds the first."""
+        rows = await conn.execute_fetchall(
             "INSERT INTO tickets (kind, user_id, chat_id, category, department, status, body, "
             "photos, latitude, longitude, address, phone, hide_name, citizen_name, language, "
             "procedure_code, created_at, acknowledge_due, resolve_due, update_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"ON CONFLICT (update_id) DO NOTHING RETURNING {_COLUMNS}",
             (
                 draft.kind,
                 user_id,
@@ -148,10 +142,13 @@ class TicketRepository:
                 _stored(resolve_due),
                 update_id,
             ),
-        ) as cursor:
-            row = await cursor.fetchone()
-        assert row is not None
-        return int(row[0]), True
+        )
+        for row in rows:
+            return _ticket(row), True
+        found = await conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM tickets WHERE update_id = ?", (update_id,)
+        )
+        return _ticket(next(iter(found))), False
 
     @staticmethod
     async def update(conn: aiosqlite.Connection, ticket_id: int, **changes: object) -> None:
@@ -182,11 +179,10 @@ class TicketRepository:
     @staticmethod
     async def get_in(conn: aiosqlite.Connection, ticket_id: int) -> Ticket | None:
         """Read inside a transaction, to decide on the state the change will be made to."""
-        async with conn.execute(
+        rows = await conn.execute_fetchall(
             f"SELECT {_COLUMNS} FROM tickets WHERE id = ?", (ticket_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return _ticket(row) if row else None
+        )
+        return next((_ticket(row) for row in rows), None)
 
     # --- reads ----------------------------------------------------------------------------
 

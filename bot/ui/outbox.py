@@ -16,6 +16,7 @@ import logging
 import re
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -110,6 +111,8 @@ class OutboxSender:
         max_backoff: float = 300.0,
         idle_poll: float = 30.0,
         grace: float = 5.0,
+        interactive: Callable[[], bool] = lambda: False,
+        defer: float = 1.0,
     ) -> None:
         # Several chats at once, so a group held back by its 20-a-minute limit (the rate
         # limiter waits inside the call) does not hold up everyone else's messages.
@@ -119,6 +122,12 @@ class OutboxSender:
         self._max_backoff = max_backoff
         self._idle_poll = idle_poll
         self._grace = grace
+        # People waiting for an answer on screen go first: while ``interactive()`` says the
+        # bot is handling their updates, a row waits up to ``defer`` seconds (never longer),
+        # and :meth:`idle` sends it as soon as they are answered.
+        self._interactive = interactive
+        self._defer = defer
+        self._deferred = False
         self._bot: Bot | None = None
         self._task: asyncio.Task[None] | None = None
         self._wakeup = asyncio.Event()
@@ -145,6 +154,12 @@ class OutboxSender:
     def wake(self) -> None:
         """Look for due rows now instead of at the next scheduled time."""
         self._wakeup.set()
+
+    def idle(self) -> None:
+        """The bot has answered everyone waiting: what was held back for them goes now."""
+        if self._deferred:
+            self._deferred = False
+            self._wakeup.set()
 
     async def stop(self) -> None:
         """Stop; a request already made gets ``grace`` seconds to finish and be recorded, and
@@ -187,7 +202,10 @@ class OutboxSender:
         free = self._concurrency - len(self._inflight)
         if free <= 0:
             return self._idle_poll  # a finishing send wakes us
-        rows = await self._outbox.due(free, busy=list(self._inflight))
+        lag = self._defer if self._interactive() else 0.0
+        self._deferred = lag > 0
+        rows, wait = await self._outbox.due(free, busy=list(self._inflight), lag=lag)
+        self._deferred = self._deferred and wait is not None and wait <= lag  # held back
         for row in rows:
             chat_id = row.item.chat_id
             self._inflight[chat_id] = asyncio.get_running_loop().create_task(
@@ -195,7 +213,6 @@ class OutboxSender:
             )
         if len(rows) == free:
             return self._idle_poll
-        wait = await self._outbox.seconds_until_due(busy=list(self._inflight))
         return self._idle_poll if wait is None else min(max(wait, 0.01), self._idle_poll)
 
     async def _paused(self) -> None:
