@@ -43,8 +43,9 @@ from bot.standin.state import SentMessage
 ADMIN = 9_000_001
 OFFICIAL = 9_000_002
 GROUP = -100_900_000_001
-STEPS = 8
 CODE = re.compile(r"PA-\d{6}")
+STEP_NAMES = ("start", "category", "text", "no photo", "no place", "no phone", "name", "send")
+STEPS = len(STEP_NAMES)
 DESCRIPTION = "Rác thải ở đầu ngõ {n} chưa được thu gom mấy hôm nay, bốc mùi rất khó chịu."
 
 
@@ -61,20 +62,22 @@ def our_bot(database: Path, rate: float) -> BotProcess:
     )
 
 
-async def file_one(user: UserSim, number: int, latencies: list[float]) -> str | None:
+async def file_one(user: UserSim, number: int, by_step: list[list[float]]) -> str | None:
     """One citizen's intake; returns the code the bot acknowledged, if any."""
+    done = 0
 
     async def step(action: object) -> SentMessage:
+        nonlocal done
         began = time.monotonic()
         await action  # type: ignore[misc]
         reply = await user.next_message(60)
-        latencies.append(reply.at - began)
+        by_step[done].append(reply.at - began)
+        done += 1
         return reply
 
     menu = await step(user.send("/phananh"))
-    asked = await step(user.press("Rác thải, vệ sinh môi trường", menu))
+    await step(user.press("Rác thải, vệ sinh môi trường", menu))
     photos = await step(user.send(DESCRIPTION.format(n=number)))
-    del asked
     place = await step(user.press("➡️ Tiếp tục", photos))
     await step(user.press("⏭ Bỏ qua", place))
     await step(user.send("⏭ Bỏ qua"))  # "no problem", taking the phone keyboard away
@@ -96,10 +99,10 @@ async def run_ours(standin: StandIn, citizens: int, rate: float) -> tuple[Result
         )
         await group.add_bot(admin)
         await group.reply(admin, "/link kinh-te", timeout=30)
-        latencies: list[float] = []
+        by_step: list[list[float]] = [[] for _ in STEP_NAMES]
         began = time.monotonic()
         people = [standin.user(500_000 + i, f"Dân {i}") for i in range(citizens)]
-        codes = await asyncio.gather(*(file_one(p, i, latencies) for i, p in enumerate(people)))
+        codes = await asyncio.gather(*(file_one(p, i, by_step) for i, p in enumerate(people)))
         wall = time.monotonic() - began
         # Alerts go out through the outbox; wait until every ticket's alert is there.
         deadline = time.monotonic() + 120
@@ -111,6 +114,10 @@ async def run_ours(standin: StandIn, citizens: int, rate: float) -> tuple[Result
         await asyncio.sleep(1.0)  # a doubled alert would arrive now
         alerted = [m.group(0) for m in alerts if m]
         rss = bot.peak_rss_mb()
+        slowest = (
+            f"{n} {percentile(v, 95) * 1000:.0f}" for n, v in zip(STEP_NAMES, by_step, strict=True)
+        )
+        print(f"  our p95 by step (ms): {', '.join(slowest)}", flush=True)
     finally:
         await bot.stop()
     with sqlite3.connect(database) as db:
@@ -122,6 +129,7 @@ async def run_ours(standin: StandIn, citizens: int, rate: float) -> tuple[Result
         "alerts": len(alerted),
         "distinct alerts": len(set(alerted)),
     }
+    latencies = [latency for step in by_step for latency in step]
     result = Result("our bot", latencies, citizens * STEPS, wall, bot.startup_s, rss)
     return result, counts
 

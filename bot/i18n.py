@@ -113,6 +113,9 @@ class I18n:
             lang: Texts(lang, load_catalogue(lang, locales_dir), Locale.parse(lang))
             for lang in SUPPORTED_LANGUAGES
         }
+        # Babel reads a locale's data (some MB) at its first use: for the language most people
+        # use, here rather than in the middle of answering two hundred of them at once.
+        self.texts(default_language).datetime(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 
     @property
     def languages(self) -> Iterable[str]:
