@@ -55,7 +55,8 @@ def to_terminal(text: str, enable_colour: bool) -> str:
 class ShellState:
     colour: bool
     as_official: bool = False
-    numbered: dict[int, tuple[SentMessage, str]] = field(default_factory=dict)
+    buttoned: dict[int, SentMessage] = field(default_factory=dict)  # chat -> latest with buttons
+    seen: dict[int, int] = field(default_factory=dict)  # chat -> messages shown there
 
 
 class Shell:
@@ -86,31 +87,34 @@ class Shell:
         elif msg.kind == "location" and msg.location:
             body = t("shell.location", lat=msg.location[0], lon=msg.location[1])
         lines = [f"{DIM if c else ''}── {who}{RESET if c else ''}", to_terminal(body or "", c)]
-        self.state.numbered = {}
+        last = self.state.buttoned.get(msg.chat_id)
+        if msg.buttons or msg.keyboard:  # a note without buttons leaves the last ones usable
+            self.state.buttoned[msg.chat_id] = msg
+        elif last is not None and last.message_id == msg.message_id:  # its buttons went
+            del self.state.buttoned[msg.chat_id]
         number = 1
-        for row in msg.buttons:
-            labels = []
-            for index_label in row:
-                self.state.numbered[number] = (msg, index_label)
-                labels.append(f"[{number}] {index_label}")
-                number += 1
-            lines.append("   ".join(labels))
-        for row in msg.keyboard or []:
-            labels = []
-            for label in row:
-                self.state.numbered[number] = (msg, "text:" + label)
-                labels.append(f"[{number}] {label}")
-                number += 1
-            lines.append("   ".join(labels))
+        for row in [*msg.buttons, *(msg.keyboard or [])]:
+            lines.append("   ".join(f"[{number + i}] {label}" for i, label in enumerate(row)))
+            number += len(row)
         print("\n".join(lines), flush=True)
+
+    def _pressable(self) -> list[tuple[SentMessage, str]]:
+        """The buttons the numbers stand for: the chat's latest message that has any, inline
+        buttons (pressed) before keyboard buttons (their label is sent as text)."""
+        msg = self.state.buttoned.get(self._chat())
+        if msg is None:
+            return []
+        inline = [(msg, label) for row in msg.buttons for label in row]
+        return inline + [(msg, "text:" + label) for row in msg.keyboard or [] for label in row]
 
     async def handle(self, line: str) -> bool:
         """Act on one typed line; False to leave."""
         line = line.strip()
         if not line:
             return True
-        if line.isdigit() and int(line) in self.state.numbered:
-            msg, target = self.state.numbered[int(line)]
+        pressable = self._pressable()
+        if line.isdigit() and 1 <= int(line) <= len(pressable):
+            msg, target = pressable[int(line) - 1]
             if target.startswith("text:"):
                 await self._send_text(target.removeprefix("text:"))
             else:
@@ -142,6 +146,22 @@ class Shell:
             self.say("shell.no_file", path=path)
             return None
 
+    def _switch(self, *, official: bool) -> None:
+        """Leave the current chat, remembering how much of it was shown."""
+        left = self.group if self.state.as_official else self.citizen
+        self.state.seen[left.chat_id] = len(left.messages)
+        self.state.as_official = official
+
+    def _catch_up(self, chat_id: int, messages: list[SentMessage]) -> None:
+        """What arrived in the chat while you were the other person; if none of it has
+        buttons, the latest message that has some first, so its numbers are on screen."""
+        unseen = messages[self.state.seen.get(chat_id, 0) :]
+        earlier = self.state.buttoned.get(chat_id)
+        if earlier is not None and not any(m.buttons or m.keyboard for m in unseen):
+            self._show("sent", earlier)
+        for msg in unseen:
+            self._show("sent", msg)
+
     def say(self, key: str, **kwargs: object) -> None:
         print(to_terminal(self.texts(key, **kwargs), self.state.colour), flush=True)
 
@@ -151,21 +171,22 @@ class Shell:
         if command == "help":
             self.say("shell.help")
         elif command == "official":
-            self.state.as_official = True
+            self._switch(official=True)
             self.say("shell.you_are_official", title=self.group.chat.title or "")
-            if self.group.messages:  # what arrived while you were the citizen
-                self._show("sent", self.group.messages[-1])
+            self._catch_up(self.group.chat_id, self.group.messages)
         elif command == "citizen":
-            self.state.as_official = False
+            self._switch(official=False)
             self.say("shell.you_are_citizen", name=self.citizen.chat.first_name or "")
-            if self.citizen.messages:
-                self._show("sent", self.citizen.messages[-1])
+            self._catch_up(self.citizen.chat_id, self.citizen.messages)
         elif command == "reply":
-            if not self.state.as_official:
+            messages = self.group.messages if self.state.as_official else self.citizen.messages
+            target = messages[-1] if messages else None
+            if not rest or target is None:
                 self.say("shell.reply_usage")
-            else:
-                target = self.group.messages[-1] if self.group.messages else None
+            elif self.state.as_official:
                 await self.group.send(self.official, rest, reply_to=target)
+            else:
+                await self.citizen.send(rest, reply_to=target)
         elif command == "text":
             await self._send_text(rest)
         elif command == "photo":

@@ -89,6 +89,11 @@ async def citizen_message(citizen: UserSim, containing: str) -> SentMessage:
     return await arrived(citizen, lambda m: containing in m.plain)
 
 
+async def reads(chat: GroupSim, message: SentMessage, containing: str) -> SentMessage:
+    """``message`` once the bot has edited it to say ``containing``."""
+    return await arrived(chat, lambda m: m is message and containing in m.plain)
+
+
 async def test_a_complaint_from_filing_to_rating(bot: BotRunner, standin: StandIn) -> None:
     group = await linked(standin, KINH_TE, "kinh-te")
     citizen = standin.user(3001, "Lan", language_code="vi")
@@ -108,6 +113,9 @@ async def test_a_complaint_from_filing_to_rating(bot: BotRunner, standin: StandI
     assert (await alert(official))["text"] == "Đã nhận xử lý PA-000001."
     taken = await citizen_message(citizen, "đã được Phòng Kinh tế - Hạ tầng - Đô thị tiếp nhận")
     assert "Cán bộ phụ trách: Hùng" in taken.plain
+    # The alert now says who has it, and no longer offers to take it.
+    await reads(group, alert_message, "📌 Trạng thái: Đang xử lý · Cán bộ phụ trách: Hùng")
+    assert alert_message.buttons == [["↪️ Chuyển phòng ban"], ["✅ Đã giải quyết", "⛔ Từ chối"]]
 
     # An official writes to the citizen by replying to the alert; the citizen answers back.
     await group.send(official, "Chị cho biết rác để ở bên trái hay bên phải ngõ ạ?", alert_message)
@@ -116,6 +124,12 @@ async def test_a_complaint_from_filing_to_rating(bot: BotRunner, standin: StandI
     await citizen.send("Bên trái, cạnh cột điện ạ.", reply_to=asked)
     back = await group_message(group, "Bên trái, cạnh cột điện")
     assert back.plain.startswith("💬 Người dân bổ sung cho PA-000001")
+    # Or, not knowing Telegram's swipe-to-reply, with the button under the official's message.
+    how = await pressed(citizen, "💬 Trả lời cán bộ", asked)
+    assert how.plain.startswith("Mời anh/chị gõ câu trả lời cho cán bộ về PA-000001")
+    done = await citizen.reply("Túi rác màu đen ạ.")
+    assert done.plain == "✅ Đã gửi câu trả lời của anh/chị về PA-000001 tới cán bộ phụ trách."
+    await group_message(group, "Túi rác màu đen ạ.")
 
     # Resolve with a result note.
     await group.press(official, "✅ Đã giải quyết", alert_message)
@@ -124,6 +138,8 @@ async def test_a_complaint_from_filing_to_rating(bot: BotRunner, standin: StandI
     resolved = await citizen_message(citizen, "đã được giải quyết")
     assert "Kết quả: Đã thu gom xong lúc 9 giờ sáng nay." in resolved.plain
     assert resolved.buttons[0] == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
+    await reads(group, alert_message, "📌 Trạng thái: Đã giải quyết")
+    assert alert_message.buttons == []
 
     thanks = await pressed(citizen, "5 ⭐", resolved)
     assert thanks.plain.startswith("Cảm ơn anh/chị đã đánh giá 5/5")
@@ -133,6 +149,7 @@ async def test_a_complaint_from_filing_to_rating(bot: BotRunner, standin: StandI
 
     mine = await citizen.reply("/mine")
     assert "PA-000001 · Đã hoàn tất · Rác thải, vệ sinh môi trường" in mine.plain
+    await reads(group, alert_message, "📌 Trạng thái: Đã hoàn tất")
 
 
 async def test_outsider_and_forged_buttons_change_nothing(bot: BotRunner, standin: StandIn) -> None:
@@ -175,7 +192,9 @@ async def test_transfer_reject_and_reopen(bot: BotRunner, standin: StandIn) -> N
     moved = await group_message(cong_an, "PA-000001")
     assert "Công an phường" in moved.plain
     await citizen_message(citizen, "đã được chuyển đến Công an phường")
-    await kinh_te.press(official, "✋ Nhận xử lý", first)  # the old alert no longer acts
+    await reads(kinh_te, first, "↪️ Đã chuyển sang Công an phường.")
+    assert first.buttons == []
+    await kinh_te.press_data(official, "t:1:accept", first)  # a keyboard shown before the edit
     assert "không thuộc phòng ban của nhóm này" in (await alert(official))["text"]
 
     await cong_an.press(official, "✅ Đã giải quyết", moved)
@@ -185,6 +204,8 @@ async def test_transfer_reject_and_reopen(bot: BotRunner, standin: StandIn) -> N
     reopened = await pressed(citizen, "😞 Chưa hài lòng, đề nghị xử lý lại", resolved)
     assert "đã được mở lại" in reopened.plain
     await group_message(cong_an, "Người dân chưa hài lòng với kết quả PA-000001")
+    await reads(cong_an, moved, "📌 Trạng thái: Đang xử lý")  # open again: buttons back
+    assert moved.buttons == [["↪️ Chuyển phòng ban"], ["✅ Đã giải quyết", "⛔ Từ chối"]]
 
     await cong_an.press(official, "⛔ Từ chối", moved)
     prompt = await group_message(cong_an, "lý do từ chối PA-000001")

@@ -1,4 +1,5 @@
-"""`make run` without a token: the local chat shell greets in Vietnamese and buttons work."""
+"""`make run` without a token: the local chat shell greets in Vietnamese, buttons work, and a
+complaint can be followed from both sides."""
 
 from __future__ import annotations
 
@@ -25,19 +26,23 @@ async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]
         raise AssertionError(f"no {marker!r} in shell output:\n" + "".join(seen)) from None
 
 
-async def test_shell_greets_and_presses_numbered_buttons(tmp_path: Path) -> None:
-    env = bot_process_env(BOT_DATABASE=str(tmp_path / "shell.sqlite3"))
-    shell = await asyncio.create_subprocess_exec(
+async def _shell(tmp_path: Path) -> asyncio.subprocess.Process:
+    """``python -m bot run`` with no token, as ``make run`` starts it."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "run",
         cwd=tmp_path,
-        env=env,
+        env=bot_process_env(BOT_DATABASE=str(tmp_path / "shell.sqlite3")),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def test_shell_greets_and_presses_numbered_buttons(tmp_path: Path) -> None:
+    shell = await _shell(tmp_path)
     assert shell.stdin is not None and shell.stdout is not None
     seen: list[str] = []
     try:
@@ -66,3 +71,50 @@ async def test_shell_greets_and_presses_numbered_buttons(tmp_path: Path) -> None
     assert "Không có lệnh :nonsense" in rest.decode()
     assert shell.returncode == 0, errors.decode()
     assert "Traceback" not in errors.decode()
+
+
+async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
+    tmp_path: Path,
+) -> None:
+    shell = await _shell(tmp_path)
+    assert shell.stdin is not None and shell.stdout is not None
+    seen: list[str] = []
+
+    async def say(line: str, until: str) -> None:
+        assert shell.stdin is not None and shell.stdout is not None
+        shell.stdin.write(line.encode() + b"\n")
+        await shell.stdin.drain()
+        await _read_until(shell.stdout, until, seen)
+
+    try:
+        await _read_until(shell.stdout, "[5] 🌐 Ngôn ngữ / Language", seen)
+        await say("/phananh", "[11] Khác")
+        await say("2", "Mời anh/chị mô tả sự việc")
+        await say("Đèn đường trước số 8 ngõ Thịnh Hào tắt ba tối nay.", "[1] ➡️ Tiếp tục")
+        await say("1", "Sự việc ở đâu?")
+        await say("1", "[2] ⏭ Bỏ qua")  # the phone keyboard's buttons are numbered too
+        await say("2", "[1] 👤 Để tên")
+        await say("1", "[1] 📨 Gửi phản ánh")
+        await say("1", "✅ Đã nhận phản ánh PA-000001")
+
+        await say(":official", "[1] ✋ Nhận xử lý")
+        await say("1", "📌 Trạng thái: Đang xử lý")  # the alert, edited in place
+        await say(":reply Chị cho biết cột đèn số mấy ạ?", "Đã chuyển tới người dân")
+        await say(":citizen", "[1] 💬 Trả lời cán bộ")
+        await say(":reply Cột số 12 ạ.", "Đã chuyển phần bổ sung cho PA-000001")
+        # Back in the group the alert is shown again, so its numbers are on screen.
+        back = len(seen)
+        await say(":official", "Cột số 12 ạ.")
+        assert any("📣 Phản ánh PA-000001" in line for line in seen[back:])
+        await say("2", "kết quả giải quyết PA-000001")
+        await say(":reply Đã thay bóng đèn.", "Đã ghi nhận kết quả")
+        await say(":citizen", "[5] 5 ⭐")
+        await say("5", "Cảm ơn anh/chị đã đánh giá 5/5")
+        shell.stdin.write(b":quit\n")
+        await shell.stdin.drain()
+        _, errors = await asyncio.wait_for(shell.communicate(), 20)
+    finally:
+        if shell.returncode is None:
+            shell.kill()
+            await shell.wait()
+    assert shell.returncode == 0, errors.decode()

@@ -4,16 +4,21 @@ that moment, whatever the button's data says."""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 
 from bot.domain.people import Conversation
 from bot.domain.tickets import MAX_BODY, Ticket, ticket_of_ref
 from bot.handlers.context import BotContext
 from bot.services.tickets import NotAllowed, Official
+from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode, number
 from bot.ui.send import send_html
+
+log = logging.getLogger(__name__)
 
 NOTE = "ticket_note"  # an official writing a result or a reason, in the group
 MEMBERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
@@ -56,6 +61,27 @@ async def link(update: Update, context: BotContext) -> None:
     )
 
 
+async def refresh_alert(context: BotContext, ticket: Ticket, chat_id: int | None) -> None:
+    """Bring the alert in ``chat_id`` up to date (state, buttons), so officials see at a
+    glance what was done and are not offered what can no longer be done."""
+    if chat_id is None:
+        return
+    place = await context.services.outbox.thread(ticket.ref, chat_id)
+    if place is None or place.first_message_id is None:
+        return  # not delivered yet: it will go out as it was filed
+    view = context.services.tickets.alert_in(ticket, chat_id)
+    try:
+        await context.bot.edit_message_text(
+            view.text,
+            chat_id,
+            place.first_message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboards.inline(view.buttons),
+        )
+    except TelegramError as error:  # deleted, too old, or already as it should be
+        log.debug("ticket %s: alert not updated (%s)", ticket.id, type(error).__name__)
+
+
 async def _member(context: BotContext, chat_id: int, user_id: int) -> bool:
     try:
         member = await context.bot.get_chat_member(chat_id, user_id)
@@ -88,9 +114,11 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
         if action == "accept":
             ticket = await tickets.accept(ticket_id, official)
             await query.answer(texts.plain("ticket.done.accepted", code=ticket.code))
+            await refresh_alert(context, ticket, official.chat_id)
         elif action == "to":
             ticket = await tickets.transfer(ticket_id, official, callback.arg(1))
             await query.answer(texts.plain("ticket.done.transferred", code=ticket.code))
+            await refresh_alert(context, ticket, official.chat_id)
         elif action == "transfer":
             ticket = await _ticket_here(context, ticket_id, official)
             await query.answer()
@@ -177,6 +205,7 @@ async def group_message(update: Update, context: BotContext) -> bool:
                 ticket = await services.tickets.reject(ticket_id, official, note)
             done = "resolved" if conversation.step == "resolve" else "rejected"
             await message.reply_html(texts(f"ticket.done.{done}", code=ticket.code))
+            await refresh_alert(context, ticket, official.chat_id)
             return True
         answered = await _ticket_of_message(context, message)
         if answered is None:

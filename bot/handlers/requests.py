@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain.people import Conversation
 from bot.domain.tickets import MAX_BODY, Draft, ticket_of_ref
-from bot.handlers import complaints
+from bot.handlers import complaints, officials
 from bot.handlers.context import BotContext
 from bot.i18n import Html
 from bot.services.tickets import NotAllowed
@@ -53,7 +53,8 @@ async def show_mine(update: Update, context: BotContext) -> None:
 
 
 async def pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``rq:add:<id>``, ``rq:skip``; ``rt:<id>:<stars>``; ``ro:<id>``; ``q[:<code>]``."""
+    """``rq:add:<id>`` / ``rq:ans:<id>`` (write to an open ticket), ``rq:skip``;
+    ``rt:<id>:<stars>``; ``ro:<id>``; ``q[:<code>]``."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
         return
@@ -72,17 +73,14 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
                 raise NotAllowed("gone")
             ticket = await services.tickets.rate(ticket_id, user.id, stars)
             await query.answer()
+            await officials.refresh_alert(
+                context, ticket, services.tickets.group_of(ticket.department)
+            )
             await services.people.begin(
                 chat.id, user.id, Conversation(COMMENT, "comment", {"ticket": ticket.id})
             )
-            skip = InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            texts.plain("complaint.button.skip"), callback_data=encode("rq", "skip")
-                        )
-                    ]
-                ]
+            skip = keyboards.inline(
+                [[(texts.plain("complaint.button.skip"), encode("rq", "skip"))]]
             )
             await send_html(
                 context.bot, chat.id, texts("ticket.rated", stars=stars, code=ticket.code), skip
@@ -90,10 +88,13 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
         elif callback.action == "ro":
             ticket = await services.tickets.reopen(ticket_id, user.id)
             await query.answer()
+            await officials.refresh_alert(
+                context, ticket, services.tickets.group_of(ticket.department)
+            )
             await send_html(context.bot, chat.id, texts("ticket.reopened", code=ticket.code))
-        elif callback.arg(0) == "add":
-            wanted = callback.arg(1)
-            found = await services.tickets.get(number(wanted))
+        elif callback.arg(0) in ("add", "ans"):
+            answering = callback.arg(0) == "ans"
+            found = await services.tickets.get(number(callback.arg(1)))
             if found is None or found.user_id != user.id:
                 raise NotAllowed("gone")
             if not found.status.open:
@@ -101,23 +102,15 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
             ticket = found
             await query.answer()
             await services.people.begin(
-                chat.id, user.id, Conversation(ADD, "text", {"ticket": ticket.id})
-            )
-            await send_html(
-                context.bot,
                 chat.id,
-                texts("mine.ask_add", code=ticket.code),
-                InlineKeyboardMarkup(
-                    [
-                        [
-                            InlineKeyboardButton(
-                                texts.plain("complaint.button.cancel"),
-                                callback_data=encode("c", "cancel"),
-                            )
-                        ]
-                    ]
-                ),
+                user.id,
+                Conversation(ADD, "text", {"ticket": ticket.id, "answer": answering}),
             )
+            prompt = "mine.ask_answer" if answering else "mine.ask_add"
+            cancel = keyboards.inline(
+                [[(texts.plain("complaint.button.cancel"), encode("c", "cancel"))]]
+            )
+            await send_html(context.bot, chat.id, texts(prompt, code=ticket.code), cancel)
         elif callback.arg(0) == "skip":
             await query.answer()
             await services.people.end(chat.id, user.id)
@@ -157,8 +150,9 @@ async def conversation_step(
     except NotAllowed as refused:
         await send_html(context.bot, chat.id, texts(f"ticket.refused.{refused.reason}"))
         return
+    done = "mine.answered" if conversation.data.get("answer") else "mine.added"
     await send_html(
-        context.bot, chat.id, texts("mine.added", code=ticket.code), keyboards.back_to_menu(texts)
+        context.bot, chat.id, texts(done, code=ticket.code), keyboards.back_to_menu(texts)
     )
 
 

@@ -44,7 +44,7 @@ class View:
 class TicketViews(Protocol):
     """What each kind of message says; bot/ui/tickets.py renders them in our languages."""
 
-    def alert(self, ticket: Ticket, routing: Routing) -> View: ...
+    def alert(self, ticket: Ticket, routing: Routing, here: bool = True) -> View: ...
     def acknowledgement(self, ticket: Ticket, routing: Routing) -> View: ...
     def group_note(
         self, ticket: Ticket, action: str, actor: str, note: str | None, routing: Routing
@@ -131,6 +131,12 @@ class TicketService:
     def group_of(self, department: str) -> int | None:
         linked = self._groups.get(department)
         return linked[0] if linked else None
+
+    def alert_in(self, ticket: Ticket, chat_id: int) -> View:
+        """The ticket's alert as it should now read in that group (it may have moved on)."""
+        return self._views.alert(
+            ticket, self.routing, here=self.group_of(ticket.department) == chat_id
+        )
 
     def is_blocked(self, user_id: int) -> bool:
         return user_id in self._blocked

@@ -183,13 +183,14 @@ class OutboxRepository:
         self, limit: int, busy: Collection[int] = (), lag: float = 0.0
     ) -> tuple[list[OutboxRow], float | None]:
         """Rows to send now, oldest first, at most one per chat, none for ``busy`` chats, and
-        only those due for ``lag`` seconds already; with them, how long until the next row
-        (``None``: no other row waits). One query, as the sender asks after every send."""
+        only those due for ``lag`` seconds already; with them, the seconds until the next
+        other row is due (negative: due, but held back by ``lag``; ``None``: none waits).
+        One query, as the sender asks after every send."""
         since = f"strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{max(lag, 0.0):.3f} seconds')"
         rows = await self._db.fetchall(
             "SELECT o.id, o.chat_id, o.payload, o.ref, o.topic, o.dedupe, o.attempts, "
             f"o.parts_sent, o.next_at <= {since} AS ready, "
-            f"(julianday(o.next_at) - julianday({since})) * 86400.0 AS wait "
+            f"(julianday(o.next_at) - julianday({_NOW})) * 86400.0 AS wait "
             f"FROM outbox AS o WHERE {_HEAD} "
             "ORDER BY ready DESC, CASE WHEN ready THEN o.id END, o.next_at LIMIT ?",
             (json.dumps(list(busy)), limit + 1),

@@ -205,7 +205,7 @@ class OutboxSender:
         lag = self._defer if self._interactive() else 0.0
         self._deferred = lag > 0
         rows, wait = await self._outbox.due(free, busy=list(self._inflight), lag=lag)
-        self._deferred = self._deferred and wait is not None and wait <= lag  # held back
+        self._deferred = self._deferred and wait is not None and wait <= 0  # held back
         for row in rows:
             chat_id = row.item.chat_id
             self._inflight[chat_id] = asyncio.get_running_loop().create_task(
@@ -213,7 +213,7 @@ class OutboxSender:
             )
         if len(rows) == free:
             return self._idle_poll
-        return self._idle_poll if wait is None else min(max(wait, 0.01), self._idle_poll)
+        return self._idle_poll if wait is None else min(max(wait + lag, 0.01), self._idle_poll)
 
     async def _paused(self) -> None:
         """Wait out a 429 (another may extend it meanwhile); raise :class:`_Stopping` rather

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from bot.domain.routing import Routing
-from bot.domain.tickets import Ticket
+from bot.domain.tickets import Status, Ticket
 from bot.i18n import Html, I18n, Texts
 from bot.services.tickets import Buttons, View
 from bot.ui.callbacks import encode
@@ -65,11 +65,14 @@ class TelegramTicketViews:
             return texts.plain("ticket.place_pin")
         return texts.plain("ticket.place_none")
 
-    def alert(self, ticket: Ticket, routing: Routing) -> View:
+    def alert(self, ticket: Ticket, routing: Routing, here: bool = True) -> View:
+        """The department's alert as it stands: its state once someone acted, and only the
+        buttons that still make sense (none once it is closed or ``here`` no longer)."""
         texts = self._officials
+        facts = self._facts(texts, ticket, routing)
         text = texts(
             "ticket.alert",
-            **self._facts(texts, ticket, routing),
+            **facts,
             who=self._who(texts, ticket),
             place=self._place(texts, ticket),
             body=ticket.body,
@@ -77,16 +80,23 @@ class TelegramTicketViews:
         procedure = self._procedure_name(ticket.procedure_code) if ticket.procedure_code else None
         if procedure:
             text = Html(text + "\n" + texts("ticket.alert_about", procedure=procedure))
-        buttons: Buttons = (
-            (
-                (texts.plain("ticket.button.accept"), encode("t", ticket.id, "accept")),
-                (texts.plain("ticket.button.transfer"), encode("t", ticket.id, "transfer")),
-            ),
-            (
-                (texts.plain("ticket.button.resolve"), encode("t", ticket.id, "resolve")),
-                (texts.plain("ticket.button.reject"), encode("t", ticket.id, "reject")),
-            ),
-        )
+        if not here:
+            return View(Html(text + "\n\n" + texts("ticket.alert_moved", **facts)))
+        if ticket.status != Status.NEW:
+            status = texts.plain(f"ticket.status.{ticket.status.value}")
+            state = texts("ticket.alert_state", status=status)
+            if ticket.assignee_name:
+                state = texts("ticket.alert_state_by", status=status, actor=ticket.assignee_name)
+            text = Html(text + "\n\n" + state)
+        accept = (texts.plain("ticket.button.accept"), encode("t", ticket.id, "accept"))
+        transfer = (texts.plain("ticket.button.transfer"), encode("t", ticket.id, "transfer"))
+        resolve = (texts.plain("ticket.button.resolve"), encode("t", ticket.id, "resolve"))
+        reject = (texts.plain("ticket.button.reject"), encode("t", ticket.id, "reject"))
+        buttons: Buttons = ()
+        if ticket.status == Status.NEW:
+            buttons = ((accept, transfer), (resolve, reject))
+        elif ticket.status.open:
+            buttons = ((transfer,), (resolve, reject))
         return View(text, buttons)
 
     def acknowledgement(self, ticket: Ticket, routing: Routing) -> View:
@@ -133,6 +143,9 @@ class TelegramTicketViews:
                 ),
                 ((texts.plain("ticket.button.reopen"), encode("ro", ticket.id)),),
             )
+        elif action == "reply" and ticket.status.open:
+            # Few people know Telegram's swipe-to-reply; a button says how to answer.
+            buttons = (((texts.plain("ticket.button.answer"), encode("rq", "ans", ticket.id)),),)
         return View(text, buttons)
 
     def reminder(self, ticket: Ticket, which: str) -> View:
