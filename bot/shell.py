@@ -66,7 +66,7 @@ class Shell:
         self.standin = standin
         self.texts = texts
         self.citizen = citizen
-        self.official = standin.user(OFFICIAL_ID, "Cán bộ", language_code="vi")
+        self.official = standin.user(OFFICIAL_ID, "Trần Văn Hùng", language_code="vi")
         self.group = group
         self.state = ShellState(colour=colour)
         standin.on_bot_message(self._show)

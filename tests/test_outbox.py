@@ -18,6 +18,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.standin import Limits, StandIn
 from bot.standin.sims import GroupSim, UserSim
+from bot.standin.state import ApiCall
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRepository, Outgoing
 from bot.ui.outbox import OutboxSender, parts_of
@@ -69,6 +70,15 @@ async def drained(db: Database, within: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"{row[0] if row else '?'} row(s) still pending after {within}s")
         await asyncio.sleep(0.02)
+
+
+async def first_try(standin: StandIn) -> ApiCall:
+    """The sender's first sendMessage, once it has made it."""
+    deadline = time.monotonic() + 5
+    while not standin.calls_to("sendMessage"):
+        assert time.monotonic() < deadline, "the sender never tried"
+        await asyncio.sleep(0.01)
+    return standin.calls_to("sendMessage")[0]
 
 
 def texts(chat: UserSim | GroupSim) -> list[str]:
@@ -183,11 +193,7 @@ async def test_retry_after_is_honoured_and_pauses_every_chat(
     lan, minh = standin.user(1001, "Lan"), standin.user(1002, "Minh")
     standin.fail_next("sendMessage", status=429, retry_after=2)
     await enqueue(db, outbox, Outgoing(1001, "cho Lan"))
-    deadline = time.monotonic() + 5
-    while not standin.calls_to("sendMessage"):
-        assert time.monotonic() < deadline, "the sender never tried"
-        await asyncio.sleep(0.01)
-    refused = standin.calls_to("sendMessage")[0]
+    refused = await first_try(standin)
     assert refused.error_code == 429
     await enqueue(db, outbox, Outgoing(1002, "cho Minh"))  # another chat waits as well
 
@@ -206,10 +212,7 @@ async def test_stopping_during_a_long_pause_is_prompt_and_loses_nothing(
     lan, minh = standin.user(1001, "Lan"), standin.user(1002, "Minh")
     standin.fail_next("sendMessage", status=429, retry_after=60)
     await enqueue(db, outbox, Outgoing(1001, "cho Lan"))
-    deadline = time.monotonic() + 5
-    while not standin.calls_to("sendMessage"):
-        assert time.monotonic() < deadline, "the sender never tried"
-        await asyncio.sleep(0.01)
+    await first_try(standin)
     await enqueue(db, outbox, Outgoing(1002, "cho Minh"))
     started = time.monotonic()
     await sender.stop()  # the bot is being restarted: it must not hang for a minute

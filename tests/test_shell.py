@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from tests.conftest import bot_process_env
@@ -26,9 +28,11 @@ async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]
         raise AssertionError(f"no {marker!r} in shell output:\n" + "".join(seen)) from None
 
 
-async def _shell(tmp_path: Path) -> asyncio.subprocess.Process:
-    """``python -m bot run`` with no token, as ``make run`` starts it."""
-    return await asyncio.create_subprocess_exec(
+@asynccontextmanager
+async def _shell(tmp_path: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``python -m bot run`` with no token, as ``make run`` starts it; killed if a test
+    leaves it running."""
+    shell = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
@@ -39,13 +43,28 @@ async def _shell(tmp_path: Path) -> asyncio.subprocess.Process:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    try:
+        yield shell
+    finally:
+        if shell.returncode is None:
+            shell.kill()
+            await shell.wait()
+
+
+async def _leave(shell: asyncio.subprocess.Process, line: bytes = b":quit\n") -> tuple[str, str]:
+    """Type ``line`` (ending with :quit) and wait for the shell to end: (stdout, stderr)."""
+    assert shell.stdin is not None
+    shell.stdin.write(line)
+    await shell.stdin.drain()
+    out, errors = await asyncio.wait_for(shell.communicate(), 20)
+    assert shell.returncode == 0, errors.decode()
+    return out.decode(), errors.decode()
 
 
 async def test_shell_greets_and_presses_numbered_buttons(tmp_path: Path) -> None:
-    shell = await _shell(tmp_path)
-    assert shell.stdin is not None and shell.stdout is not None
-    seen: list[str] = []
-    try:
+    async with _shell(tmp_path) as shell:
+        assert shell.stdin is not None and shell.stdout is not None
+        seen: list[str] = []
         await _read_until(shell.stdout, "[5] 🌐 Ngôn ngữ / Language", seen)
         output = "".join(seen)
         assert "Trò chuyện thử với bot" in output
@@ -61,33 +80,25 @@ async def test_shell_greets_and_presses_numbered_buttons(tmp_path: Path) -> None
         shell.stdin.write(b"hello there\n")
         await _read_until(shell.stdout, "Sorry, I could not find a procedure matching", seen)
 
-        shell.stdin.write(b":nonsense\n:quit\n")
-        await shell.stdin.drain()
-        rest, errors = await asyncio.wait_for(shell.communicate(), 20)
-    finally:
-        if shell.returncode is None:
-            shell.kill()
-            await shell.wait()
-    assert "Không có lệnh :nonsense" in rest.decode()
-    assert shell.returncode == 0, errors.decode()
-    assert "Traceback" not in errors.decode()
+        rest, errors = await _leave(shell, b":nonsense\n:quit\n")
+    assert "Không có lệnh :nonsense" in rest
+    assert "Traceback" not in errors
 
 
 async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
     tmp_path: Path,
 ) -> None:
-    shell = await _shell(tmp_path)
-    assert shell.stdin is not None and shell.stdout is not None
-    seen: list[str] = []
+    async with _shell(tmp_path) as shell:
+        stdin, stdout = shell.stdin, shell.stdout
+        assert stdin is not None and stdout is not None
+        seen: list[str] = []
 
-    async def say(line: str, until: str) -> None:
-        assert shell.stdin is not None and shell.stdout is not None
-        shell.stdin.write(line.encode() + b"\n")
-        await shell.stdin.drain()
-        await _read_until(shell.stdout, until, seen)
+        async def say(line: str, until: str) -> None:
+            stdin.write(line.encode() + b"\n")
+            await stdin.drain()
+            await _read_until(stdout, until, seen)
 
-    try:
-        await _read_until(shell.stdout, "[5] 🌐 Ngôn ngữ / Language", seen)
+        await _read_until(stdout, "[5] 🌐 Ngôn ngữ / Language", seen)
         await say("/phananh", "[11] Khác")
         await say("2", "Mời anh/chị mô tả sự việc")
         await say("Đèn đường trước số 8 ngõ Thịnh Hào tắt ba tối nay.", "[1] ➡️ Tiếp tục")
@@ -110,11 +121,4 @@ async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
         await say(":reply Đã thay bóng đèn.", "Đã ghi nhận kết quả")
         await say(":citizen", "[5] 5 ⭐")
         await say("5", "Cảm ơn anh/chị đã đánh giá 5/5")
-        shell.stdin.write(b":quit\n")
-        await shell.stdin.drain()
-        _, errors = await asyncio.wait_for(shell.communicate(), 20)
-    finally:
-        if shell.returncode is None:
-            shell.kill()
-            await shell.wait()
-    assert shell.returncode == 0, errors.decode()
+        await _leave(shell)
