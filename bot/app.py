@@ -31,6 +31,7 @@ from bot.handlers import (
     admin,
     basics,
     complaints,
+    dossiers,
     errors,
     fallback,
     flows,
@@ -44,18 +45,21 @@ from bot.handlers.deeplinks import DeepLinks
 from bot.i18n import I18n
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
+from bot.services.dossiers import DossierService
 from bot.services.flood import FloodGuard
 from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
 from bot.storage.db import Database
 from bot.storage.documents import DocumentRepository
+from bot.storage.dossiers import DossierRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.procedures import ProcedureRepository
 from bot.storage.tickets import TicketRepository
 from bot.storage.users import ConversationRepository, UserRepository
 from bot.transport import AiohttpRequest
 from bot.ui.callbacks import Callback, decode
+from bot.ui.dossiers import TelegramDossierViews
 from bot.ui.outbox import OutboxSender
 from bot.ui.tickets import TelegramTicketViews
 
@@ -128,6 +132,18 @@ async def open_services(settings: Settings, db: Database) -> Services:
             settings.tz,
             settings.admins,
         )
+        dossiers = DossierService(
+            db,
+            DossierRepository(db),
+            outbox,
+            TelegramDossierViews(
+                i18n,
+                lambda code: ref.name if (ref := catalogue.get(code)) else None,
+                lambda: unit.profile,
+            ),
+            people.language_of,
+            settings.tz,
+        )
         documents = DocumentService(
             DocumentRepository(db),
             [
@@ -153,8 +169,10 @@ async def open_services(settings: Settings, db: Database) -> Services:
         flows=flows,
         documents=documents,
         tickets=tickets,
+        dossiers=dossiers,
         outbox=outbox,
         flood=FloodGuard(settings.max_messages_per_minute),
+        lookups=FloodGuard(settings.max_lookups_per_minute),
     )
 
 
@@ -235,12 +253,14 @@ def register_handlers(app: BotApp) -> None:
     links.register("m", basics.menu_link)
     links.register("p", procedures.procedure_link)
     links.register("g", flows.flow_link)
+    links.register(dossiers.LINK_KIND, dossiers.follow_link)
     router = ConversationRouter()
     router.register(basics.ASK, basics.question_asked)
     router.register(FLOW_CONVERSATION, flows.text_in_flow)
     router.register(complaints.CONVERSATION, complaints.step, media=True)
     router.register(requests.ADD, requests.conversation_step, media=True)
     router.register(requests.COMMENT, requests.conversation_step, media=True)
+    router.register(dossiers.CONVERSATION, dossiers.step)
     actions: dict[str, CallbackAction] = {
         "m": basics.menu_pressed,
         "lang": basics.language_chosen,
@@ -258,6 +278,7 @@ def register_handlers(app: BotApp) -> None:
         "rt": requests.pressed,
         "ro": requests.pressed,
         "q": requests.pressed,
+        "ds": dossiers.pressed,
     }
 
     async def start(update: Update, context: BotContext) -> None:
@@ -301,6 +322,8 @@ def register_handlers(app: BotApp) -> None:
         "phananh": complaints.command,
         "complain": complaints.command,
         "mine": requests.mine_command,
+        "hoso": dossiers.command,
+        "hs": dossiers.command,
         "link": officials.link,
         "block": admin.block_command,
         "unblock": admin.block_command,

@@ -49,6 +49,7 @@ class Routing(BaseModel):
     departments: list[Department] = Field(min_length=1)
     default_department: str  # where "Khác" goes when no keyword matches
     leadership: str  # the department whose group hears of missed deadlines
+    one_stop: str | None = None  # the department whose group sets dossiers' statuses
     acknowledge_hours: float = Field(default=8, gt=0, le=200)  # working hours
     resolve_days: int = Field(default=10, gt=0, le=90)  # working days
     apology_extension_days: int = Field(default=5, gt=0, le=60)  # new date after a miss
@@ -61,8 +62,8 @@ class Routing(BaseModel):
         if len(set(codes)) != len(codes):
             raise ValueError("two departments share a code")
         known = set(codes)
-        for name in ("default_department", "leadership"):
-            if getattr(self, name) not in known:
+        for name in ("default_department", "leadership", "one_stop"):
+            if getattr(self, name) not in known | {None}:
                 raise ValueError(f"{name}: no department with code {getattr(self, name)!r}")
         categories = [c.code for c in self.categories]
         if len(set(categories)) != len(categories):

@@ -15,7 +15,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.domain.people import Conversation
-from bot.handlers import complaints, requests
+from bot.handlers import complaints, dossiers, requests
 from bot.handlers.context import BotContext
 from bot.handlers.deeplinks import DeepLinks, parse
 from bot.handlers.flows import flow_buttons
@@ -168,7 +168,6 @@ async def open_menu_item(update: Update, context: BotContext, item: str) -> bool
         return False
     texts = context.texts
     people = context.services.people
-    profile = context.services.unit.profile
     if item == "home":
         await send_menu(update, context)
     elif item == "language":
@@ -189,9 +188,7 @@ async def open_menu_item(update: Update, context: BotContext, item: str) -> bool
         await people.end(chat.id, user.id)
         await requests.show_mine(update, context)
     elif item == "dossier":
-        await people.end(chat.id, user.id)
-        body = texts(f"soon.{item}", contacts=unit_contacts(texts, profile))
-        await send_html(context.bot, chat.id, body, keyboards.back_to_menu(texts))
+        await dossiers.ask_code(update, context)
     else:
         return False
     return True

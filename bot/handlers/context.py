@@ -12,6 +12,7 @@ from bot.flows.engine import FlowEngine
 from bot.i18n import I18n, Texts
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
+from bot.services.dossiers import DossierService
 from bot.services.flood import FloodGuard
 from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
@@ -29,8 +30,10 @@ class Services:
     flows: FlowEngine
     documents: DocumentService
     tickets: TicketService
+    dossiers: DossierService
     outbox: OutboxRepository
     flood: FloodGuard
+    lookups: FloodGuard  # dossier look-ups and check values
 
     async def close(self) -> None:
         await self.people.close()

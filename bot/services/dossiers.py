@@ -1,0 +1,164 @@
+"""Dossier statuses from every source (officials, the one-stop software's CSV, the HTTP
+endpoint) through one door, and everyone following a dossier told of each change.
+
+A change, its history line and its notifications commit together; applying the same change
+twice changes nothing and tells no one twice, so a CSV can be imported again safely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from bot.domain.dossiers import (
+    Dossier,
+    DossierChange,
+    DossierStatus,
+    checks_match,
+    new_check_value,
+)
+from bot.services.tickets import NotAllowed, View
+from bot.storage.db import Database
+from bot.storage.dossiers import DossierRepository
+from bot.storage.outbox import OutboxRepository, Outgoing
+
+
+class DossierViews(Protocol):
+    """What followers are told; bot/ui/dossiers.py renders it in their language."""
+
+    def card(self, dossier: Dossier, language: str) -> str: ...
+
+    def update(self, dossier: Dossier, before: Dossier, language: str, late: bool) -> View: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    dossier: Dossier
+    outcome: str  # created | changed | unchanged
+    told: int  # followers a notification was written for
+
+
+def ref_of(code: str) -> str:
+    return f"dossier:{code}"
+
+
+class DossierService:
+    def __init__(
+        self,
+        db: Database,
+        repository: DossierRepository,
+        outbox: OutboxRepository,
+        views: DossierViews,
+        language_of: Callable[[int], str],
+        tz: dt.tzinfo,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self._db = db
+        self._repository = repository
+        self._outbox = outbox
+        self._views = views
+        self._language_of = language_of
+        self._tz = tz
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(self._tz).date()
+
+    def card(self, dossier: Dossier, language: str) -> str:
+        """What a look-up shows: status and dates, nothing about the person."""
+        return self._views.card(dossier, language)
+
+    async def get(self, code: str) -> Dossier | None:
+        return await self._repository.get(code)
+
+    async def history(self, code: str) -> list[tuple[dt.datetime, DossierStatus, str | None]]:
+        return await self._repository.history(code)
+
+    async def apply(self, change: DossierChange, source: str, actor: str | None) -> Applied:
+        """The one door for every source: create or change the dossier, keep the history,
+        and write a notification for each follower, all in one transaction."""
+        now = self.clock()
+        async with self._db.transaction() as conn:
+            before = await self._repository.get_in(conn, change.code)
+            after = self._after(before, change, now)
+            if before is not None and _same(before, after):
+                return Applied(before, "unchanged", 0)
+            await self._repository.put(conn, after)
+            event = await self._repository.add_event(conn, after, source, actor)
+            if before is None:
+                return Applied(after, "created", 0)
+            followers = await self._repository.followers_in(conn, after.code)
+            late = self._late(before, after)
+            items = []
+            for user_id in followers:
+                view = self._views.update(after, before, self._language_of(user_id), late)
+                items.append(
+                    Outgoing(
+                        user_id,
+                        view.text,
+                        ref=ref_of(after.code),
+                        buttons=view.buttons,
+                        dedupe=f"d:{after.code}:{event}:{user_id}",
+                    )
+                )
+            await self._outbox.enqueue(conn, items)
+        return Applied(after, "changed", len(items))
+
+    def _after(self, before: Dossier | None, change: DossierChange, now: dt.datetime) -> Dossier:
+        if before is None:
+            return Dossier(
+                code=change.code,
+                check_value=change.check_value or new_check_value(),
+                procedure_code=change.procedure_code,
+                received_on=change.received_on or self.today(),
+                due_on=change.due_on,
+                status=change.status,
+                note=change.note,
+                updated_at=now,
+            )
+        # A note belongs to the status it came with: a new status without one clears it.
+        note = change.note
+        if change.status == before.status and change.note is None:
+            note = before.note
+        return replace(
+            before,
+            procedure_code=change.procedure_code or before.procedure_code,
+            received_on=change.received_on or before.received_on,
+            due_on=change.due_on or before.due_on,
+            status=change.status,
+            note=note,
+            updated_at=now,
+        )
+
+    def _late(self, before: Dossier, after: Dossier) -> bool:
+        """The promised date had passed without a result and the office set a new one: the
+        citizen is owed an apology with it (rule 7), once, with this change."""
+        return (
+            before.due_on is not None
+            and after.due_on is not None
+            and before.due_on < self.today()
+            and after.due_on > before.due_on
+            and after.status not in (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
+            and not after.status.finished
+        )
+
+    async def follow(self, code: str, check: str, user_id: int) -> tuple[Dossier, bool]:
+        """Follow with the receipt's check value; (dossier, newly followed)."""
+        dossier = await self._repository.get(code)
+        if dossier is None:
+            raise NotAllowed("unknown")
+        if not checks_match(dossier.check_value, check):
+            raise NotAllowed("wrong_check")
+        return dossier, await self._repository.follow(code, user_id, self.clock())
+
+    async def unfollow(self, code: str, user_id: int) -> bool:
+        return await self._repository.unfollow(code, user_id)
+
+    async def followed_by(self, user_id: int) -> list[Dossier]:
+        return await self._repository.followed_by(user_id)
+
+
+def _same(before: Dossier, after: Dossier) -> bool:
+    return replace(after, updated_at=before.updated_at) == before

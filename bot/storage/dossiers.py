@@ -1,0 +1,118 @@
+"""SQL for dossiers, their history and their followers. Writes take the caller's transaction:
+a status change, its event and its notifications commit together."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import aiosqlite
+
+from bot.domain.dossiers import Dossier, DossierStatus
+from bot.storage.db import Database
+
+_COLUMNS = "code, check_value, procedure_code, received_on, due_on, status, note, updated_at"
+
+
+def _dossier(row: aiosqlite.Row) -> Dossier:
+    return Dossier(
+        code=row[0],
+        check_value=row[1],
+        procedure_code=row[2],
+        received_on=dt.date.fromisoformat(row[3]),
+        due_on=dt.date.fromisoformat(row[4]) if row[4] else None,
+        status=DossierStatus(row[5]),
+        note=row[6],
+        updated_at=dt.datetime.fromisoformat(row[7]),
+    )
+
+
+class DossierRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, code: str) -> Dossier | None:
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM dossiers WHERE code = ?", (code,))
+        return _dossier(row) if row else None
+
+    @staticmethod
+    async def get_in(conn: aiosqlite.Connection, code: str) -> Dossier | None:
+        rows = await conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM dossiers WHERE code = ?", (code,)
+        )
+        return next((_dossier(row) for row in rows), None)
+
+    @staticmethod
+    async def put(conn: aiosqlite.Connection, dossier: Dossier) -> None:
+        await conn.execute(
+            f"INSERT INTO dossiers ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (code) DO UPDATE SET procedure_code = excluded.procedure_code, "
+            "received_on = excluded.received_on, due_on = excluded.due_on, "
+            "status = excluded.status, note = excluded.note, updated_at = excluded.updated_at",
+            (
+                dossier.code,
+                dossier.check_value,
+                dossier.procedure_code,
+                dossier.received_on.isoformat(),
+                dossier.due_on.isoformat() if dossier.due_on else None,
+                dossier.status.value,
+                dossier.note,
+                dossier.updated_at.isoformat(),
+            ),
+        )
+
+    @staticmethod
+    async def add_event(
+        conn: aiosqlite.Connection, dossier: Dossier, source: str, actor: str | None
+    ) -> int:
+        rows = await conn.execute_fetchall(
+            "INSERT INTO dossier_events (code, at, status, due_on, note, source, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                dossier.code,
+                dossier.updated_at.isoformat(),
+                dossier.status.value,
+                dossier.due_on.isoformat() if dossier.due_on else None,
+                dossier.note,
+                source,
+                actor,
+            ),
+        )
+        return int(next(iter(rows))[0])
+
+    @staticmethod
+    async def followers_in(conn: aiosqlite.Connection, code: str) -> list[int]:
+        rows = await conn.execute_fetchall(
+            "SELECT user_id FROM dossier_followers WHERE code = ? ORDER BY since", (code,)
+        )
+        return [int(row[0]) for row in rows]
+
+    async def history(self, code: str) -> list[tuple[dt.datetime, DossierStatus, str | None]]:
+        rows = await self._db.fetchall(
+            "SELECT at, status, note FROM dossier_events WHERE code = ? ORDER BY id", (code,)
+        )
+        return [(dt.datetime.fromisoformat(r[0]), DossierStatus(r[1]), r[2]) for r in rows]
+
+    async def follow(self, code: str, user_id: int, now: dt.datetime) -> bool:
+        """True if the person was not following it already."""
+        rows = await self._db.write(
+            "INSERT INTO dossier_followers (code, user_id, since) VALUES (?, ?, ?) "
+            "ON CONFLICT (code, user_id) DO NOTHING RETURNING code",
+            (code, user_id, now.isoformat()),
+        )
+        return bool(rows)
+
+    async def unfollow(self, code: str, user_id: int) -> bool:
+        rows = await self._db.write(
+            "DELETE FROM dossier_followers WHERE code = ? AND user_id = ? RETURNING code",
+            (code, user_id),
+        )
+        return bool(rows)
+
+    async def followed_by(self, user_id: int) -> list[Dossier]:
+        rows = await self._db.fetchall(
+            f"SELECT {', '.join('d.' + c.strip() for c in _COLUMNS.split(','))} "
+            "FROM dossiers AS d JOIN dossier_followers AS f ON f.code = d.code "
+            "WHERE f.user_id = ? ORDER BY f.since DESC",
+            (user_id,),
+        )
+        return [_dossier(row) for row in rows]

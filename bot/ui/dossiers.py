@@ -1,0 +1,68 @@
+"""How a dossier reads: the look-up card, and what a follower is told when it changes, with
+what to do next (bring documents, come for the result) in their language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.domain.dossiers import Dossier
+from bot.domain.unit import UnitProfile
+from bot.i18n import Html, I18n, Texts
+from bot.services.tickets import View
+from bot.ui.callbacks import encode
+from bot.ui.render import office_hours
+
+
+def status_label(texts: Texts, dossier: Dossier) -> str:
+    return texts.plain(f"dossier.status.{dossier.status.value}")
+
+
+class TelegramDossierViews:
+    def __init__(
+        self,
+        i18n: I18n,
+        procedure_name: Callable[[str], str | None],
+        profile: Callable[[], UnitProfile],
+    ) -> None:
+        self._i18n = i18n
+        self._procedure_name = procedure_name
+        self._profile = profile
+
+    def _due(self, texts: Texts, dossier: Dossier) -> str:
+        return texts.date(dossier.due_on) if dossier.due_on else texts.plain("dossier.no_due")
+
+    def card(self, dossier: Dossier, language: str) -> Html:
+        texts = self._i18n.texts(language)
+        name = self._procedure_name(dossier.procedure_code) if dossier.procedure_code else None
+        lines = [
+            texts(
+                "dossier.card",
+                code=dossier.code,
+                status=status_label(texts, dossier),
+                received=texts.date(dossier.received_on),
+                due=self._due(texts, dossier),
+            )
+        ]
+        if name:
+            lines.append(texts("dossier.procedure", name=name))
+        if dossier.note:
+            lines.append(texts("dossier.note", note=dossier.note))
+        return Html("\n".join(lines))
+
+    def update(self, dossier: Dossier, before: Dossier, language: str, late: bool) -> View:
+        texts = self._i18n.texts(language)
+        facts = {"code": dossier.code, "due": self._due(texts, dossier)}
+        if late:
+            assert before.due_on is not None
+            text = texts("dossier.apology", old_due=texts.date(before.due_on), **facts)
+        elif dossier.status != before.status:
+            hours = office_hours(texts, self._profile().office_hours)
+            text = texts(f"dossier.update.{dossier.status.value}", hours=hours, **facts)
+        elif dossier.due_on != before.due_on:
+            text = texts("dossier.update.due", **facts)
+        else:
+            text = texts("dossier.update.note", **facts)
+        if dossier.note:
+            text = Html(text + "\n" + texts("dossier.note", note=dossier.note))
+        unfollow = texts.plain("dossier.button.unfollow")
+        return View(text, (((unfollow, encode("ds", "unf", dossier.code)),),))

@@ -1,0 +1,152 @@
+"""Dossiers through the real bot and the stand-in: the one-stop office creates and moves a
+dossier, a citizen looks it up and follows it (by check value or the receipt's link), and
+every follower hears each change once, with what to do next."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.domain.dossiers import DossierChange, DossierStatus, follow_payload
+from bot.handlers.context import Services
+from bot.standin import StandIn
+from bot.standin.sims import GroupSim, UserSim
+from bot.standin.state import SentMessage
+from tests.conftest import BotRunner, alert, pressed
+from tests.test_complaints import OFFICIAL, arrived, linked
+
+ONE_STOP = -100601
+CODE = "000.00.12.H26-261128-0001"
+
+
+def services(bot: BotRunner) -> Services:
+    assert bot.app is not None
+    found: Services = bot.app.bot_data["services"]
+    return found
+
+
+async def office(standin: StandIn) -> GroupSim:
+    return await linked(standin, ONE_STOP, "hanh-chinh-cong")
+
+
+async def receive(group: GroupSim, official: UserSim, code: str = CODE) -> str:
+    """The official creates the dossier as it is received; returns its check value."""
+    card = await group.reply(official, f"/hs {code}")
+    assert "Chưa có hồ sơ" in card.plain
+    await group.press(official, "Đã tiếp nhận", card)
+    created = await arrived(group, lambda m: "In lên giấy tiếp nhận" in m.plain)
+    found = re.search(r"mã kiểm tra (\w{6})", created.plain)
+    assert found is not None
+    assert f"https://t.me/ubnd_test_bot?start=h-{follow_payload(code, found.group(1))}" in (
+        created.plain
+    )
+    return found.group(1)
+
+
+async def citizen_hears(citizen: UserSim, containing: str) -> SentMessage:
+    return await arrived(citizen, lambda m: containing in m.plain)
+
+
+async def test_look_up_follow_and_hear_each_change(bot: BotRunner, standin: StandIn) -> None:
+    group = await office(standin)
+    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
+    check = await receive(group, official)
+
+    lan = standin.user(3101, "Lan", language_code="vi")
+    menu = await lan.reply("/menu")
+    ask = await pressed(lan, "🔎 Tra cứu hồ sơ", menu)
+    assert "mã hồ sơ" in ask.plain
+    question = await lan.reply("Làm giấy khai sinh cho con cần những gì?")  # words, not a code
+    assert "Không tìm thấy hồ sơ" not in question.plain
+    await pressed(lan, "🔎 Tra cứu hồ sơ", await lan.reply("/menu"))
+    missing = await lan.reply("000.00.12.H26-999999-0000")
+    assert missing.plain.startswith("Không tìm thấy hồ sơ có mã «000.00.12.H26-999999-0000»")
+    card = await lan.reply(CODE.lower())  # as people type it
+    assert "📌 Tình trạng: Đã tiếp nhận" in card.plain and "Lan" not in card.plain
+    ask_check = await pressed(lan, "🔔 Theo dõi hồ sơ này", card)
+    assert "mã kiểm tra" in ask_check.plain
+    wrong = await lan.reply("ZZZZZZ")
+    assert wrong.plain.startswith("Mã kiểm tra chưa đúng")
+    following = await lan.reply(check.lower())
+    assert following.plain.startswith("🔔 Anh/chị đang theo dõi hồ sơ " + CODE)
+
+    minh = standin.user(3102, "Minh", language_code="en")  # follows in one tap from the QR
+    await minh.send(f"/start h-{follow_payload(CODE, check)}")
+    assert (await minh.next_message()).plain.startswith("🔔 You are following dossier " + CODE)
+
+    bystander = standin.user(3103, "Nam", language_code="vi")
+    await bystander.reply("/hoso " + CODE)  # looked it up, did not follow
+
+    status_card = await group.reply(official, f"/hs {CODE}")
+    await group.press(official, "Đã có kết quả", status_card)
+    done = await alert(official)
+    assert done["text"] == f"Đã cập nhật {CODE}: Đã có kết quả. Đã báo cho 2 người theo dõi."
+    ready = await citizen_hears(lan, "đã có kết quả")
+    assert "mang giấy tiếp nhận hồ sơ và giấy tờ tùy thân" in ready.plain
+    assert "Thứ Hai – Thứ Sáu: 07:30–11:30, 13:30–17:00" in ready.plain
+    assert (await citizen_hears(minh, "is ready")).plain.startswith("✅ The result of dossier")
+    # Pressing the same status again changes nothing and tells no one twice.
+    await group.press(official, "Đã có kết quả", await group.reply(official, f"/hs {CODE}"))
+    assert "Đã báo cho 0 người" in (await alert(official))["text"]
+    await lan.reply("/menu")
+    assert sum("đã có kết quả" in m.plain for m in lan.messages) == 1
+    assert not any("kết quả" in m.plain for m in bystander.messages[1:])
+
+    stop = await pressed(lan, "🔕 Bỏ theo dõi", ready)
+    assert stop.plain.startswith("🔕 Đã bỏ theo dõi hồ sơ")
+
+
+async def test_only_the_one_stop_group_sets_a_status(bot: BotRunner, standin: StandIn) -> None:
+    group = await office(standin)
+    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
+    await receive(group, official)
+    other = await linked(standin, -100602, "kinh-te")
+    refused = await other.reply(official, f"/hs {CODE}")
+    assert "chỉ dùng trong nhóm của Bộ phận Một cửa" in refused.plain
+    lan = standin.user(3104, "Lan", language_code="vi")
+    menu = await lan.reply("/menu")
+    await lan.press_data(f"ds:set:returned:{CODE}", menu)  # forged from a private chat
+    assert (await alert(lan))["show_alert"]
+    await other.press_data(official, f"ds:set:returned:{CODE}", refused)
+    assert (await alert(official))["show_alert"]
+    dossier = await services(bot).dossiers.get(CODE)
+    assert dossier is not None and dossier.status is DossierStatus.RECEIVED
+
+
+async def test_look_ups_are_limited_per_person(bot: BotRunner, standin: StandIn) -> None:
+    farmer = standin.user(3105, "X", language_code="vi")
+    for n in range(5):
+        answer = await farmer.reply(f"/hoso 000.00.12.H26-261128-{n:04d}")
+        assert answer.plain.startswith("Không tìm thấy")
+    slow_down = await farmer.reply("/hoso 000.00.12.H26-261128-0005")
+    assert slow_down.plain.startswith("Anh/chị đã tra cứu nhiều lần trong một phút")
+    await farmer.send("/hoso 000.00.12.H26-261128-0006")  # past the limit: not even that again
+    assert (await farmer.reply("/menu")).plain.startswith("Anh/chị cần hỗ trợ việc gì?")
+
+
+async def test_a_missed_date_moved_later_brings_one_apology(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    dossiers = services(bot).dossiers
+    today = dossiers.today()
+    await dossiers.apply(
+        DossierChange(
+            CODE,
+            DossierStatus.IN_PROGRESS,
+            received_on=today - dt.timedelta(days=20),
+            due_on=today - dt.timedelta(days=2),
+            check_value="ABC234",
+        ),
+        source="csv",
+        actor="test",
+    )
+    lan = standin.user(3106, "Lan", language_code="vi")
+    assert (await lan.reply(f"/hoso {CODE} abc234")).plain.startswith("🔔 Anh/chị đang theo dõi")
+    later = DossierChange(CODE, DossierStatus.IN_PROGRESS, due_on=today + dt.timedelta(days=5))
+    first = await dossiers.apply(later, source="csv", actor="test")
+    again = await dossiers.apply(later, source="csv", actor="test")
+    assert (first.outcome, first.told, again.outcome, again.told) == ("changed", 1, "unchanged", 0)
+    sorry = await citizen_hears(lan, "thành thật xin lỗi")
+    assert services(bot).i18n.texts("vi").date(today + dt.timedelta(days=5)) in sorry.plain
+    await lan.reply("/menu")
+    assert sum("xin lỗi" in m.plain for m in lan.messages) == 1
