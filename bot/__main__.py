@@ -178,6 +178,59 @@ def cmd_files(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dossiers(args: argparse.Namespace) -> int:
+    """Import the one-stop software's CSV export, or print a dossier's receipt link (and write
+    its QR code), as the office's staff would through the bot."""
+    from bot.app import open_services
+    from bot.storage.db import Database
+    from bot.ui.dossiers import follow_link, qr_png
+
+    settings = _settings()
+    data = b""
+    if args.dossiers_command == "import":
+        try:
+            data = Path(args.file).read_bytes()
+        except OSError as exc:
+            print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+            return 1
+
+    async def work() -> int:
+        db = Database(settings.database)
+        services = await open_services(settings, db)
+        try:
+            if args.dossiers_command == "import":
+                report = await services.dossiers.import_csv(data, args.file, "cli")
+                for problem in report.refused:
+                    print(f"refused {problem}", file=sys.stderr)
+                print(
+                    f"{args.file}: {report.created} created, {report.changed} changed, "
+                    f"{report.unchanged} unchanged, {len(report.refused)} refused; "
+                    f"{report.told} follower notifications queued (a running bot sends them)."
+                )
+                return 1 if report.refused else 0
+            from bot.domain.dossiers import normal_code
+
+            code = normal_code(args.code)
+            dossier = await services.dossiers.get(code) if code else None
+            if dossier is None:
+                print(f"{args.code}: no such dossier in {settings.database}", file=sys.stderr)
+                return 1
+            if not settings.username:
+                print("Set BOT_USERNAME (the bot's @name) to make links.", file=sys.stderr)
+                return 2
+            link = follow_link(settings.username, dossier)
+            print(f"{dossier.code}  check value {dossier.check_value}  {link}")
+            if args.qr:
+                await asyncio.to_thread(Path(args.qr).write_bytes, qr_png(link))
+                print(f"QR code written to {args.qr}")
+            return 0
+        finally:
+            await services.close()
+            await db.close()
+
+    return asyncio.run(work())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -198,12 +251,22 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--all-levels", action="store_true", help="keep procedures of every level")
     imp.add_argument("--prune", action="store_true", help="remove procedures not in the file")
     imp.add_argument("--export", metavar="OUT", help="write a .jsonl.gz instead of storing")
+    dossiers = sub.add_parser("dossiers", help="dossiers of the one-stop office")
+    dossiers_sub = dossiers.add_subparsers(dest="dossiers_command", required=True)
+    dossiers_import = dossiers_sub.add_parser(
+        "import", help="apply the one-stop software's CSV export (safe to import again)"
+    )
+    dossiers_import.add_argument("file")
+    dossiers_link = dossiers_sub.add_parser("link", help="a dossier's receipt link and QR code")
+    dossiers_link.add_argument("code")
+    dossiers_link.add_argument("--qr", metavar="OUT.png", help="write the QR code as a PNG")
     args = parser.parse_args(argv)
     handlers = {
         "run": cmd_run,
         "shell": cmd_shell,
         "files": cmd_files,
         "catalogue": cmd_catalogue_import,
+        "dossiers": cmd_dossiers,
     }
     from bot.storage.db import DatabaseUnavailable
 

@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
+from bot.domain.dossiers import LINK_KIND
 from bot.flows.engine import CONVERSATION as FLOW_CONVERSATION
 from bot.flows.engine import FlowEngine
 from bot.handlers import (
@@ -253,7 +254,7 @@ def register_handlers(app: BotApp) -> None:
     links.register("m", basics.menu_link)
     links.register("p", procedures.procedure_link)
     links.register("g", flows.flow_link)
-    links.register(dossiers.LINK_KIND, dossiers.follow_link)
+    links.register(LINK_KIND, dossiers.opened_from_link)
     router = ConversationRouter()
     router.register(basics.ASK, basics.question_asked)
     router.register(FLOW_CONVERSATION, flows.text_in_flow)

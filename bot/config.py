@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # What one person may send: requests (complaints and questions) a day, messages a minute.
     max_tickets_per_day: int = Field(default=5, ge=1, le=1000)
     max_messages_per_minute: int = Field(default=20, ge=1, le=10_000)
+    # The bot's @name, for the links printed on receipts by the CLI (the bot itself knows it).
+    username: str | None = None
     # Dossier look-ups and check values one person may try in a minute (codes cannot be farmed).
     max_lookups_per_minute: int = Field(default=5, ge=1, le=1000)
     log_level: str = "INFO"

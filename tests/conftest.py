@@ -95,11 +95,12 @@ def bot_process_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def run_bot(database: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``python -m bot ARGS`` against ``database``, as an admin would run it."""
+def run_bot(database: Path, *args: str | Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` against ``database`` (and any other ``BOT_*`` settings), as an
+    admin would run it."""
     return subprocess.run(
         [sys.executable, "-m", "bot", *map(str, args)],
-        env=bot_process_env(BOT_DATABASE=str(database)),
+        env=bot_process_env(BOT_DATABASE=str(database), **settings),
         cwd=database.parent,
         capture_output=True,
         text=True,

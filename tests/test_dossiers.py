@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from bot.domain.dossiers import DossierChange, DossierStatus, follow_payload
 from bot.handlers.context import Services
+from bot.services.dossier_import import parse_csv
 from bot.standin import StandIn
 from bot.standin.sims import GroupSim, UserSim
 from bot.standin.state import SentMessage
-from tests.conftest import BotRunner, alert, pressed
+from tests.conftest import ADMIN_ID, BotRunner, alert, pressed, run_bot
 from tests.test_complaints import OFFICIAL, arrived, linked
 
 ONE_STOP = -100601
@@ -150,3 +152,85 @@ async def test_a_missed_date_moved_later_brings_one_apology(
     assert services(bot).i18n.texts("vi").date(today + dt.timedelta(days=5)) in sorry.plain
     await lan.reply("/menu")
     assert sum("xin lỗi" in m.plain for m in lan.messages) == 1
+
+
+EXPORT = (
+    "\ufeffMã hồ sơ;Mã thủ tục;Ngày tiếp nhận;Ngày hẹn trả;Trạng thái;Ghi chú\n"
+    "000.00.12.H26-261128-0001;1.001193;20/11/2026;04/12/2026;Đang giải quyết;\n"
+    "000.00.12.H26-261128-0002;1.001193;2026-11-21;2026-12-05;Cần bổ sung;"
+    "Thiếu bản sao sổ hộ khẩu\n"
+    "bad code!;1.001193;21/11/2026;05/12/2026;Đã có kết quả;\n"
+    "000.00.12.H26-261128-0003;;21/11/2026;31/11/2026;Đã có kết quả;\n"
+    "000.00.12.H26-261128-0004;;21/11/2026;;lạ lắm;\n"
+).encode()
+
+
+def test_an_export_is_read_in_vietnamese_and_bad_rows_are_named() -> None:
+    parsed = parse_csv(EXPORT, "motcua.csv")
+    assert [(line, c.code, c.status) for line, c in parsed.changes] == [
+        (2, "000.00.12.H26-261128-0001", DossierStatus.IN_PROGRESS),
+        (3, "000.00.12.H26-261128-0002", DossierStatus.NEED_MORE),
+    ]
+    first, second = parsed.changes[0][1], parsed.changes[1][1]
+    assert (first.received_on, first.due_on) == (dt.date(2026, 11, 20), dt.date(2026, 12, 4))
+    assert second.note == "Thiếu bản sao sổ hộ khẩu"
+    assert parsed.problems == [
+        "motcua.csv:4: code: 'bad code!' is not a dossier code",
+        "motcua.csv:5: due: '31/11/2026' is not a date (2026-11-28 or 28/11/2026)",
+        "motcua.csv:6: status: 'lạ lắm' is not a status "
+        "(received, in_progress, need_more, result_ready, returned, withdrawn)",
+    ]
+    missing = parse_csv(b"code,note\nA-1,x\n", "other.csv")
+    assert missing.problems == ["other.csv:1: missing column(s) status"]
+    assert (
+        parse_csv("Mã hồ sơ".encode("utf-16"), "x.csv").problems[0].startswith("x.csv: not UTF-8")
+    )
+
+
+async def test_an_admin_sends_the_export_and_followers_hear_once(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+    await admin.send_document(EXPORT, filename="motcua.csv")
+    report = await admin.next_message()
+    assert report.plain.startswith(
+        "📥 Đã nhập motcua.csv: 2 hồ sơ mới, 0 hồ sơ thay đổi, 0 hồ sơ giữ nguyên"
+    )
+    assert "3 dòng chưa nhập được" in report.plain and "motcua.csv:5: due" in report.plain
+    dossier = await services(bot).dossiers.get("000.00.12.H26-261128-0002")
+    assert dossier is not None
+    lan = standin.user(3107, "Lan", language_code="vi")
+    await lan.reply(f"/hoso {dossier.code} {dossier.check_value}")
+
+    ready = EXPORT.replace(
+        "Cần bổ sung;Thiếu bản sao sổ hộ khẩu".encode(), "Đã có kết quả;".encode()
+    )
+    await admin.send_document(ready, filename="motcua-2.csv")
+    again = await admin.next_message()
+    assert "0 hồ sơ mới, 1 hồ sơ thay đổi, 1 hồ sơ giữ nguyên; đã báo cho 1 lượt" in again.plain
+    await citizen_hears(lan, "đã có kết quả")
+    await admin.send_document(ready, filename="motcua-2.csv")  # the same file again
+    third = await admin.next_message()
+    assert "0 hồ sơ thay đổi, 2 hồ sơ giữ nguyên; đã báo cho 0 lượt" in third.plain
+    assert sum("đã có kết quả" in m.plain for m in lan.messages) == 1
+
+
+def test_the_cli_imports_and_prints_a_receipt_link(tmp_path: Path) -> None:
+    export = tmp_path / "motcua.csv"
+    export.write_bytes(EXPORT)
+    database = tmp_path / "bot.sqlite3"
+    imported = run_bot(database, "dossiers", "import", export)
+    assert imported.returncode == 1  # some rows were refused; the rest went in
+    assert "2 created, 0 changed, 0 unchanged, 3 refused" in imported.stdout
+    assert f"refused {export}:4: code: 'bad code!'" in imported.stderr
+    no_name = run_bot(database, "dossiers", "link", "000.00.12.h26-261128-0001")
+    assert no_name.returncode == 2 and "BOT_USERNAME" in no_name.stderr
+    qr = tmp_path / "qr.png"
+    linked_ = run_bot(
+        database, "dossiers", "link", "000.00.12.h26-261128-0001", "--qr", qr, BOT_USERNAME="x_bot"
+    )
+    assert linked_.returncode == 0, linked_.stderr
+    assert "https://t.me/x_bot?start=h-" in linked_.stdout
+    assert qr.read_bytes().startswith(b"\x89PNG")
+    unknown = run_bot(database, "dossiers", "link", "000.00.12.H26-000000-0000")
+    assert unknown.returncode == 1 and "no such dossier" in unknown.stderr

@@ -16,6 +16,7 @@ CODE_CHARS = 39  # longer than receipt codes seen ("000.00.12.H26-261128-0001");
 NOTE_CHARS = 1000
 CHECK_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read off paper
 CHECK_LENGTH = 6
+LINK_KIND = "h"  # t.me/<bot>?start=h-<code and check value>
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-/_]*$")
 
 

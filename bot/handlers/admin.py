@@ -13,12 +13,15 @@ from telegram.constants import ChatType
 from bot.handlers.context import BotContext
 from bot.i18n import Html, Texts
 from bot.services.documents import NoPreviousVersion, SetAside
+from bot.services.dossier_import import MAX_BYTES as MAX_CSV_BYTES
+from bot.services.dossiers import ImportReport
 from bot.services.unit import FILENAME as UNIT_FILE
 from bot.ui.callbacks import Callback, encode, number
 from bot.ui.send import send_html
 from bot.yamldoc import DocumentError
 
 MAX_DOCUMENT_BYTES = 256 * 1024
+SHOWN_REFUSALS = 20  # refused rows listed in the reply; the count says how many more
 MAX_REASONS = 5  # of a file set aside at start-up; the admin sees all when sending it again
 
 
@@ -156,14 +159,20 @@ async def document_received(update: Update, context: BotContext) -> bool:
         return False
     documents = context.services.documents
     name = message.document.file_name or ""
-    if not is_admin(update, context) or not documents.handles(name):
+    is_csv = name.lower().endswith(".csv")
+    if not is_admin(update, context) or not (documents.handles(name) or is_csv):
         return False
     texts = context.texts
-    if (message.document.file_size or 0) > MAX_DOCUMENT_BYTES:
+    limit = MAX_CSV_BYTES if is_csv else MAX_DOCUMENT_BYTES
+    if (message.document.file_size or 0) > limit:
         await send_html(context.bot, chat.id, texts("admin.file.too_big", name=name))
         return True
     file = await message.document.get_file()
     raw = bytes(await file.download_as_bytearray())
+    if is_csv:
+        report = await context.services.dossiers.import_csv(raw, name, f"admin:{user.id}")
+        await send_html(context.bot, chat.id, import_summary(texts, name, report))
+        return True
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -176,6 +185,26 @@ async def document_received(update: Update, context: BotContext) -> bool:
         return True
     await send_html(context.bot, chat.id, texts("admin.file.applied", name=name, version=version))
     return True
+
+
+def import_summary(texts: Texts, name: str, report: ImportReport) -> Html:
+    """What a dossier import did, and each refused row with its line and field."""
+    lines = [
+        texts(
+            "dossier.import.done",
+            name=name,
+            created=report.created,
+            changed=report.changed,
+            unchanged=report.unchanged,
+            told=report.told,
+        )
+    ]
+    if report.refused:
+        lines.append(texts("dossier.import.refused", n=len(report.refused)))
+        lines += [texts("dossier.import.line", problem=p) for p in report.refused[:SHOWN_REFUSALS]]
+        if len(report.refused) > SHOWN_REFUSALS:
+            lines.append(texts("dossier.import.more", n=len(report.refused) - SHOWN_REFUSALS))
+    return Html("\n".join(lines))
 
 
 async def misses_command(update: Update, context: BotContext) -> None:

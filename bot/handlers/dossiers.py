@@ -9,30 +9,27 @@ from __future__ import annotations
 import time
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatType, ParseMode
 
 from bot.domain.dossiers import (
     DossierChange,
     DossierStatus,
-    follow_payload,
     normal_code,
     parse_follow_payload,
 )
 from bot.domain.people import Conversation
 from bot.handlers.context import BotContext
-from bot.handlers.deeplinks import make_payload
 from bot.handlers.procedures import answer_question
 from bot.i18n import Html
 from bot.services.flood import Verdict
 from bot.services.tickets import NotAllowed
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode
-from bot.ui.dossiers import status_label
+from bot.ui.dossiers import follow_link, qr_png, status_label
 from bot.ui.render import unit_contacts
 from bot.ui.send import send_html
 
 CONVERSATION = "dossier"  # steps: code (which dossier), check (the receipt's check value)
-LINK_KIND = "h"  # t.me/<bot>?start=h-<code and check value>
 
 
 def _back(context: BotContext) -> InlineKeyboardMarkup:
@@ -151,7 +148,7 @@ async def _follow(update: Update, context: BotContext, raw_code: str, check: str
     await send_html(context.bot, chat.id, body, _back(context))
 
 
-async def follow_link(update: Update, context: BotContext, argument: str) -> bool:
+async def opened_from_link(update: Update, context: BotContext, argument: str) -> bool:
     """``/start h-...`` from the QR code on a receipt: follow in one tap."""
     parsed = parse_follow_payload(argument)
     if parsed is None:
@@ -170,6 +167,9 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
     what = callback.arg(0)
     if what == "set":
         await _set_status(update, context, callback.arg(1), callback.arg(2))
+        return
+    if what == "qr":
+        await _send_qr(update, context, callback.arg(1))
         return
     if what == "cancel":
         await query.answer()
@@ -227,8 +227,7 @@ async def _office_card(context: BotContext, chat_id: int, code: str) -> None:
     if dossier is None:
         body = texts("dossier.office.new", code=code)
     else:
-        payload = make_payload(LINK_KIND, follow_payload(dossier.code, dossier.check_value))
-        link = f"https://t.me/{context.bot.username}?start={payload}"
+        link = follow_link(context.bot.username, dossier)
         body = Html(
             context.services.dossiers.card(dossier, texts.language)
             + "\n\n"
@@ -241,7 +240,25 @@ async def _office_card(context: BotContext, chat_id: int, code: str) -> None:
         ]
         for pair in _pairs(list(DossierStatus))
     ]
+    if dossier is not None:
+        rows.append([(texts.plain("dossier.office.button.qr"), encode("ds", "qr", code))])
     await send_html(context.bot, chat_id, body, keyboards.inline(rows))
+
+
+async def _send_qr(update: Update, context: BotContext, raw_code: str) -> None:
+    """The receipt's QR code as a picture the office can print."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    texts = context.texts
+    code = normal_code(raw_code)
+    dossier = await context.services.dossiers.get(code) if code else None
+    if dossier is None or chat.id != _office_group(context):
+        await query.answer(texts.plain("dossier.office.not_here"), show_alert=True)
+        return
+    await query.answer()
+    link = follow_link(context.bot.username, dossier)
+    caption = texts("dossier.office.qr", code=dossier.code, check=dossier.check_value)
+    await context.bot.send_photo(chat.id, qr_png(link), caption=caption, parse_mode=ParseMode.HTML)
 
 
 def _pairs(statuses: list[DossierStatus]) -> list[list[DossierStatus]]:

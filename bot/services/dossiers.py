@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from bot.domain.dossiers import (
@@ -19,6 +19,7 @@ from bot.domain.dossiers import (
     checks_match,
     new_check_value,
 )
+from bot.services.dossier_import import parse_csv
 from bot.services.tickets import NotAllowed, View
 from bot.storage.db import Database
 from bot.storage.dossiers import DossierRepository
@@ -38,6 +39,15 @@ class Applied:
     dossier: Dossier
     outcome: str  # created | changed | unchanged
     told: int  # followers a notification was written for
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    told: int = 0
+    refused: list[str] = field(default_factory=list)  # "file:line: field: why"
 
 
 def ref_of(code: str) -> str:
@@ -105,6 +115,17 @@ class DossierService:
                 )
             await self._outbox.enqueue(conn, items)
         return Applied(after, "changed", len(items))
+
+    async def import_csv(self, data: bytes, name: str, actor: str) -> ImportReport:
+        """The one-stop software's export: every readable row applied (a row already as the
+        file says changes nothing, so a file can be imported again), the others refused."""
+        parsed = parse_csv(data, name)
+        report = ImportReport(refused=parsed.problems)
+        for _, change in parsed.changes:
+            applied = await self.apply(change, "csv", actor)
+            setattr(report, applied.outcome, getattr(report, applied.outcome) + 1)
+            report.told += applied.told
+        return report
 
     def _after(self, before: Dossier | None, change: DossierChange, now: dt.datetime) -> Dossier:
         if before is None:

@@ -3,14 +3,30 @@ what to do next (bring documents, come for the result) in their language."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
-from bot.domain.dossiers import Dossier
+import segno
+
+from bot.domain.dossiers import LINK_KIND, Dossier, follow_payload
 from bot.domain.unit import UnitProfile
 from bot.i18n import Html, I18n, Texts
 from bot.services.tickets import View
 from bot.ui.callbacks import encode
 from bot.ui.render import office_hours
+
+
+def follow_link(bot_username: str, dossier: Dossier) -> str:
+    """What the receipt prints (and its QR code holds): opens the bot following the dossier."""
+    payload = f"{LINK_KIND}-{follow_payload(dossier.code, dossier.check_value)}"
+    return f"https://t.me/{bot_username.lstrip('@')}?start={payload}"
+
+
+def qr_png(link: str) -> bytes:
+    """A QR code a phone's camera reads off a printed receipt."""
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="png", scale=8, border=4)
+    return out.getvalue()
 
 
 def status_label(texts: Texts, dossier: Dossier) -> str:

@@ -1,0 +1,156 @@
+"""Reading the one-stop software's export (CSV) into dossier changes.
+
+Header names and status words are taken in English or in Vietnamese (with or without marks),
+dates as 2026-11-28 or 28/11/2026, commas or semicolons, with or without Excel's BOM. A row
+that cannot be read is refused with its file, line and field; the others go through.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from bot.domain.dossiers import NOTE_CHARS, DossierChange, DossierStatus, normal_code
+from bot.search.normalize import fold
+
+# Each field's accepted header names, folded (lower case, no marks, spaces as "_").
+HEADERS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "ma_ho_so", "so_ho_so", "ma_hs"),
+    "status": ("status", "trang_thai", "tinh_trang"),
+    "due": ("due", "due_on", "ngay_hen_tra", "han_tra", "ngay_hen"),
+    "received": ("received", "received_on", "ngay_tiep_nhan", "ngay_nhan"),
+    "procedure": ("procedure", "procedure_code", "ma_thu_tuc", "ma_tthc"),
+    "note": ("note", "ghi_chu"),
+    "check": ("check", "check_value", "ma_kiem_tra"),
+}
+# Status words as the office's software and people write them, folded.
+STATUS_WORDS: dict[str, DossierStatus] = {
+    **{status.value: status for status in DossierStatus},
+    "da_tiep_nhan": DossierStatus.RECEIVED,
+    "tiep_nhan": DossierStatus.RECEIVED,
+    "dang_giai_quyet": DossierStatus.IN_PROGRESS,
+    "dang_xu_ly": DossierStatus.IN_PROGRESS,
+    "can_bo_sung": DossierStatus.NEED_MORE,
+    "bo_sung": DossierStatus.NEED_MORE,
+    "can_bo_sung_giay_to": DossierStatus.NEED_MORE,
+    "da_co_ket_qua": DossierStatus.RESULT_READY,
+    "co_ket_qua": DossierStatus.RESULT_READY,
+    "da_tra_ket_qua": DossierStatus.RETURNED,
+    "da_tra": DossierStatus.RETURNED,
+    "da_rut_ho_so": DossierStatus.WITHDRAWN,
+    "rut_ho_so": DossierStatus.WITHDRAWN,
+    "da_rut": DossierStatus.WITHDRAWN,
+}
+MAX_BYTES = 5_000_000
+
+
+def _key(text: str) -> str:
+    return "_".join(fold(text).replace("-", " ").replace("_", " ").split())
+
+
+@dataclass
+class ParsedFile:
+    changes: list[tuple[int, DossierChange]] = field(default_factory=list)  # (line, change)
+    problems: list[str] = field(default_factory=list)  # "file:line: field: why"
+
+
+def parse_date(raw: str) -> dt.date:
+    raw = raw.strip()
+    for form in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(raw, form).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{raw!r} is not a date (2026-11-28 or 28/11/2026)")
+
+
+def parse_status(raw: str) -> DossierStatus:
+    found = STATUS_WORDS.get(_key(raw))
+    if found is None:
+        raise ValueError(f"{raw!r} is not a status ({', '.join(s.value for s in DossierStatus)})")
+    return found
+
+
+def parse_csv(data: bytes, name: str) -> ParsedFile:
+    parsed = ParsedFile()
+    if len(data) > MAX_BYTES:
+        parsed.problems.append(f"{name}: larger than {MAX_BYTES // 1_000_000} MB")
+        return parsed
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        parsed.problems.append(f"{name}: not UTF-8 text (byte {error.start})")
+        return parsed
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(rows, None)
+    if not header:
+        parsed.problems.append(f"{name}:1: the file is empty")
+        return parsed
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        wanted = next((f for f, names in HEADERS.items() if _key(title) in names), None)
+        if wanted is not None and wanted not in columns:
+            columns[wanted] = index
+    missing = [f for f in ("code", "status") if f not in columns]
+    if missing:
+        parsed.problems.append(f"{name}:1: missing column(s) {', '.join(missing)}")
+        return parsed
+    for row in rows:
+        line = rows.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            parsed.changes.append((line, _change(row, columns)))
+        except _RowError as error:
+            parsed.problems.append(f"{name}:{line}: {error.field}: {error.why}")
+    return parsed
+
+
+T = TypeVar("T")
+
+
+def _read(name: str, raw: str, parse: Callable[[str], T]) -> T | None:
+    if not raw:
+        return None
+    try:
+        return parse(raw)
+    except ValueError as error:
+        raise _RowError(name, str(error)) from None
+
+
+class _RowError(Exception):
+    def __init__(self, field: str, why: str) -> None:
+        super().__init__(f"{field}: {why}")
+        self.field, self.why = field, why
+
+
+def _change(row: list[str], columns: dict[str, int]) -> DossierChange:
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    code = normal_code(cell("code"))
+    if code is None:
+        raise _RowError("code", f"{cell('code')!r} is not a dossier code")
+    if not cell("status"):
+        raise _RowError("status", "empty")
+    note = cell("note") or None
+    if note is not None and len(note) > NOTE_CHARS:
+        raise _RowError("note", f"longer than {NOTE_CHARS} characters")
+    status = _read("status", cell("status"), parse_status)
+    assert status is not None
+    return DossierChange(
+        code=code,
+        status=status,
+        note=note,
+        due_on=_read("due", cell("due"), parse_date),
+        received_on=_read("received", cell("received"), parse_date),
+        procedure_code=cell("procedure") or None,
+        check_value=cell("check") or None,
+    )
