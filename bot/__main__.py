@@ -35,7 +35,7 @@ async def _serve(settings: Settings) -> None:
 
 def cmd_run(_: argparse.Namespace) -> int:
     settings = _settings()
-    secrets = [settings.token.get_secret_value()] if settings.token else []
+    secrets = [s.get_secret_value() for s in (settings.token, settings.http_token) if s]
     if settings.token is None:
         from bot.shell import run_shell
 
@@ -48,6 +48,9 @@ def cmd_run(_: argparse.Namespace) -> int:
 
     try:
         asyncio.run(_serve(settings))
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     except InvalidToken:  # Telegram's 401, or a 404 from a wrong address
         print(
             "Configuration error: BOT_TOKEN or BOT_API_URL: the Bot API refused the token "

@@ -43,6 +43,7 @@ from bot.handlers import (
 from bot.handlers.context import BotContext, Services
 from bot.handlers.conversations import ConversationRouter
 from bot.handlers.deeplinks import DeepLinks
+from bot.http_api import DossierApi
 from bot.i18n import I18n
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
@@ -221,6 +222,12 @@ async def _post_init(app: BotApp) -> None:
     processor.on_idle = sender.idle
     app.bot_data["sender"] = sender
     sender.start(app.bot)  # what was pending before a restart goes out first
+    if settings.http_token is not None:
+        api = DossierApi(services.dossiers, settings.http_token.get_secret_value())
+        app.bot_data["http"] = api
+        port = await api.start(settings.http_host, settings.http_port)
+        app.bot_data["http_port"] = port
+        log.info("dossier endpoint: http://%s:%d/dossiers", settings.http_host, port)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_every_minute, interval=EVERY_MINUTE_S, first=5)
     # One menu per language we speak, and the default language's for everyone else.
@@ -235,9 +242,13 @@ async def _every_minute(context: BotContext) -> None:
     """Deadlines (counted in hours, so a minute is precise enough) and the flood counters."""
     await context.services.tickets.check_deadlines()
     context.services.flood.forget_idle(time.monotonic())
+    context.services.lookups.forget_idle(time.monotonic())
 
 
 async def _post_shutdown(app: BotApp) -> None:
+    api: DossierApi | None = app.bot_data.get("http")
+    if api is not None:
+        await api.stop()
     sender: OutboxSender | None = app.bot_data.get("sender")
     if sender is not None:
         await sender.stop()

@@ -44,11 +44,22 @@ class Settings(BaseSettings):
     # What one person may send: requests (complaints and questions) a day, messages a minute.
     max_tickets_per_day: int = Field(default=5, ge=1, le=1000)
     max_messages_per_minute: int = Field(default=20, ge=1, le=10_000)
+    # The HTTP endpoint for the one-stop software (POST /dossiers); off unless a token is set.
+    http_token: SecretStr | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
     # The bot's @name, for the links printed on receipts by the CLI (the bot itself knows it).
     username: str | None = None
     # Dossier look-ups and check values one person may try in a minute (codes cannot be farmed).
     max_lookups_per_minute: int = Field(default=5, ge=1, le=1000)
     log_level: str = "INFO"
+
+    @field_validator("http_token")
+    @classmethod
+    def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("use a random string of at least 16 characters")
+        return value
 
     @field_validator("token", mode="before")
     @classmethod

@@ -35,6 +35,9 @@ def test_admins_accept_json_or_commas(
         ("BOT_DEFAULT_LANGUAGE", "fr"),
         ("BOT_TOKEN", "not-a-token"),
         ("BOT_API_URL", "api.telegram.org"),
+        ("BOT_HTTP_TOKEN", "short"),
+        ("BOT_HTTP_PORT", "99999"),
+        ("BOT_MAX_LOOKUPS_PER_MINUTE", "0"),
     ],
 )
 def test_bad_value_names_the_variable(

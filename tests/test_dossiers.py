@@ -8,6 +8,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import aiohttp
+from pydantic import SecretStr
+
 from bot.domain.dossiers import DossierChange, DossierStatus, follow_payload
 from bot.handlers.context import Services
 from bot.services.dossier_import import parse_csv
@@ -149,7 +152,7 @@ async def test_a_missed_date_moved_later_brings_one_apology(
     again = await dossiers.apply(later, source="csv", actor="test")
     assert (first.outcome, first.told, again.outcome, again.told) == ("changed", 1, "unchanged", 0)
     sorry = await citizen_hears(lan, "thành thật xin lỗi")
-    assert services(bot).i18n.texts("vi").date(today + dt.timedelta(days=5)) in sorry.plain
+    assert (today + dt.timedelta(days=5)).strftime("%d/%m/%Y") in sorry.plain
     await lan.reply("/menu")
     assert sum("xin lỗi" in m.plain for m in lan.messages) == 1
 
@@ -234,3 +237,48 @@ def test_the_cli_imports_and_prints_a_receipt_link(tmp_path: Path) -> None:
     assert qr.read_bytes().startswith(b"\x89PNG")
     unknown = run_bot(database, "dossiers", "link", "000.00.12.H26-000000-0000")
     assert unknown.returncode == 1 and "no such dossier" in unknown.stderr
+
+
+async def test_the_http_endpoint_takes_json_and_says_what_is_wrong(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    await bot.stop()
+    app = await bot.start(http_token=SecretStr("s3cret-token-for-tests"), http_port=0)
+    url = f"http://127.0.0.1:{app.bot_data['http_port']}/dossiers"
+    good = {"Authorization": "Bearer s3cret-token-for-tests"}
+    change = {"code": CODE, "status": "received", "due": "2026-12-04", "check": "HTTP23"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, json=change) as no_token:
+            assert no_token.status == 401 and "token" in (await no_token.json())["error"]
+        async with http.post(url, json=change, headers={"Authorization": "Bearer nope"}) as wrong:
+            assert wrong.status == 401
+        async with http.post(url, data="code=1", headers=good) as form:
+            assert form.status == 415
+        async with http.post(
+            url, data="{oops", headers={**good, "Content-Type": "application/json"}
+        ) as broken:
+            assert broken.status == 400 and "not valid JSON" in (await broken.json())["error"]
+        bad = [change, {"code": CODE, "status": "done soon"}]
+        async with http.post(url, json=bad, headers=good) as refused:
+            body = await refused.json()
+            assert refused.status == 400 and (body["index"], body["field"]) == (1, "status")
+        assert await services(bot).dossiers.get(CODE) is None  # all or nothing
+        async with http.post(url, json=change, headers=good) as created:
+            assert created.status == 200
+            assert (await created.json())["results"] == [
+                {"code": CODE, "outcome": "created", "told": 0}
+            ]
+        lan = standin.user(3108, "Lan", language_code="vi")
+        assert (await lan.reply(f"/hoso {CODE} http23")).plain.startswith("🔔")
+        ready = {"code": CODE, "status": "result_ready"}
+        async with http.post(url, json=ready, headers=good) as changed:
+            assert (await changed.json())["results"][0] == {
+                "code": CODE,
+                "outcome": "changed",
+                "told": 1,
+            }
+        await citizen_hears(lan, "đã có kết quả")
+        async with http.get(f"{url}/{CODE.lower()}", headers=good) as status:
+            assert (await status.json())["status"] == "result_ready"
+        async with http.get(f"{url}/NOPE-1", headers=good) as missing:
+            assert missing.status == 404

@@ -107,7 +107,7 @@ def parse_csv(data: bytes, name: str) -> ParsedFile:
             continue
         try:
             parsed.changes.append((line, _change(row, columns)))
-        except _RowError as error:
+        except FieldError as error:
             parsed.problems.append(f"{name}:{line}: {error.field}: {error.why}")
     return parsed
 
@@ -121,10 +121,12 @@ def _read(name: str, raw: str, parse: Callable[[str], T]) -> T | None:
     try:
         return parse(raw)
     except ValueError as error:
-        raise _RowError(name, str(error)) from None
+        raise FieldError(name, str(error)) from None
 
 
-class _RowError(Exception):
+class FieldError(ValueError):
+    """One field of a row (or of a JSON object) cannot be read."""
+
     def __init__(self, field: str, why: str) -> None:
         super().__init__(f"{field}: {why}")
         self.field, self.why = field, why
@@ -135,14 +137,37 @@ def _change(row: list[str], columns: dict[str, int]) -> DossierChange:
         index = columns.get(name)
         return row[index].strip() if index is not None and index < len(row) else ""
 
+    return change_of(cell)
+
+
+def change_from_json(item: object) -> DossierChange:
+    """One JSON object of the HTTP endpoint: the CSV's field names, values as strings."""
+    if not isinstance(item, dict):
+        raise FieldError("(object)", "each dossier must be a JSON object")
+    unknown = sorted(set(item) - set(HEADERS))
+    if unknown:
+        raise FieldError(unknown[0], f"unknown field (known: {', '.join(HEADERS)})")
+
+    def cell(name: str) -> str:
+        value = item.get(name)
+        if value is not None and not isinstance(value, str):
+            raise FieldError(name, "must be a string")
+        return (value or "").strip()
+
+    return change_of(cell)
+
+
+def change_of(cell: Callable[[str], str]) -> DossierChange:
+    """A change from its fields' text, however they arrived; :class:`FieldError` names the
+    first field that cannot be read."""
     code = normal_code(cell("code"))
     if code is None:
-        raise _RowError("code", f"{cell('code')!r} is not a dossier code")
+        raise FieldError("code", f"{cell('code')!r} is not a dossier code")
     if not cell("status"):
-        raise _RowError("status", "empty")
+        raise FieldError("status", "empty")
     note = cell("note") or None
     if note is not None and len(note) > NOTE_CHARS:
-        raise _RowError("note", f"longer than {NOTE_CHARS} characters")
+        raise FieldError("note", f"longer than {NOTE_CHARS} characters")
     status = _read("status", cell("status"), parse_status)
     assert status is not None
     return DossierChange(

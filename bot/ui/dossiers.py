@@ -3,6 +3,7 @@ what to do next (bring documents, come for the result) in their language."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 
@@ -29,6 +30,11 @@ def qr_png(link: str) -> bytes:
     return out.getvalue()
 
 
+def day(texts: Texts, value: dt.date) -> str:
+    """A date as people write it: "Thứ Sáu 04/12/2026"."""
+    return texts.date(value, texts.plain("format.day"))
+
+
 def status_label(texts: Texts, dossier: Dossier) -> str:
     return texts.plain(f"dossier.status.{dossier.status.value}")
 
@@ -45,7 +51,7 @@ class TelegramDossierViews:
         self._profile = profile
 
     def _due(self, texts: Texts, dossier: Dossier) -> str:
-        return texts.date(dossier.due_on) if dossier.due_on else texts.plain("dossier.no_due")
+        return day(texts, dossier.due_on) if dossier.due_on else texts.plain("dossier.no_due")
 
     def card(self, dossier: Dossier, language: str) -> Html:
         texts = self._i18n.texts(language)
@@ -55,7 +61,7 @@ class TelegramDossierViews:
                 "dossier.card",
                 code=dossier.code,
                 status=status_label(texts, dossier),
-                received=texts.date(dossier.received_on),
+                received=day(texts, dossier.received_on),
                 due=self._due(texts, dossier),
             )
         ]
@@ -70,7 +76,7 @@ class TelegramDossierViews:
         facts = {"code": dossier.code, "due": self._due(texts, dossier)}
         if late:
             assert before.due_on is not None
-            text = texts("dossier.apology", old_due=texts.date(before.due_on), **facts)
+            text = texts("dossier.apology", old_due=day(texts, before.due_on), **facts)
         elif dossier.status != before.status:
             hours = office_hours(texts, self._profile().office_hours)
             text = texts(f"dossier.update.{dossier.status.value}", hours=hours, **facts)
