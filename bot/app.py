@@ -30,6 +30,7 @@ from bot.flows.engine import CONVERSATION as FLOW_CONVERSATION
 from bot.flows.engine import FlowEngine
 from bot.handlers import (
     admin,
+    announcements,
     basics,
     complaints,
     dossiers,
@@ -45,6 +46,7 @@ from bot.handlers.conversations import ConversationRouter
 from bot.handlers.deeplinks import DeepLinks
 from bot.http_api import DossierApi
 from bot.i18n import I18n
+from bot.services.announcements import AnnouncementService
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
@@ -60,6 +62,7 @@ from bot.storage.procedures import ProcedureRepository
 from bot.storage.tickets import TicketRepository
 from bot.storage.users import ConversationRepository, UserRepository
 from bot.transport import AiohttpRequest
+from bot.ui.announcements import announcement_view
 from bot.ui.callbacks import Callback, decode
 from bot.ui.dossiers import TelegramDossierViews
 from bot.ui.outbox import OutboxSender
@@ -145,6 +148,15 @@ async def open_services(settings: Settings, db: Database) -> Services:
             ),
             people.language_of,
             settings.tz,
+            settings.quiet,
+        )
+        announcer = AnnouncementService(
+            db,
+            outbox,
+            announcement_view(i18n, lambda: unit.profile),
+            people.language_of,
+            settings.tz,
+            settings.quiet,
         )
         documents = DocumentService(
             DocumentRepository(db),
@@ -172,6 +184,7 @@ async def open_services(settings: Settings, db: Database) -> Services:
         documents=documents,
         tickets=tickets,
         dossiers=dossiers,
+        announcements=announcer,
         outbox=outbox,
         flood=FloodGuard(settings.max_messages_per_minute),
         lookups=FloodGuard(settings.max_lookups_per_minute),
@@ -291,6 +304,7 @@ def register_handlers(app: BotApp) -> None:
         "ro": requests.pressed,
         "q": requests.pressed,
         "ds": dossiers.pressed,
+        "an": announcements.pressed,
     }
 
     async def start(update: Update, context: BotContext) -> None:
@@ -336,6 +350,10 @@ def register_handlers(app: BotApp) -> None:
         "mine": requests.mine_command,
         "hoso": dossiers.command,
         "hs": dossiers.command,
+        "announce": announcements.command,
+        "thongbao": announcements.command,
+        "tatthongbao": announcements.opt,
+        "batthongbao": announcements.opt,
         "link": officials.link,
         "block": admin.block_command,
         "unblock": admin.block_command,

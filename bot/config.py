@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.quiet import QuietHours
+
 SUPPORTED_LANGUAGES = ("vi", "en")
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 
@@ -48,11 +50,23 @@ class Settings(BaseSettings):
     http_token: SecretStr | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    # News that can wait (dossier statuses, announcements) is held back at night, local time.
+    quiet_hours: str = "21:00-07:00"
     # The bot's @name, for the links printed on receipts by the CLI (the bot itself knows it).
     username: str | None = None
     # Dossier look-ups and check values one person may try in a minute (codes cannot be farmed).
     max_lookups_per_minute: int = Field(default=5, ge=1, le=1000)
     log_level: str = "INFO"
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        QuietHours.parse(value)  # says what is wrong
+        return value
+
+    @property
+    def quiet(self) -> QuietHours | None:
+        return QuietHours.parse(self.quiet_hours)
 
     @field_validator("http_token")
     @classmethod

@@ -241,6 +241,7 @@ async def run_shell(settings: Settings, *, first_name: str = "Lan") -> None:
                 "token": SecretStr(SHELL_TOKEN),
                 "api_url": standin.api_url,
                 "admins": [*settings.admins, CITIZEN_ID],
+                "quiet_hours": "off",  # a preview shows at once what would wait for morning
             }
         )
         citizen = standin.user(CITIZEN_ID, first_name, language_code=settings.default_language)

@@ -49,6 +49,7 @@ def settings(standin: StandIn, tmp_path: Path) -> Settings:
         api_url=standin.api_url,
         database=tmp_path / "bot.sqlite3",
         admins=[ADMIN_ID],
+        quiet_hours="off",  # tests that want the night set it and a clock
     )
 
 

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiohttp
+import pytest
 from pydantic import SecretStr
 
 from bot.domain.dossiers import DossierChange, DossierStatus, follow_payload
+from bot.domain.quiet import QuietHours
 from bot.handlers.context import Services
 from bot.services.dossier_import import parse_csv
 from bot.standin import StandIn
@@ -282,3 +286,42 @@ async def test_the_http_endpoint_takes_json_and_says_what_is_wrong(
             assert (await status.json())["status"] == "result_ready"
         async with http.get(f"{url}/NOPE-1", headers=good) as missing:
             assert missing.status == 404
+
+
+def test_quiet_hours_hold_news_until_morning() -> None:
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    night = QuietHours.parse("21:00-07:00")
+    assert night is not None and QuietHours.parse("off") is None
+    late = dt.datetime(2026, 11, 28, 22, 30, tzinfo=hanoi)
+    early = dt.datetime(2026, 11, 29, 5, 0, tzinfo=hanoi)
+    noon = dt.datetime(2026, 11, 29, 12, 0, tzinfo=hanoi)
+    morning = dt.datetime(2026, 11, 29, 7, 0, tzinfo=hanoi)
+    assert night.wait_until(late, hanoi) == morning.astimezone(dt.UTC)
+    assert night.wait_until(early, hanoi) == morning.astimezone(dt.UTC)
+    assert night.wait_until(noon, hanoi) is None
+    lunch = QuietHours.parse("12:00-13:30")
+    assert lunch is not None and lunch.wait_until(noon, hanoi) is not None
+    for wrong in ("21:00", "25:00-07:00", "07:00-07:00"):
+        with pytest.raises(ValueError):
+            QuietHours.parse(wrong)
+
+
+async def test_a_status_changed_at_night_reaches_the_follower_in_the_morning(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    await bot.stop()
+    await bot.start(quiet_hours="21:00-07:00")
+    dossiers = services(bot).dossiers
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    dossiers.clock = lambda: dt.datetime(2026, 11, 28, 23, 15, tzinfo=hanoi)
+    start = DossierChange(CODE, DossierStatus.IN_PROGRESS, check_value="ABC234")
+    await dossiers.apply(start, source="csv", actor="test")
+    lan = standin.user(3109, "Lan", language_code="vi")
+    assert (await lan.reply(f"/hoso {CODE} ABC234")).plain.startswith("🔔")
+    ready = DossierChange(CODE, DossierStatus.RESULT_READY)
+    assert (await dossiers.apply(ready, source="csv", actor="test")).told == 1
+    due_now, _ = await services(bot).outbox.due(10)
+    assert due_now == []  # written, but held
+    with sqlite3.connect(bot.settings.database) as db:
+        (held,) = db.execute("SELECT next_at FROM outbox WHERE chat_id = 3109").fetchone()
+    assert held == "2026-11-29T00:00:00.000Z"  # 07:00 in Hà Nội

@@ -94,6 +94,7 @@ async def test_command_menus_are_set_per_language(bot: BotRunner, standin: Stand
         "start",
         "menu",
         "phananh",
+        "hoso",
         "mine",
         "help",
         "language",

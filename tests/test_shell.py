@@ -112,6 +112,7 @@ async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
         await say("1", "📌 Trạng thái: Đang xử lý")  # the alert, edited in place
         await say(":reply Chị cho biết cột đèn số mấy ạ?", "Đã chuyển tới người dân")
         await say(":citizen", "[1] 💬 Trả lời cán bộ")
+        await asyncio.sleep(0.5)  # a person reads before answering; the bot files the id
         await say(":reply Cột số 12 ạ.", "Đã chuyển phần bổ sung cho PA-000001")
         # Back in the group the alert is shown again, so its numbers are on screen.
         back = len(seen)

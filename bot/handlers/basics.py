@@ -150,7 +150,7 @@ def command_list_for(texts: Texts) -> list[tuple[str, str]]:
     return [(name, texts.plain(f"command.{name}")) for name in COMMANDS]
 
 
-COMMANDS = ("start", "menu", "phananh", "mine", "help", "language", "cancel")
+COMMANDS = ("start", "menu", "phananh", "hoso", "mine", "help", "language", "cancel")
 
 
 async def menu_pressed(update: Update, context: BotContext, callback: Callback) -> None:

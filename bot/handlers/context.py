@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.flows.engine import FlowEngine
 from bot.i18n import I18n, Texts
+from bot.services.announcements import AnnouncementService
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
@@ -31,6 +32,7 @@ class Services:
     documents: DocumentService
     tickets: TicketService
     dossiers: DossierService
+    announcements: AnnouncementService
     outbox: OutboxRepository
     flood: FloodGuard
     lookups: FloodGuard  # dossier look-ups and check values

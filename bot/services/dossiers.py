@@ -19,6 +19,7 @@ from bot.domain.dossiers import (
     checks_match,
     new_check_value,
 )
+from bot.domain.quiet import QuietHours
 from bot.services.dossier_import import parse_csv
 from bot.services.tickets import NotAllowed, View
 from bot.storage.db import Database
@@ -63,6 +64,7 @@ class DossierService:
         views: DossierViews,
         language_of: Callable[[int], str],
         tz: dt.tzinfo,
+        quiet: QuietHours | None = None,
         clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self._db = db
@@ -71,6 +73,7 @@ class DossierService:
         self._views = views
         self._language_of = language_of
         self._tz = tz
+        self._quiet = quiet  # a status can wait for the morning
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def today(self) -> dt.date:
@@ -101,6 +104,7 @@ class DossierService:
                 return Applied(after, "created", 0)
             followers = await self._repository.followers_in(conn, after.code)
             late = self._late(before, after)
+            hold = self._quiet.wait_until(now, self._tz) if self._quiet else None
             items = []
             for user_id in followers:
                 view = self._views.update(after, before, self._language_of(user_id), late)
@@ -111,6 +115,7 @@ class DossierService:
                         ref=ref_of(after.code),
                         buttons=view.buttons,
                         dedupe=f"d:{after.code}:{event}:{user_id}",
+                        not_before=hold,
                     )
                 )
             await self._outbox.enqueue(conn, items)

@@ -39,6 +39,10 @@ class PeopleService:
     async def close(self) -> None:
         await self._recent.close()
 
+    async def flush(self) -> None:
+        """Store who wrote now rather than with the next batch (before counting people)."""
+        await self._recent.flush()
+
     def seen(self, user_id: int, first_name: str, tg_language: str | None) -> None:
         """Note that the person wrote; stored with the next batch."""
         last = self._seen.get(user_id)

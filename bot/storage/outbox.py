@@ -7,6 +7,7 @@ is never sent for a ticket that was rolled back, nor lost for one that was kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Callable, Collection, Iterable
@@ -45,6 +46,7 @@ class Outgoing:
     photo: str | None = None
     location: tuple[float, float] | None = None
     dedupe: str | None = None
+    not_before: dt.datetime | None = None  # held until then (quiet hours)
 
     def __post_init__(self) -> None:
         # Caught here, a mistake fails the caller's transaction and its tests, instead of
@@ -84,6 +86,13 @@ class Thread:
 
     thread_id: int | None
     first_message_id: int | None
+
+
+def _at(moment: dt.datetime | None) -> str | None:
+    """As ``next_at`` is stored, so that times compare as text."""
+    if moment is None:
+        return None
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _payload(item: Outgoing) -> str:
@@ -136,9 +145,18 @@ class OutboxRepository:
         ids: list[int] = []
         for item in items:
             rows = await conn.execute_fetchall(
-                "INSERT INTO outbox (chat_id, kind, payload, ref, topic, dedupe) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe) DO NOTHING RETURNING id",
-                (item.chat_id, item.kind, _payload(item), item.ref, item.topic, item.dedupe),
+                "INSERT INTO outbox (chat_id, kind, payload, ref, topic, dedupe, next_at) "
+                f"VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, {_NOW})) "
+                "ON CONFLICT (dedupe) DO NOTHING RETURNING id",
+                (
+                    item.chat_id,
+                    item.kind,
+                    _payload(item),
+                    item.ref,
+                    item.topic,
+                    item.dedupe,
+                    _at(item.not_before),
+                ),
             )
             ids += [int(row[0]) for row in rows]
         if ids and self._listener is not None:

@@ -113,6 +113,7 @@ class OutboxSender:
         grace: float = 5.0,
         interactive: Callable[[], bool] = lambda: False,
         defer: float = 1.0,
+        chat_gap: float = 1.0,
     ) -> None:
         # Several chats at once, so a group held back by its 20-a-minute limit (the rate
         # limiter waits inside the call) does not hold up everyone else's messages.
@@ -128,6 +129,10 @@ class OutboxSender:
         self._interactive = interactive
         self._defer = defer
         self._deferred = False
+        # Telegram asks for about one message a second into a private chat; groups have their
+        # own 20-a-minute limit, which the Application's rate limiter keeps.
+        self._chat_gap = chat_gap
+        self._resting: dict[int, float] = {}  # private chat -> time.monotonic() it may get more
         self._bot: Bot | None = None
         self._task: asyncio.Task[None] | None = None
         self._wakeup = asyncio.Event()
@@ -204,7 +209,10 @@ class OutboxSender:
             return self._idle_poll  # a finishing send wakes us
         lag = self._defer if self._interactive() else 0.0
         self._deferred = lag > 0
-        rows, wait = await self._outbox.due(free, busy=list(self._inflight), lag=lag)
+        now = time.monotonic()
+        self._resting = {chat: until for chat, until in self._resting.items() if until > now}
+        busy = [*self._inflight, *self._resting]
+        rows, wait = await self._outbox.due(free, busy=busy, lag=lag)
         self._deferred = self._deferred and wait is not None and wait <= 0  # held back
         for row in rows:
             chat_id = row.item.chat_id
@@ -213,7 +221,10 @@ class OutboxSender:
             )
         if len(rows) == free:
             return self._idle_poll
-        return self._idle_poll if wait is None else min(max(wait + lag, 0.01), self._idle_poll)
+        timeout = self._idle_poll if wait is None else min(max(wait + lag, 0.01), self._idle_poll)
+        if self._resting:  # a resting chat may have more waiting
+            timeout = min(timeout, max(min(self._resting.values()) - now, 0.01))
+        return timeout
 
     async def _paused(self) -> None:
         """Wait out a 429 (another may extend it meanwhile); raise :class:`_Stopping` rather
@@ -241,7 +252,10 @@ class OutboxSender:
         except Exception as error:  # recording the outcome failed; the row is still pending
             log.error("outbox row %d: outcome not recorded (%s)", row.id, type(error).__name__)
         finally:
-            self._inflight.pop(row.item.chat_id, None)
+            chat_id = row.item.chat_id
+            self._inflight.pop(chat_id, None)
+            if chat_id > 0 and self._chat_gap > 0:
+                self._resting[chat_id] = time.monotonic() + self._chat_gap
             self._wakeup.set()
 
     async def _send_row(self, row: OutboxRow) -> None:
