@@ -79,7 +79,10 @@ class Shell:
             return
         c, t = self.state.colour, self.texts
         who = t.plain("shell.bot_edited" if event == "edited" else "shell.bot")
-        body = (msg.text or "") if msg.kind == "text" else html.escape(msg.caption or "")
+        caption = msg.caption or ""
+        if (msg.parse_mode or "").upper() != "HTML":
+            caption = html.escape(caption)  # plain text: its < and & are characters
+        body = (msg.text or "") if msg.kind == "text" else caption
         if msg.kind == "document":
             body = t("shell.document", name=msg.filename) + " " + body
         elif msg.kind == "photo":

@@ -109,6 +109,11 @@ async def test_only_the_one_stop_group_sets_a_status(bot: BotRunner, standin: St
     group = await office(standin)
     official = standin.user(OFFICIAL, "Hùng", language_code="vi")
     await receive(group, official)
+    card = await arrived(group, lambda m: "In lên giấy tiếp nhận" in m.plain)
+    await group.press(official, "🧾 Mã QR cho giấy tiếp nhận", card)
+    qr = await arrived(group, lambda m: m.kind == "photo")
+    assert qr.file_id is not None and standin.files[qr.file_id].data.startswith(b"\x89PNG")
+    assert qr.plain.startswith(f"Mã QR theo dõi hồ sơ {CODE}")
     other = await linked(standin, -100602, "kinh-te")
     refused = await other.reply(official, f"/hs {CODE}")
     assert "chỉ dùng trong nhóm của Bộ phận Một cửa" in refused.plain
