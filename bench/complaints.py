@@ -32,6 +32,7 @@ from bench.harness import (
     Result,
     echo_bot,
     measure,
+    our_bot,
     percentile,
     standin_for,
     temp_database,
@@ -49,16 +50,12 @@ STEPS = len(STEP_NAMES)
 DESCRIPTION = "Rác thải ở đầu ngõ {n} chưa được thu gom mấy hôm nay, bốc mùi rất khó chịu."
 
 
-def our_bot(database: Path, rate: float) -> BotProcess:
-    return BotProcess(
-        "our bot",
-        [sys.executable, "-m", "bot", "run"],
-        {
-            "BOT_DATABASE": str(database),
-            "BOT_MAX_MESSAGES_PER_SECOND": str(rate),
-            "BOT_MAX_GROUP_MESSAGES_PER_MINUTE": str(20 if rate <= 30 else rate * 60),
-            "BOT_ADMINS": str(ADMIN),
-        },
+def bot_for(database: Path, rate: float) -> BotProcess:
+    return our_bot(
+        database,
+        rate,
+        BOT_MAX_GROUP_MESSAGES_PER_MINUTE=str(20 if rate <= 30 else rate * 60),
+        BOT_ADMINS=str(ADMIN),
     )
 
 
@@ -90,7 +87,7 @@ async def file_one(user: UserSim, number: int, by_step: list[list[float]]) -> st
 
 async def run_ours(standin: StandIn, citizens: int, rate: float) -> tuple[Result, dict[str, int]]:
     database = temp_database()
-    bot = our_bot(database, rate)
+    bot = bot_for(database, rate)
     await bot.start(standin)
     try:
         admin = standin.user(ADMIN, "Quản trị")

@@ -90,12 +90,10 @@ class BotProcess:
             await self.process.wait()
 
 
-def our_bot(database: Path, max_rate: float) -> BotProcess:
-    return BotProcess(
-        "our bot",
-        [sys.executable, "-m", "bot", "run"],
-        {"BOT_DATABASE": str(database), "BOT_MAX_MESSAGES_PER_SECOND": str(max_rate)},
-    )
+def our_bot(database: Path, max_rate: float, **settings: str) -> BotProcess:
+    """``python -m bot run`` with ``settings`` as ``BOT_*`` variables."""
+    env = {"BOT_DATABASE": str(database), "BOT_MAX_MESSAGES_PER_SECOND": str(max_rate)}
+    return BotProcess("our bot", [sys.executable, "-m", "bot", "run"], env | settings)
 
 
 ECHO_TRANSPORT = os.environ.get("ECHO_TRANSPORT", "httpx")  # or aiohttp, as our bot uses

@@ -27,7 +27,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import BotProcess, standin_for, temp_database
+from bench.harness import BotProcess, our_bot, standin_for, temp_database
 from bot.standin import StandIn
 from bot.storage.db import Database
 
@@ -69,16 +69,12 @@ async def seed(database: Path, followers: int) -> None:
 
 
 def bot_process(database: Path, port: int) -> BotProcess:
-    return BotProcess(
-        "our bot",
-        [sys.executable, "-m", "bot", "run"],
-        {
-            "BOT_DATABASE": str(database),
-            "BOT_MAX_MESSAGES_PER_SECOND": str(LIMIT),
-            "BOT_HTTP_TOKEN": HTTP_TOKEN,
-            "BOT_HTTP_PORT": str(port),
-            "BOT_QUIET_HOURS": "off",  # measured at any hour
-        },
+    return our_bot(
+        database,
+        LIMIT,
+        BOT_HTTP_TOKEN=HTTP_TOKEN,
+        BOT_HTTP_PORT=str(port),
+        BOT_QUIET_HOURS="off",  # measured at any hour
     )
 
 

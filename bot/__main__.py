@@ -8,10 +8,15 @@ import asyncio
 import contextlib
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import redact, setup_logging
+
+if TYPE_CHECKING:
+    from bot.handlers.context import Services
 
 
 def _settings() -> Settings:
@@ -135,12 +140,25 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.asynccontextmanager
+async def _services(settings: Settings) -> AsyncIterator[Services]:
+    """The bot's services without Telegram, as the CLI commands use them."""
+    from bot.app import open_services
+    from bot.storage.db import Database
+
+    db = Database(settings.database)
+    services = await open_services(settings, db)
+    try:
+        yield services
+    finally:
+        await services.close()
+        await db.close()
+
+
 def cmd_files(args: argparse.Namespace) -> int:
     """Load an edited data file (unit.yaml, lexicon.yaml, flows.yaml) or restore the previous
     version, exactly as an admin would through the bot."""
-    from bot.app import open_services
     from bot.services.documents import NoPreviousVersion
-    from bot.storage.db import Database
     from bot.yamldoc import DocumentError
 
     settings = _settings()
@@ -155,18 +173,13 @@ def cmd_files(args: argparse.Namespace) -> int:
             return 1
 
     async def apply() -> int:
-        db = Database(settings.database)
-        services = await open_services(settings, db)
-        try:
+        async with _services(settings) as services:
             if not services.documents.handles(name):
                 known = ", ".join(services.documents.names)
                 raise SystemExit(f"{name}: not an editable file (expected one of: {known})")
             if path is not None:
                 return await services.documents.replace(name, text, None, shown_as=str(path))
             return await services.documents.restore_previous(name, None)
-        finally:
-            await services.close()
-            await db.close()
 
     try:
         version = asyncio.run(apply())
@@ -184,8 +197,6 @@ def cmd_files(args: argparse.Namespace) -> int:
 def cmd_dossiers(args: argparse.Namespace) -> int:
     """Import the one-stop software's CSV export, or print a dossier's receipt link (and write
     its QR code), as the office's staff would through the bot."""
-    from bot.app import open_services
-    from bot.storage.db import Database
     from bot.ui.dossiers import follow_link, qr_png
 
     settings = _settings()
@@ -198,9 +209,7 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
             return 1
 
     async def work() -> int:
-        db = Database(settings.database)
-        services = await open_services(settings, db)
-        try:
+        async with _services(settings) as services:
             if args.dossiers_command == "import":
                 report = await services.dossiers.import_csv(data, args.file, "cli")
                 for problem in report.refused:
@@ -227,9 +236,6 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
                 await asyncio.to_thread(Path(args.qr).write_bytes, qr_png(link))
                 print(f"QR code written to {args.qr}")
             return 0
-        finally:
-            await services.close()
-            await db.close()
 
     return asyncio.run(work())
 
