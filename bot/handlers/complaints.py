@@ -23,7 +23,7 @@ from bot.domain.people import Conversation
 from bot.domain.tickets import MAX_BODY, MAX_PHOTOS, MIN_BODY, Draft
 from bot.handlers.context import BotContext
 from bot.i18n import Html, Texts
-from bot.services.tickets import NotAllowed
+from bot.services.views import NotAllowed
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode, number
 from bot.ui.render import unit_contacts
@@ -103,7 +103,7 @@ def shows_keyboard(conversation: Conversation) -> bool:
 
 
 def _cancel_markup(texts: Texts) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([_cancel_row(texts)])
+    return keyboards.cancel_only(texts, "c")
 
 
 async def _ask_category(context: BotContext, chat_id: int) -> None:

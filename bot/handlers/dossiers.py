@@ -22,7 +22,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.procedures import answer_question
 from bot.i18n import Html
 from bot.services.flood import Verdict
-from bot.services.tickets import NotAllowed
+from bot.services.views import NotAllowed
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode
 from bot.ui.dossiers import follow_link, qr_png, status_label
@@ -36,10 +36,8 @@ def _back(context: BotContext) -> InlineKeyboardMarkup:
     return keyboards.back_to_menu(context.texts)
 
 
-def _cancel(context: BotContext) -> InlineKeyboardMarkup | None:
-    return keyboards.inline(
-        [[(context.texts.plain("complaint.button.cancel"), encode("ds", "cancel"))]]
-    )
+def _cancel(context: BotContext) -> InlineKeyboardMarkup:
+    return keyboards.cancel_only(context.texts, "ds")
 
 
 async def _limited(update: Update, context: BotContext) -> bool:
@@ -112,8 +110,7 @@ async def _show(update: Update, context: BotContext, typed: str) -> None:
         await send_html(context.bot, chat.id, body, _back(context))
         return
     await context.services.people.end(chat.id, user.id)
-    following = {d.code for d in await context.services.dossiers.followed_by(user.id)}
-    if dossier.code in following:
+    if await context.services.dossiers.follows(dossier.code, user.id):
         button = (texts.plain("dossier.button.unfollow"), encode("ds", "unf", dossier.code))
     else:
         button = (texts.plain("dossier.button.follow"), encode("ds", "fol", dossier.code))

@@ -13,7 +13,8 @@ from telegram.error import TelegramError
 from bot.domain.people import Conversation
 from bot.domain.tickets import MAX_BODY, Ticket, ticket_of_ref
 from bot.handlers.context import BotContext
-from bot.services.tickets import NotAllowed, Official
+from bot.services.tickets import Official
+from bot.services.views import NotAllowed
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode, number
 from bot.ui.send import send_html

@@ -10,7 +10,7 @@ from bot.domain.tickets import MAX_BODY, Draft, ticket_of_ref
 from bot.handlers import complaints, officials
 from bot.handlers.context import BotContext
 from bot.i18n import Html
-from bot.services.tickets import NotAllowed
+from bot.services.views import NotAllowed
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode, number
 from bot.ui.send import send_html
@@ -107,9 +107,7 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
                 Conversation(ADD, "text", {"ticket": ticket.id, "answer": answering}),
             )
             prompt = "mine.ask_answer" if answering else "mine.ask_add"
-            cancel = keyboards.inline(
-                [[(texts.plain("complaint.button.cancel"), encode("c", "cancel"))]]
-            )
+            cancel = keyboards.cancel_only(texts, "c")
             await send_html(context.bot, chat.id, texts(prompt, code=ticket.code), cancel)
         elif callback.arg(0) == "skip":
             await query.answer()

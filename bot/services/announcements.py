@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from bot.domain.quiet import QuietHours
-from bot.services.tickets import View
+from bot.services.views import View
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRepository, Outgoing
 

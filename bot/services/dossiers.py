@@ -21,7 +21,7 @@ from bot.domain.dossiers import (
 )
 from bot.domain.quiet import QuietHours
 from bot.services.dossier_import import parse_csv
-from bot.services.tickets import NotAllowed, View
+from bot.services.views import NotAllowed, View
 from bot.storage.db import Database
 from bot.storage.dossiers import DossierRepository
 from bot.storage.outbox import OutboxRepository, Outgoing
@@ -166,7 +166,7 @@ class DossierService:
             and after.due_on is not None
             and before.due_on < self.today()
             and after.due_on > before.due_on
-            and after.status not in (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
+            and after.status is not DossierStatus.RESULT_READY
             and not after.status.finished
         )
 
@@ -182,8 +182,8 @@ class DossierService:
     async def unfollow(self, code: str, user_id: int) -> bool:
         return await self._repository.unfollow(code, user_id)
 
-    async def followed_by(self, user_id: int) -> list[Dossier]:
-        return await self._repository.followed_by(user_id)
+    async def follows(self, code: str, user_id: int) -> bool:
+        return await self._repository.follows(code, user_id)
 
 
 def _same(before: Dossier, after: Dossier) -> bool:

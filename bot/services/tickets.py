@@ -23,6 +23,7 @@ from bot.domain.unit import UnitProfile
 from bot.domain.workcalendar import WorkCalendar
 from bot.search.normalize import fold, has_marks
 from bot.services.documents import EditableFile
+from bot.services.views import NotAllowed, View
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRepository, Outgoing
 from bot.storage.tickets import TicketRepository
@@ -32,13 +33,6 @@ log = logging.getLogger(__name__)
 
 FILENAME = "departments.yaml"
 REMIND_AT = 0.75  # share of the time to a deadline after which the department is reminded
-Buttons = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, callback data)
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    text: str  # HTML, every piece of user text escaped
-    buttons: Buttons = ()
 
 
 class TicketViews(Protocol):
@@ -57,14 +51,6 @@ class TicketViews(Protocol):
     def apology(self, ticket: Ticket, which: str, new_due: dt.datetime) -> View: ...
     def unlinked(self, ticket: Ticket, routing: Routing) -> View: ...
     def topic(self, ticket: Ticket, routing: Routing) -> str: ...
-
-
-class NotAllowed(Exception):
-    """The action does not fit the ticket's state or the group it was pressed in."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # a key under "ticket.refused." in the catalogues
 
 
 @dataclass(frozen=True, slots=True)

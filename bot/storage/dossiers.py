@@ -108,11 +108,8 @@ class DossierRepository:
         )
         return bool(rows)
 
-    async def followed_by(self, user_id: int) -> list[Dossier]:
-        rows = await self._db.fetchall(
-            f"SELECT {', '.join('d.' + c.strip() for c in _COLUMNS.split(','))} "
-            "FROM dossiers AS d JOIN dossier_followers AS f ON f.code = d.code "
-            "WHERE f.user_id = ? ORDER BY f.since DESC",
-            (user_id,),
+    async def follows(self, code: str, user_id: int) -> bool:
+        row = await self._db.fetchone(
+            "SELECT 1 FROM dossier_followers WHERE code = ? AND user_id = ?", (code, user_id)
         )
-        return [_dossier(row) for row in rows]
+        return row is not None

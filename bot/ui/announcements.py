@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.domain.unit import UnitProfile
 from bot.i18n import I18n
-from bot.services.tickets import View
+from bot.services.views import View
 from bot.ui.callbacks import encode
 
 

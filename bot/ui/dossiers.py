@@ -12,7 +12,7 @@ import segno
 from bot.domain.dossiers import LINK_KIND, Dossier, follow_payload
 from bot.domain.unit import UnitProfile
 from bot.i18n import Html, I18n, Texts
-from bot.services.tickets import View
+from bot.services.views import View
 from bot.ui.callbacks import encode
 from bot.ui.render import office_hours
 

@@ -36,6 +36,14 @@ def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup | 
     )
 
 
+def cancel_only(texts: Texts, action: str) -> InlineKeyboardMarkup:
+    """Just «✖️ Hủy» under a question, for the feature ``action`` to answer."""
+    label = texts.plain("complaint.button.cancel")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=encode(action, "cancel"))]]
+    )
+
+
 def back_to_menu(texts: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))]]

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from bot.domain.routing import Routing
 from bot.domain.tickets import Status, Ticket
 from bot.i18n import Html, I18n, Texts
-from bot.services.tickets import Buttons, View
+from bot.services.views import View
+from bot.storage.outbox import Buttons
 from bot.ui.callbacks import encode
 
 STARS = 5
