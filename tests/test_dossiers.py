@@ -84,7 +84,10 @@ async def test_look_up_follow_and_hear_each_change(bot: BotRunner, standin: Stan
     assert (await minh.next_message()).plain.startswith("🔔 You are following dossier " + CODE)
 
     bystander = standin.user(3103, "Nam", language_code="vi")
-    await bystander.reply("/hoso " + CODE)  # looked it up, did not follow
+    typed = await bystander.reply(CODE)  # the code alone, without the menu, is looked up
+    assert "📌 Tình trạng: Đã tiếp nhận" in typed.plain
+    lost = await bystander.reply("ho so cua toi den dau roi")  # words: the search, with a way
+    assert ["🔎 Tra cứu hồ sơ"] in lost.buttons
 
     status_card = await group.reply(official, f"/hs {CODE}")
     await group.press(official, "Đã có kết quả", status_card)

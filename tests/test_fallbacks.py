@@ -12,7 +12,12 @@ async def test_free_text_is_never_met_with_silence(bot: BotRunner, standin: Stan
     reply = await standin.user(401, "Lan", language_code="vi").reply("alo alo")
     assert reply.plain.startswith("Xin lỗi, tôi chưa tìm thấy thủ tục nào phù hợp với «alo alo»")
     assert "Đường dây nóng" in reply.plain
-    assert reply.buttons == [["📚 Xem theo lĩnh vực"], ["🙋 Hỏi cán bộ"], ["⬅️ Về menu chính"]]
+    assert reply.buttons == [
+        ["📚 Xem theo lĩnh vực"],
+        ["🙋 Hỏi cán bộ"],
+        ["🔎 Tra cứu hồ sơ"],
+        ["⬅️ Về menu chính"],
+    ]
 
 
 async def test_sticker_gets_a_polite_answer(bot: BotRunner, standin: StandIn) -> None:

@@ -110,7 +110,12 @@ async def test_ambiguous_question_lists_siblings_and_one_opens(
     none_fit = await pressed(user, NONE_FIT, answer)
     assert none_fit.plain.startswith("Xin lỗi vì chưa tìm đúng thủ tục anh/chị cần.")
     assert "Bộ phận Một cửa" in none_fit.plain
-    assert none_fit.buttons == [["📚 Xem theo lĩnh vực"], [ASK_OFFICIAL], [BACK_HOME]]
+    assert none_fit.buttons == [
+        ["📚 Xem theo lĩnh vực"],
+        [ASK_OFFICIAL],
+        ["🔎 Tra cứu hồ sơ"],
+        [BACK_HOME],
+    ]
 
 
 async def test_nothing_found_is_kind_and_recorded_for_admins(
@@ -124,7 +129,12 @@ async def test_nothing_found_is_kind_and_recorded_for_admins(
     answer = await citizen.reply("xyzqwv   lorem")
     assert answer.plain.startswith(NOTHING.format(query="xyzqwv lorem"))
     assert "Đường dây nóng" in answer.plain and "Địa chỉ" in answer.plain
-    assert answer.buttons == [["📚 Xem theo lĩnh vực"], [ASK_OFFICIAL], [BACK_HOME]]
+    assert answer.buttons == [
+        ["📚 Xem theo lĩnh vực"],
+        [ASK_OFFICIAL],
+        ["🔎 Tra cứu hồ sơ"],
+        [BACK_HOME],
+    ]
 
     refused = await citizen.reply("/misses")
     assert refused.plain == "Xin lỗi, lệnh này chỉ dành cho quản trị viên."

@@ -68,6 +68,14 @@ def normal_code(raw: str) -> str | None:
     return code
 
 
+def looks_like_receipt(text: str) -> bool:
+    """A receipt's code typed on its own ("000.00.12.H26-261128-0001"), not words."""
+    code = normal_code(text)
+    return (
+        code is not None and sum(c.isdigit() for c in code) >= 6 and any(c in code for c in ".-/")
+    )
+
+
 def new_check_value() -> str:
     return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(CHECK_LENGTH))
 

@@ -70,7 +70,7 @@ async def command(update: Update, context: BotContext) -> None:
     if not args:
         await ask_code(update, context)
     elif len(args) == 1:
-        await _show(update, context, args[0])
+        await show(update, context, args[0])
     else:
         await _follow(update, context, args[0], args[1])
 
@@ -89,10 +89,10 @@ async def step(update: Update, context: BotContext, conversation: Conversation) 
         await context.services.people.end(chat.id, user.id)
         await answer_question(update, context, typed)
     else:
-        await _show(update, context, typed)
+        await show(update, context, typed)
 
 
-async def _show(update: Update, context: BotContext, typed: str) -> None:
+async def show(update: Update, context: BotContext, typed: str) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     texts = context.texts

@@ -6,7 +6,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.handlers import requests
+from bot.domain.dossiers import looks_like_receipt
+from bot.handlers import dossiers, requests
 from bot.handlers.basics import send_menu
 from bot.handlers.context import BotContext
 from bot.handlers.conversations import ConversationRouter
@@ -27,6 +28,9 @@ async def text(update: Update, context: BotContext, router: ConversationRouter) 
     if await router.route(update, context):
         return
     if await reply_to_ticket(update, context):
+        return
+    if looks_like_receipt(message.text or ""):  # a dossier's code, typed without the menu
+        await dossiers.show(update, context, message.text or "")
         return
     await answer_question(update, context, message.text or "")
 

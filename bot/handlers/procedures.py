@@ -46,6 +46,9 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         await send_nothing_found(context, chat_id, text)
 
 
+DOSSIER_LOOKUP = encode("m", "dossier")
+
+
 async def send_nothing_found(context: BotContext, chat_id: int, text: str) -> None:
     texts = context.texts
     body = texts(
@@ -59,6 +62,12 @@ async def send_nothing_found(context: BotContext, chat_id: int, text: str) -> No
             [
                 InlineKeyboardButton(
                     texts.plain("card.button.ask_official"), callback_data=encode("q")
+                )
+            ],
+            # "Where is my dossier?" is the question asked most; its answer is not a procedure.
+            [
+                InlineKeyboardButton(
+                    texts.plain("menu.dossier"), callback_data=encode("m", "dossier")
                 )
             ],
             [InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))],
@@ -128,6 +137,12 @@ async def none_fit(update: Update, context: BotContext, callback: Callback) -> N
             [
                 InlineKeyboardButton(
                     texts.plain("card.button.ask_official"), callback_data=encode("q")
+                )
+            ],
+            # "Where is my dossier?" is the question asked most; its answer is not a procedure.
+            [
+                InlineKeyboardButton(
+                    texts.plain("menu.dossier"), callback_data=encode("m", "dossier")
                 )
             ],
             [InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))],
