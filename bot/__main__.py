@@ -197,7 +197,7 @@ def cmd_files(args: argparse.Namespace) -> int:
 def cmd_dossiers(args: argparse.Namespace) -> int:
     """Import the one-stop software's CSV export, or print a dossier's receipt link (and write
     its QR code), as the office's staff would through the bot."""
-    from bot.ui.dossiers import follow_link, qr_png
+    from bot.ui.dossiers import follow_link, qr_png, refusal_text
 
     settings = _settings()
     data = b""
@@ -212,8 +212,9 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
         async with _services(settings) as services:
             if args.dossiers_command == "import":
                 report = await services.dossiers.import_csv(data, args.file, "cli")
+                english = services.i18n.texts("en")
                 for problem in report.refused:
-                    print(f"refused {problem}", file=sys.stderr)
+                    print(f"refused {refusal_text(english, problem)}", file=sys.stderr)
                 print(
                     f"{args.file}: {report.created} created, {report.changed} changed, "
                     f"{report.unchanged} unchanged, {len(report.refused)} refused; "

@@ -248,7 +248,7 @@ async def _post_init(app: BotApp) -> None:
     app.bot_data["sender"] = sender
     sender.start(app.bot)  # what was pending before a restart goes out first
     if settings.http_token is not None:
-        api = DossierApi(services.dossiers, settings.http_token.get_secret_value())
+        api = DossierApi(services.dossiers, settings.http_token.get_secret_value(), services.i18n)
         app.bot_data["http"] = api
         port = await api.start(settings.http_host, settings.http_port)
         app.bot_data["http_port"] = port

@@ -3,8 +3,9 @@
 Served by the bot process on ``BOT_HTTP_HOST:BOT_HTTP_PORT`` when ``BOT_HTTP_TOKEN`` is set.
 ``POST /dossiers`` takes one JSON object or a list of them (the CSV's fields: code, status,
 due, received, procedure, note, check); ``GET /dossiers/<code>`` answers its status. A bad
-request gets a 4xx with a JSON ``error`` that says what to fix; the whole request is refused if
-any object is, so a caller can fix and resend it.
+request gets a 4xx with a JSON ``error`` that says what to fix (in English, or in Vietnamese
+for ``Accept-Language: vi``); the whole request is refused if any object is, so a caller can
+fix and resend it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from aiohttp import web
 
 from bot.config import SettingsError
 from bot.domain.dossiers import DossierChange, normal_code
-from bot.services.dossier_import import FieldError, change_from_json
+from bot.i18n import I18n, Texts
+from bot.services.dossier_import import FieldError, Refusal, change_from_json
 from bot.services.dossiers import DossierService
+from bot.ui.dossiers import refusal_text
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +35,17 @@ def _error(status: int, message: str, **details: object) -> web.Response:
     return web.json_response({"error": message, **details}, status=status)
 
 
+def _texts(i18n: I18n, request: web.Request) -> Texts:
+    """English for software, unless the caller asks for Vietnamese."""
+    wanted = request.headers.get("Accept-Language", "").strip().lower()
+    return i18n.texts("vi" if wanted.startswith("vi") else "en")
+
+
 class DossierApi:
-    def __init__(self, dossiers: DossierService, token: str) -> None:
+    def __init__(self, dossiers: DossierService, token: str, i18n: I18n) -> None:
         self._dossiers = dossiers
         self._token = token
+        self._i18n = i18n
         self._runner: web.AppRunner | None = None
 
     def application(self) -> web.Application:
@@ -64,31 +74,35 @@ class DossierApi:
 
     @web.middleware
     async def _authenticate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        texts = _texts(self._i18n, request)
         given = request.headers.get("Authorization", "")
         scheme, _, token = given.partition(" ")
         if scheme.lower() != "bearer" or not secrets.compare_digest(token, self._token):
-            return _error(401, "missing or wrong token: send 'Authorization: Bearer <token>'")
+            return _error(401, texts.plain("http.token"))
         try:
             return await handler(request)
         except web.HTTPRequestEntityTooLarge:
-            return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
+            return _error(413, texts.plain("http.too_big", n=MAX_BODY_BYTES))
 
     async def _post(self, request: web.Request) -> web.Response:
+        texts = _texts(self._i18n, request)
         if request.content_type != "application/json":
-            return _error(415, "send JSON with 'Content-Type: application/json'")
+            return _error(415, texts.plain("http.media_type"))
         try:
             body = json.loads(await request.read())
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            return _error(400, f"not valid JSON: {error}")
+            return _error(400, texts.plain("http.not_json", why=str(error)))
         items = body if isinstance(body, list) else [body]
         if not items or len(items) > MAX_ITEMS:
-            return _error(400, f"send 1 to {MAX_ITEMS} dossiers")
+            return _error(400, texts.plain("http.count", n=MAX_ITEMS))
         changes: list[DossierChange] = []
         for index, item in enumerate(items):
             try:
                 changes.append(change_from_json(item))
             except FieldError as error:
-                return _error(400, error.why, index=index, field=error.field)
+                refusal = Refusal("", None, error.reason, error.field, error.values)
+                why = refusal_text(texts, refusal)
+                return _error(400, why, index=index, field=error.field)
         results = []
         for change in changes:
             applied = await self._dossiers.apply(change, "http", "api")
@@ -102,7 +116,7 @@ class DossierApi:
         code = normal_code(request.match_info["code"])
         dossier = await self._dossiers.get(code) if code else None
         if dossier is None:
-            return _error(404, "no such dossier")
+            return _error(404, _texts(self._i18n, request).plain("http.not_found"))
         return web.json_response(
             {
                 "code": dossier.code,

@@ -17,10 +17,12 @@ from pydantic import SecretStr
 from bot.domain.dossiers import DossierChange, DossierStatus, follow_payload
 from bot.domain.quiet import QuietHours
 from bot.handlers.context import Services
+from bot.i18n import I18n
 from bot.services.dossier_import import parse_csv
 from bot.standin import StandIn
 from bot.standin.sims import GroupSim, UserSim
 from bot.standin.state import SentMessage
+from bot.ui.dossiers import refusal_text
 from tests.conftest import ADMIN_ID, BotRunner, alert, pressed, run_bot
 from tests.test_complaints import OFFICIAL, arrived, linked
 
@@ -189,17 +191,24 @@ def test_an_export_is_read_in_vietnamese_and_bad_rows_are_named() -> None:
     first, second = parsed.changes[0][1], parsed.changes[1][1]
     assert (first.received_on, first.due_on) == (dt.date(2026, 11, 20), dt.date(2026, 12, 4))
     assert second.note == "Thiếu bản sao sổ hộ khẩu"
-    assert parsed.problems == [
-        "motcua.csv:4: code: 'bad code!' is not a dossier code",
-        "motcua.csv:5: due: '31/11/2026' is not a date (2026-11-28 or 28/11/2026)",
-        "motcua.csv:6: status: 'lạ lắm' is not a status "
-        "(received, in_progress, need_more, result_ready, returned, withdrawn)",
+    vietnamese, english = I18n("vi").texts("vi"), I18n("vi").texts("en")
+    assert [refusal_text(vietnamese, p) for p in parsed.problems] == [
+        "motcua.csv:4: Mã hồ sơ: «bad code!» không phải mã hồ sơ",
+        "motcua.csv:5: Ngày hẹn trả: «31/11/2026» không phải ngày hợp lệ "
+        "(viết 28/11/2026 hoặc 2026-11-28)",
+        "motcua.csv:6: Trạng thái: «lạ lắm» không phải tình trạng hồ sơ (ví dụ: Đã tiếp nhận, "
+        "Đang giải quyết, Cần bổ sung, Đã có kết quả, Đã trả kết quả, Đã rút hồ sơ)",
     ]
-    missing = parse_csv(b"code,note\nA-1,x\n", "other.csv")
-    assert missing.problems == ["other.csv:1: missing column(s) status"]
-    assert (
-        parse_csv("Mã hồ sơ".encode("utf-16"), "x.csv").problems[0].startswith("x.csv: not UTF-8")
+    assert refusal_text(english, parsed.problems[1]) == (
+        "motcua.csv:5: Ngày hẹn trả: '31/11/2026' is not a date (2026-11-28 or 28/11/2026)"
     )
+    missing = parse_csv(b"code,note\nA-1,x\n", "other.csv").problems
+    assert [refusal_text(english, p) for p in missing] == [
+        "other.csv:1: missing column(s) status; a dossier code column and a status column "
+        "are needed"
+    ]
+    utf16 = parse_csv("Mã hồ sơ".encode("utf-16"), "x.csv").problems
+    assert refusal_text(vietnamese, utf16[0]).startswith("x.csv: tệp không phải văn bản UTF-8")
 
 
 async def test_an_admin_sends_the_export_and_followers_hear_once(
@@ -211,7 +220,8 @@ async def test_an_admin_sends_the_export_and_followers_hear_once(
     assert report.plain.startswith(
         "📥 Đã nhập motcua.csv: 2 hồ sơ mới, 0 hồ sơ thay đổi, 0 hồ sơ giữ nguyên"
     )
-    assert "3 dòng chưa nhập được" in report.plain and "motcua.csv:5: due" in report.plain
+    assert "3 dòng chưa nhập được" in report.plain
+    assert "• motcua.csv:5: Ngày hẹn trả: «31/11/2026» không phải ngày hợp lệ" in report.plain
     dossier = await services(bot).dossiers.get("000.00.12.H26-261128-0002")
     assert dossier is not None
     lan = standin.user(3107, "Lan", language_code="vi")
@@ -237,7 +247,7 @@ def test_the_cli_imports_and_prints_a_receipt_link(tmp_path: Path) -> None:
     imported = run_bot(database, "dossiers", "import", export)
     assert imported.returncode == 1  # some rows were refused; the rest went in
     assert "2 created, 0 changed, 0 unchanged, 3 refused" in imported.stdout
-    assert f"refused {export}:4: code: 'bad code!'" in imported.stderr
+    assert f"refused {export}:4: Mã hồ sơ: 'bad code!' is not a dossier code" in imported.stderr
     no_name = run_bot(database, "dossiers", "link", "000.00.12.h26-261128-0001")
     assert no_name.returncode == 2 and "BOT_USERNAME" in no_name.stderr
     qr = tmp_path / "qr.png"
@@ -274,6 +284,7 @@ async def test_the_http_endpoint_takes_json_and_says_what_is_wrong(
         async with http.post(url, json=bad, headers=good) as refused:
             body = await refused.json()
             assert refused.status == 400 and (body["index"], body["field"]) == (1, "status")
+            assert body["error"].startswith("status: 'done soon' is not a status (received, ")
         assert await services(bot).dossiers.get(CODE) is None  # all or nothing
         async with http.post(url, json=change, headers=good) as created:
             assert created.status == 200

@@ -17,6 +17,7 @@ from bot.services.dossier_import import MAX_BYTES as MAX_CSV_BYTES
 from bot.services.dossiers import ImportReport
 from bot.services.unit import FILENAME as UNIT_FILE
 from bot.ui.callbacks import Callback, encode, number
+from bot.ui.dossiers import refusal_text
 from bot.ui.send import send_html
 from bot.yamldoc import DocumentError
 
@@ -201,7 +202,10 @@ def import_summary(texts: Texts, name: str, report: ImportReport) -> Html:
     ]
     if report.refused:
         lines.append(texts("dossier.import.refused", n=len(report.refused)))
-        lines += [texts("dossier.import.line", problem=p) for p in report.refused[:SHOWN_REFUSALS]]
+        lines += [
+            texts("dossier.import.line", problem=refusal_text(texts, p))
+            for p in report.refused[:SHOWN_REFUSALS]
+        ]
         if len(report.refused) > SHOWN_REFUSALS:
             lines.append(texts("dossier.import.more", n=len(report.refused) - SHOWN_REFUSALS))
     return Html("\n".join(lines))

@@ -2,7 +2,8 @@
 
 Header names and status words are taken in English or in Vietnamese (with or without marks),
 dates as 2026-11-28 or 28/11/2026, commas or semicolons, with or without Excel's BOM. A row
-that cannot be read is refused with its file, line and field; the others go through.
+that cannot be read is refused with its file, line and field; the others go through. A
+refusal is a message key and its values, so the admin reads it in their own language.
 """
 
 from __future__ import annotations
@@ -45,17 +46,38 @@ STATUS_WORDS: dict[str, DossierStatus] = {
     "rut_ho_so": DossierStatus.WITHDRAWN,
     "da_rut": DossierStatus.WITHDRAWN,
 }
-MAX_BYTES = 5_000_000
+MAX_MB = 5
+MAX_BYTES = MAX_MB * 1_000_000
 
 
 def _key(text: str) -> str:
     return "_".join(fold(text).replace("-", " ").replace("_", " ").split())
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a file, a row or a JSON object was not taken: ``dossier.refusal.<reason>`` with its
+    values, at a file's line and field as the file names it."""
+
+    file: str
+    line: int | None
+    reason: str
+    field: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
+
+
+class FieldError(ValueError):
+    """One field of a row (or of a JSON object) cannot be read."""
+
+    def __init__(self, field: str, reason: str, **values: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason, self.values = field, reason, tuple(values.items())
+
+
 @dataclass
 class ParsedFile:
     changes: list[tuple[int, DossierChange]] = field(default_factory=list)  # (line, change)
-    problems: list[str] = field(default_factory=list)  # "file:line: field: why"
+    problems: list[Refusal] = field(default_factory=list)
 
 
 def parse_date(raw: str) -> dt.date:
@@ -65,32 +87,35 @@ def parse_date(raw: str) -> dt.date:
             return dt.datetime.strptime(raw, form).date()
         except ValueError:
             continue
-    raise ValueError(f"{raw!r} is not a date (2026-11-28 or 28/11/2026)")
+    raise FieldError("due", "not_date", value=raw)
 
 
 def parse_status(raw: str) -> DossierStatus:
     found = STATUS_WORDS.get(_key(raw))
     if found is None:
-        raise ValueError(f"{raw!r} is not a status ({', '.join(s.value for s in DossierStatus)})")
+        known = ", ".join(s.value for s in DossierStatus)
+        raise FieldError("status", "not_status", value=raw, known=known)
     return found
 
 
 def parse_csv(data: bytes, name: str) -> ParsedFile:
     parsed = ParsedFile()
     if len(data) > MAX_BYTES:
-        parsed.problems.append(f"{name}: larger than {MAX_BYTES // 1_000_000} MB")
+        parsed.problems.append(Refusal(name, None, "too_big", values=(("mb", str(MAX_MB)),)))
         return parsed
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        parsed.problems.append(f"{name}: not UTF-8 text (byte {error.start})")
+        parsed.problems.append(
+            Refusal(name, None, "not_utf8", values=(("byte", str(error.start)),))
+        )
         return parsed
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(rows, None)
     if not header:
-        parsed.problems.append(f"{name}:1: the file is empty")
+        parsed.problems.append(Refusal(name, 1, "empty_file"))
         return parsed
     columns: dict[str, int] = {}
     for index, title in enumerate(header):
@@ -99,7 +124,8 @@ def parse_csv(data: bytes, name: str) -> ParsedFile:
             columns[wanted] = index
     missing = [f for f in ("code", "status") if f not in columns]
     if missing:
-        parsed.problems.append(f"{name}:1: missing column(s) {', '.join(missing)}")
+        values = (("columns", ", ".join(HEADERS[f][0] for f in missing)),)
+        parsed.problems.append(Refusal(name, 1, "missing_columns", values=values))
         return parsed
     for row in rows:
         line = rows.line_num
@@ -108,7 +134,8 @@ def parse_csv(data: bytes, name: str) -> ParsedFile:
         try:
             parsed.changes.append((line, _change(row, columns)))
         except FieldError as error:
-            parsed.problems.append(f"{name}:{line}: {error.field}: {error.why}")
+            title = header[columns[error.field]].strip() if error.field in columns else error.field
+            parsed.problems.append(Refusal(name, line, error.reason, title, error.values))
     return parsed
 
 
@@ -120,16 +147,8 @@ def _read(name: str, raw: str, parse: Callable[[str], T]) -> T | None:
         return None
     try:
         return parse(raw)
-    except ValueError as error:
-        raise FieldError(name, str(error)) from None
-
-
-class FieldError(ValueError):
-    """One field of a row (or of a JSON object) cannot be read."""
-
-    def __init__(self, field: str, why: str) -> None:
-        super().__init__(f"{field}: {why}")
-        self.field, self.why = field, why
+    except FieldError as error:  # named for the field it was read from
+        raise FieldError(name, error.reason, **dict(error.values)) from None
 
 
 def _change(row: list[str], columns: dict[str, int]) -> DossierChange:
@@ -143,15 +162,15 @@ def _change(row: list[str], columns: dict[str, int]) -> DossierChange:
 def change_from_json(item: object) -> DossierChange:
     """One JSON object of the HTTP endpoint: the CSV's field names, values as strings."""
     if not isinstance(item, dict):
-        raise FieldError("(object)", "each dossier must be a JSON object")
+        raise FieldError("(object)", "not_object")
     unknown = sorted(set(item) - set(HEADERS))
     if unknown:
-        raise FieldError(unknown[0], f"unknown field (known: {', '.join(HEADERS)})")
+        raise FieldError(unknown[0], "unknown_field", known=", ".join(HEADERS))
 
     def cell(name: str) -> str:
         value = item.get(name)
         if value is not None and not isinstance(value, str):
-            raise FieldError(name, "must be a string")
+            raise FieldError(name, "not_string")
         return (value or "").strip()
 
     return change_of(cell)
@@ -162,12 +181,12 @@ def change_of(cell: Callable[[str], str]) -> DossierChange:
     first field that cannot be read."""
     code = normal_code(cell("code"))
     if code is None:
-        raise FieldError("code", f"{cell('code')!r} is not a dossier code")
+        raise FieldError("code", "not_code", value=cell("code"))
     if not cell("status"):
         raise FieldError("status", "empty")
     note = cell("note") or None
     if note is not None and len(note) > NOTE_CHARS:
-        raise FieldError("note", f"longer than {NOTE_CHARS} characters")
+        raise FieldError("note", "too_long", n=str(NOTE_CHARS))
     status = _read("status", cell("status"), parse_status)
     assert status is not None
     return DossierChange(

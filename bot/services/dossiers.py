@@ -20,7 +20,7 @@ from bot.domain.dossiers import (
     new_check_value,
 )
 from bot.domain.quiet import QuietHours
-from bot.services.dossier_import import parse_csv
+from bot.services.dossier_import import Refusal, parse_csv
 from bot.services.views import NotAllowed, View
 from bot.storage.db import Database
 from bot.storage.dossiers import DossierRepository
@@ -48,7 +48,7 @@ class ImportReport:
     changed: int = 0
     unchanged: int = 0
     told: int = 0
-    refused: list[str] = field(default_factory=list)  # "file:line: field: why"
+    refused: list[Refusal] = field(default_factory=list)
 
 
 def ref_of(code: str) -> str:

@@ -12,6 +12,7 @@ import segno
 from bot.domain.dossiers import LINK_KIND, Dossier, follow_payload
 from bot.domain.unit import UnitProfile
 from bot.i18n import Html, I18n, Texts
+from bot.services.dossier_import import Refusal
 from bot.services.views import View
 from bot.ui.callbacks import encode
 from bot.ui.render import office_hours
@@ -33,6 +34,13 @@ def qr_png(link: str) -> bytes:
 def day(texts: Texts, value: dt.date) -> str:
     """A date as people write it: "Thứ Sáu 04/12/2026"."""
     return texts.date(value, texts.plain("format.day"))
+
+
+def refusal_text(texts: Texts, refusal: Refusal) -> str:
+    """ "motcua.csv:5: Ngày hẹn trả: «31/11/2026» không phải ngày…", in the reader's language."""
+    where = f"{refusal.file}:{refusal.line}" if refusal.line else refusal.file
+    why = texts.plain(f"dossier.refusal.{refusal.reason}", **dict(refusal.values))
+    return ": ".join(part for part in (where, refusal.field, why) if part)
 
 
 def status_label(texts: Texts, dossier: Dossier) -> str:
