@@ -26,6 +26,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.domain.dossiers import LINK_KIND
+from bot.domain.workcalendar import WorkCalendar
 from bot.flows.engine import CONVERSATION as FLOW_CONVERSATION
 from bot.flows.engine import FlowEngine
 from bot.handlers import (
@@ -33,6 +34,7 @@ from bot.handlers import (
     announcements,
     basics,
     complaints,
+    dossier_office,
     dossiers,
     errors,
     fallback,
@@ -150,6 +152,8 @@ async def open_services(settings: Settings, db: Database) -> Services:
             people.language_of,
             settings.tz,
             settings.quiet,
+            office=lambda: tickets.department_chats(tickets.routing.one_stop),
+            calendar=lambda: WorkCalendar(unit.profile, settings.tz),
         )
         announcer = AnnouncementService(
             db,
@@ -264,8 +268,10 @@ async def _post_init(app: BotApp) -> None:
 
 
 async def _every_minute(context: BotContext) -> None:
-    """Deadlines (counted in hours, so a minute is precise enough) and the flood counters."""
+    """Deadlines (counted in hours, so a minute is precise enough), the office's daily reminder
+    of late dossiers, and the flood counters."""
     await context.services.tickets.check_deadlines()
+    await context.services.dossiers.remind_overdue()
     context.services.flood.forget_idle(time.monotonic())
     context.services.lookups.forget_idle(time.monotonic())
 
@@ -316,6 +322,7 @@ def register_handlers(app: BotApp) -> None:
         "ro": requests.pressed,
         "q": requests.pressed,
         "ds": dossiers.pressed,
+        "do": dossier_office.pressed,
         "an": announcements.pressed,
     }
 
@@ -345,7 +352,8 @@ def register_handlers(app: BotApp) -> None:
             await on_media(update, context)
 
     async def in_group(update: Update, context: BotContext) -> None:
-        await officials.group_message(update, context)
+        if not await dossier_office.group_reply(update, context):
+            await officials.group_message(update, context)
 
     new_messages = filters.UpdateType.MESSAGE
     commands = {

@@ -124,9 +124,9 @@ async def test_only_the_one_stop_group_sets_a_status(bot: BotRunner, standin: St
     assert "chỉ dùng trong nhóm của Bộ phận Một cửa" in refused.plain
     lan = standin.user(3104, "Lan", language_code="vi")
     menu = await lan.reply("/menu")
-    await lan.press_data(f"ds:set:returned:{CODE}", menu)  # forged from a private chat
+    await lan.press_data(f"do:set:returned:{CODE}", menu)  # forged from a private chat
     assert (await alert(lan))["show_alert"]
-    await other.press_data(official, f"ds:set:returned:{CODE}", refused)
+    await other.press_data(official, f"do:set:returned:{CODE}", refused)
     assert (await alert(official))["show_alert"]
     dossier = await services(bot).dossiers.get(CODE)
     assert dossier is not None and dossier.status is DossierStatus.RECEIVED

@@ -1,5 +1,5 @@
-"""Dossiers in Telegram: look one up by its receipt's code, follow it with the check value
-(or in one tap from the receipt's QR link), and, in the one-stop office's group, set its status.
+"""Dossiers in a citizen's chat: look one up by its receipt's code, follow it with the check
+value (or in one tap from the receipt's QR link). The office's side is in dossier_office.py.
 
 Look-ups and check values share a per-person limit, so codes cannot be farmed.
 """
@@ -9,15 +9,14 @@ from __future__ import annotations
 import time
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 
 from bot.domain.dossiers import (
-    DossierChange,
-    DossierStatus,
     normal_code,
     parse_follow_payload,
 )
 from bot.domain.people import Conversation
+from bot.handlers import dossier_office
 from bot.handlers.context import BotContext
 from bot.handlers.procedures import answer_question
 from bot.i18n import Html
@@ -25,7 +24,6 @@ from bot.services.flood import Verdict
 from bot.services.views import NotAllowed
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode
-from bot.ui.dossiers import follow_link, qr_png, status_label
 from bot.ui.render import unit_contacts
 from bot.ui.send import send_html
 
@@ -64,7 +62,7 @@ async def command(update: Update, context: BotContext) -> None:
     if chat is None:
         return
     if chat.type != ChatType.PRIVATE:
-        await office_command(update, context)
+        await dossier_office.command(update, context)
         return
     args = context.args or []
     if not args:
@@ -155,19 +153,12 @@ async def opened_from_link(update: Update, context: BotContext, argument: str) -
 
 
 async def pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``ds:fol:<code>``, ``ds:unf:<code>``, ``ds:cancel``; ``ds:set:<status>:<code>`` for
-    officials."""
+    """``ds:fol:<code>``, ``ds:unf:<code>``, ``ds:cancel``."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
         return
     texts = context.texts
     what = callback.arg(0)
-    if what == "set":
-        await _set_status(update, context, callback.arg(1), callback.arg(2))
-        return
-    if what == "qr":
-        await _send_qr(update, context, callback.arg(1))
-        return
     if what == "cancel":
         await query.answer()
         ended = await context.services.people.end(chat.id, user.id)
@@ -190,90 +181,3 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
         chat.id, user.id, Conversation(CONVERSATION, "check", {"code": code})
     )
     await send_html(context.bot, chat.id, texts("dossier.ask_check", code=code), _cancel(context))
-
-
-# --- the one-stop office ---------------------------------------------------------------------
-
-
-def _office_group(context: BotContext) -> int | None:
-    tickets = context.services.tickets
-    one_stop = tickets.routing.one_stop
-    return tickets.group_of(one_stop) if one_stop else None
-
-
-async def office_command(update: Update, context: BotContext) -> None:
-    """``/hs <code>`` in the one-stop office's group: the dossier, its check value and link
-    for the receipt, and a button per status."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    texts = context.texts
-    if chat.id != _office_group(context):
-        await send_html(context.bot, chat.id, texts("dossier.office.only_one_stop"))
-        return
-    code = normal_code(context.args[0]) if context.args else None
-    if code is None:
-        await send_html(context.bot, chat.id, texts("dossier.office.usage"))
-        return
-    await _office_card(context, chat.id, code)
-
-
-async def _office_card(context: BotContext, chat_id: int, code: str) -> None:
-    texts = context.texts
-    dossier = await context.services.dossiers.get(code)
-    if dossier is None:
-        body = texts("dossier.office.new", code=code)
-    else:
-        link = follow_link(context.bot.username, dossier)
-        body = Html(
-            context.services.dossiers.card(dossier, texts.language)
-            + "\n\n"
-            + texts("dossier.office.receipt", check=dossier.check_value, link=link)
-        )
-    rows = [
-        [
-            (texts.plain(f"dossier.status.{status.value}"), encode("ds", "set", status.value, code))
-            for status in pair
-        ]
-        for pair in _pairs(list(DossierStatus))
-    ]
-    if dossier is not None:
-        rows.append([(texts.plain("dossier.office.button.qr"), encode("ds", "qr", code))])
-    await send_html(context.bot, chat_id, body, keyboards.inline(rows))
-
-
-async def _send_qr(update: Update, context: BotContext, raw_code: str) -> None:
-    """The receipt's QR code as a picture the office can print."""
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
-    texts = context.texts
-    code = normal_code(raw_code)
-    dossier = await context.services.dossiers.get(code) if code else None
-    if dossier is None or chat.id != _office_group(context):
-        await query.answer(texts.plain("dossier.office.not_here"), show_alert=True)
-        return
-    await query.answer()
-    link = follow_link(context.bot.username, dossier)
-    caption = texts("dossier.office.qr", code=dossier.code, check=dossier.check_value)
-    await context.bot.send_photo(chat.id, qr_png(link), caption=caption, parse_mode=ParseMode.HTML)
-
-
-def _pairs(statuses: list[DossierStatus]) -> list[list[DossierStatus]]:
-    return [statuses[i : i + 2] for i in range(0, len(statuses), 2)]
-
-
-async def _set_status(update: Update, context: BotContext, value: str, raw_code: str) -> None:
-    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-    assert query is not None and chat is not None and user is not None
-    texts = context.texts
-    code = normal_code(raw_code)
-    if chat.id != _office_group(context) or value not in set(DossierStatus) or code is None:
-        await query.answer(texts.plain("dossier.office.not_here"), show_alert=True)
-        return
-    status = DossierStatus(value)
-    applied = await context.services.dossiers.apply(
-        DossierChange(code, status), source="official", actor=str(user.id)
-    )
-    label = status_label(texts, applied.dossier)
-    await query.answer(texts.plain("dossier.office.done", code=code, status=label, n=applied.told))
-    await _office_card(context, chat.id, code)

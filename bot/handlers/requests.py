@@ -13,8 +13,8 @@ from bot.i18n import Html
 from bot.services.views import NotAllowed
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode, number
+from bot.ui.cards import shorten
 from bot.ui.send import send_html
-from bot.ui.tickets import shorten
 
 ADD = "ticket_add"  # the citizen writing more for an open ticket
 COMMENT = "ticket_comment"  # the citizen's comment after rating

@@ -93,8 +93,7 @@ def parse_date(raw: str) -> dt.date:
 def parse_status(raw: str) -> DossierStatus:
     found = STATUS_WORDS.get(_key(raw))
     if found is None:
-        known = ", ".join(s.value for s in DossierStatus)
-        raise FieldError("status", "not_status", value=raw, known=known)
+        raise FieldError("status", "not_status", value=raw)
     return found
 
 

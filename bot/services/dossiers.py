@@ -20,6 +20,7 @@ from bot.domain.dossiers import (
     new_check_value,
 )
 from bot.domain.quiet import QuietHours
+from bot.domain.workcalendar import WorkCalendar
 from bot.services.dossier_import import Refusal, parse_csv
 from bot.services.views import NotAllowed, View
 from bot.storage.db import Database
@@ -34,12 +35,15 @@ class DossierViews(Protocol):
 
     def update(self, dossier: Dossier, before: Dossier, language: str, late: bool) -> View: ...
 
+    def overdue(self, late: list[Dossier], today: dt.date) -> View: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Applied:
     dossier: Dossier
     outcome: str  # created | changed | unchanged
     told: int  # followers a notification was written for
+    apology: bool = False  # what they were told was an apology for a missed date
 
 
 @dataclass
@@ -66,6 +70,8 @@ class DossierService:
         tz: dt.tzinfo,
         quiet: QuietHours | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        office: Callable[[], list[int]] = list,
+        calendar: Callable[[], WorkCalendar] | None = None,
     ) -> None:
         self._db = db
         self._repository = repository
@@ -75,6 +81,8 @@ class DossierService:
         self._tz = tz
         self._quiet = quiet  # a status can wait for the morning
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._office = office  # the one-stop office's group (the admins while it has none)
+        self._calendar = calendar  # the office's working days and hours
 
     def today(self) -> dt.date:
         return self.clock().astimezone(self._tz).date()
@@ -119,7 +127,7 @@ class DossierService:
                     )
                 )
             await self._outbox.enqueue(conn, items)
-        return Applied(after, "changed", len(items))
+        return Applied(after, "changed", len(items), late)
 
     async def import_csv(self, data: bytes, name: str, actor: str) -> ImportReport:
         """The one-stop software's export: every readable row applied (a row already as the
@@ -169,6 +177,23 @@ class DossierService:
             and after.status is not DossierStatus.RESULT_READY
             and not after.status.finished
         )
+
+    async def remind_overdue(self) -> int:
+        """Once a working day, in office hours, the office hears of each dossier past its date
+        without a result: the citizen's apology goes out when they set a new date (rule 7).
+        Returns how many dossiers were in the reminder."""
+        now = self.clock()
+        if self._calendar is not None and not self._calendar().is_working_time(now):
+            return 0
+        today = self.today()
+        async with self._db.transaction() as conn:
+            late = await self._repository.overdue_unreminded(conn, today)
+            if not late:
+                return 0
+            view = self._views.overdue(late, today)
+            items = [Outgoing(chat, view.text, buttons=view.buttons) for chat in self._office()]
+            await self._outbox.enqueue(conn, items)
+        return len(late)
 
     async def follow(self, code: str, check: str, user_id: int) -> tuple[Dossier, bool]:
         """Follow with the receipt's check value; (dossier, newly followed)."""

@@ -403,9 +403,9 @@ class TicketService:
 
     # --- the citizen's side ---------------------------------------------------------------
 
-    def _department_chats(self, department: str) -> list[int]:
+    def department_chats(self, department: str | None) -> list[int]:
         """The department's group; while it has none, the admins, so nothing goes unheard."""
-        group = self.group_of(department)
+        group = self.group_of(department) if department else None
         return [group] if group is not None else list(self._admins)
 
     async def _to_department(
@@ -418,7 +418,7 @@ class TicketService:
     ) -> None:
         view = self._views.group_note(ticket, action, "", note, self.routing)
         items = []
-        for chat in self._department_chats(ticket.department):
+        for chat in self.department_chats(ticket.department):
             items.append(Outgoing(chat, view.text, ref=ticket.ref))
             if photo:
                 items.append(Outgoing(chat, "", ref=ticket.ref, photo=photo))
@@ -526,7 +526,7 @@ class TicketService:
                 apology = self._views.apology(after, which, new_due)
                 items = [Outgoing(current.chat_id, apology.text, ref=current.ref)]
                 escalation = self._views.escalation(after, which, routing)
-                for chat in self._department_chats(routing.leadership):
+                for chat in self.department_chats(routing.leadership):
                     items.append(Outgoing(chat, escalation.text, ref=f"escalation:{current.id}"))
                 group = self.group_of(current.department)
                 if group is not None:

@@ -167,6 +167,7 @@ class _Failure:
     status: int
     description: str
     retry_after: int | None
+    chat_id: int | None = None  # only calls to this chat
 
 
 def _decode_value(name: str, value: Any) -> Any:
@@ -397,8 +398,10 @@ class StandIn:
         description: str | None = None,
         times: int = 1,
         retry_after: int | None = None,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail, to test the bot's error paths."""
+        """Make the next ``times`` calls of ``method`` (to ``chat_id`` only, if given) fail, to
+        test the bot's error paths."""
         if description is None:
             if status == 429:
                 description = f"Too Many Requests: retry after {retry_after or 1}"
@@ -407,7 +410,7 @@ class StandIn:
         if status == 429 and retry_after is None:
             retry_after = 1
         queue = self._failures.setdefault(method.lower(), deque())
-        queue.extend(_Failure(status, description, retry_after) for _ in range(times))
+        queue.extend(_Failure(status, description, retry_after, chat_id) for _ in range(times))
 
     # ------------------------------------------------------------------ used by the sims
     def next_id(self) -> int:
@@ -541,6 +544,15 @@ class StandIn:
         return self.updates.push("callback_query", query)
 
     # ------------------------------------------------------------------ HTTP
+    def _failure_for(self, method: str, params: dict[str, Any]) -> _Failure | None:
+        """The first injected failure this call matches, taken off its queue."""
+        queue = self._failures.get(method.lower(), deque())
+        for failure in queue:
+            if failure.chat_id is None or str(failure.chat_id) == str(params.get("chat_id")):
+                queue.remove(failure)  # and stop iterating at once
+                return failure
+        return None
+
     def _canonical(self, method: str) -> str:
         entry = self._methods.get(method.lower())
         return entry[0] if entry else method
@@ -558,9 +570,8 @@ class StandIn:
             if entry is None:
                 raise ApiError(404, "Not Found")
             params = await _decode_request(request)
-            failures = self._failures.get(method.lower())
-            if failures:
-                failure = failures.popleft()
+            failure = self._failure_for(method, params)
+            if failure is not None:
                 extra = {"retry_after": failure.retry_after} if failure.retry_after else None
                 raise ApiError(failure.status, failure.description, extra)
             result = await entry[1](params)

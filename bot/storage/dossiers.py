@@ -86,6 +86,18 @@ class DossierRepository:
         )
         return [int(row[0]) for row in rows]
 
+    @staticmethod
+    async def overdue_unreminded(conn: aiosqlite.Connection, today: dt.date) -> list[Dossier]:
+        """Dossiers the office still works on whose date has passed, not yet reminded of
+        today, marked as reminded; oldest date first."""
+        rows = await conn.execute_fetchall(
+            "UPDATE dossiers SET reminded_on = :today "
+            "WHERE status IN ('received', 'in_progress') AND due_on < :today "
+            f"AND (reminded_on IS NULL OR reminded_on < :today) RETURNING {_COLUMNS}",
+            {"today": today.isoformat()},
+        )
+        return sorted((_dossier(row) for row in rows), key=lambda d: (d.due_on or today, d.code))
+
     async def history(self, code: str) -> list[tuple[dt.datetime, DossierStatus, str | None]]:
         rows = await self._db.fetchall(
             "SELECT at, status, note FROM dossier_events WHERE code = ? ORDER BY id", (code,)

@@ -31,7 +31,8 @@ SECTIONS = ("docs", "steps", "conditions", "legal", "fees")
 
 
 def shorten(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut between words where one ends late enough."""
+    """At most ``limit`` characters on one line, cut between words where one ends late enough."""
+    text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]

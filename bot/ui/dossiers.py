@@ -15,6 +15,7 @@ from bot.i18n import Html, I18n, Texts
 from bot.services.dossier_import import Refusal
 from bot.services.views import View
 from bot.ui.callbacks import encode
+from bot.ui.cards import shorten
 from bot.ui.render import office_hours
 
 
@@ -45,6 +46,10 @@ def refusal_text(texts: Texts, refusal: Refusal) -> str:
 
 def status_label(texts: Texts, dossier: Dossier) -> str:
     return texts.plain(f"dossier.status.{dossier.status.value}")
+
+
+OVERDUE_SHOWN = 30  # dossiers listed in the office's reminder; the count says how many more
+OVERDUE_BUTTONS = 6  # the oldest, one tap away from their card
 
 
 class TelegramDossierViews:
@@ -96,3 +101,30 @@ class TelegramDossierViews:
             text = Html(text + "\n" + texts("dossier.note", note=dossier.note))
         unfollow = texts.plain("dossier.button.unfollow")
         return View(text, (((unfollow, encode("ds", "unf", dossier.code)),),))
+
+    def overdue(self, late: list[Dossier], today: dt.date) -> View:
+        """The office's daily reminder, in the unit's language, oldest first."""
+        texts = self._i18n.texts(self._i18n.default_language)
+        lines: list[str] = [texts("dossier.overdue.head", n=len(late))]
+        for dossier in late[:OVERDUE_SHOWN]:
+            assert dossier.due_on is not None
+            name = self._procedure_name(dossier.procedure_code) if dossier.procedure_code else None
+            lines.append(
+                texts.plural(
+                    "dossier.overdue.line",
+                    "dossier.overdue.line_plural",
+                    (today - dossier.due_on).days,
+                    code=dossier.code,
+                    due=day(texts, dossier.due_on),
+                    status=status_label(texts, dossier),
+                )
+                + (texts("dossier.overdue.procedure", name=shorten(name, 80)) if name else "")
+            )
+        if len(late) > OVERDUE_SHOWN:
+            lines.append(texts("dossier.overdue.more", n=len(late) - OVERDUE_SHOWN))
+        lines.append(texts("dossier.overdue.tail"))
+        buttons = tuple(
+            ((dossier.code, encode("do", "open", dossier.code)),)
+            for dossier in late[:OVERDUE_BUTTONS]
+        )
+        return View(Html("\n".join(lines)), buttons)

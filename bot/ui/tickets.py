@@ -13,6 +13,7 @@ from bot.i18n import Html, I18n, Texts
 from bot.services.views import View
 from bot.storage.outbox import Buttons
 from bot.ui.callbacks import encode
+from bot.ui.cards import shorten
 
 STARS = 5
 TOPIC_CHARS = 120  # Telegram's limit for a forum topic's name is 128
@@ -21,11 +22,6 @@ TOPIC_CHARS = 120  # Telegram's limit for a forum topic's name is 128
 def moment(texts: Texts, value: dt.datetime, tz: dt.tzinfo) -> str:
     """A deadline as people read it: "16:30, Thứ Hai 30/11/2026"."""
     return texts.datetime(value.astimezone(tz), texts.plain("format.moment"))
-
-
-def shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class TelegramTicketViews:
