@@ -374,6 +374,8 @@ def register_handlers(app: BotApp) -> None:
         "thongbao": announcements.command,
         "tatthongbao": announcements.opt,
         "batthongbao": announcements.opt,
+        "stopnews": announcements.opt,
+        "news": announcements.opt,
         "link": officials.link,
         "block": admin.block_command,
         "unblock": admin.block_command,

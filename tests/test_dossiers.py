@@ -344,3 +344,35 @@ async def test_a_status_changed_at_night_reaches_the_follower_in_the_morning(
     with sqlite3.connect(bot.settings.database) as db:
         (held,) = db.execute("SELECT next_at FROM outbox WHERE chat_id = 3109").fetchone()
     assert held == "2026-11-29T00:00:00.000Z"  # 07:00 in Hà Nội
+
+
+async def test_each_status_says_what_to_do_next_even_to_those_who_refused_announcements(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    dossiers = services(bot).dossiers
+    due = dossiers.today() + dt.timedelta(days=6)
+    start = DossierChange(CODE, DossierStatus.RECEIVED, due_on=due, check_value="ABC234")
+    await dossiers.apply(start, source="http", actor="test")
+    minh = standin.user(3113, "Minh", language_code="en")
+    assert (await minh.reply("/stopnews")).plain.startswith("🔕")  # announcements only
+    assert (await minh.reply(f"/hoso {CODE} ABC234")).plain.startswith("🔔 You are following")
+    expected = {
+        DossierStatus.IN_PROGRESS: "Nothing is needed from you for now.",
+        DossierStatus.NEED_MORE: "Please read the official's note and bring them",
+        DossierStatus.RESULT_READY: "Please bring your receipt and an identity document",
+        DossierStatus.RETURNED: "has been handed over. Thank you",
+        DossierStatus.WITHDRAWN: "has been withdrawn at the applicant's request",
+        DossierStatus.RECEIVED: f"has been received. Result due: {due:%A} {due.day} {due:%B %Y}",
+    }
+    for status, says in expected.items():
+        asks = status is DossierStatus.NEED_MORE
+        note = "Bring the original birth certificate." if asks else None
+        applied = await dossiers.apply(DossierChange(CODE, status, note=note), "http", "test")
+        assert applied.told == 1
+        told = await citizen_hears(minh, says)
+        assert told.buttons == [["🔕 Stop following"]]
+        if note:
+            assert "Bring the original birth certificate." in told.plain
+            assert "Monday – Friday" in told.plain
+    await minh.reply("/menu")
+    assert len([m for m in minh.messages if CODE in m.plain]) == len(expected) + 1

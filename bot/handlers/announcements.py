@@ -85,11 +85,13 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
 
 
 async def opt(update: Update, context: BotContext) -> None:
-    """``/tatthongbao`` (no announcements) and ``/batthongbao`` (announcements again)."""
+    """``/tatthongbao`` or ``/stopnews`` (no announcements), ``/batthongbao`` or ``/news``
+    (announcements again)."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or user is None or message is None or chat.type != "private":
         return
-    wanted = (message.text or "").lstrip("/").lower().startswith("bat")
+    command = (message.text or "").lstrip("/").split(maxsplit=1)[0].split("@")[0].lower()
+    wanted = command in ("batthongbao", "news")
     await context.services.announcements.set_wanted(user.id, wanted)
     await send_html(
         context.bot, chat.id, context.texts("announce.on" if wanted else "announce.off")

@@ -29,6 +29,13 @@ PROMPT = "dossier_office"  # steps: need_more | note | due, answered by replying
 ASKED_FIRST = {DossierStatus.NEED_MORE}  # statuses that mean nothing without a note
 
 
+def _thread(message: object) -> int | None:
+    """The forum topic a message is in, so our answer goes there too."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
 def _office_group(context: BotContext) -> int | None:
     tickets = context.services.tickets
     one_stop = tickets.routing.one_stop
@@ -49,7 +56,7 @@ async def command(update: Update, context: BotContext) -> None:
         await send_html(context.bot, chat.id, texts("dossier.office.usage"))
         return
     body, buttons = await _card(context, code)
-    await send_html(context.bot, chat.id, body, buttons)
+    await send_html(context.bot, chat.id, body, buttons, _thread(update.effective_message))
 
 
 async def _card(context: BotContext, code: str) -> tuple[Html, InlineKeyboardMarkup]:
@@ -111,9 +118,9 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
         assert dossier is not None
         await query.answer()
         if what == "qr":
-            await _send_qr(context, chat.id, dossier)
+            await _send_qr(context, chat.id, dossier, _thread(query.message))
         else:
-            await _refresh(context, chat.id, None, code)
+            await _refresh(context, chat.id, None, code, _thread(query.message))
         return
     if what == "set" and DossierStatus(value) not in ASKED_FIRST:
         change = DossierChange(code, DossierStatus(value))
@@ -126,7 +133,8 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
     await query.answer()
     step = value if what == "set" else what
     prompt = texts(f"dossier.office.ask_{step}", code=code, actor=user.full_name)
-    sent = await send_html(context.bot, chat.id, prompt, ForceReply(selective=True))
+    thread = _thread(query.message)
+    sent = await send_html(context.bot, chat.id, prompt, ForceReply(selective=True), thread)
     data: dict[str, object] = {"code": code, "prompt": sent[-1].message_id}
     if card is not None:
         data["card"] = card
@@ -170,7 +178,8 @@ async def group_reply(update: Update, context: BotContext) -> bool:
     key = "dossier.office.done_apology" if applied.apology else f"dossier.office.done_{step}"
     await message.reply_html(texts(key, **facts))
     card = conversation.data.get("card")
-    await _refresh(context, chat.id, card if isinstance(card, int) else None, code)
+    card_id = card if isinstance(card, int) else None
+    await _refresh(context, chat.id, card_id, code, _thread(message))
     return True
 
 
@@ -209,7 +218,9 @@ async def _apply(context: BotContext, change: DossierChange, user_id: int) -> Ap
     return await context.services.dossiers.apply(change, source="official", actor=str(user_id))
 
 
-async def _refresh(context: BotContext, chat_id: int, card: int | None, code: str) -> None:
+async def _refresh(
+    context: BotContext, chat_id: int, card: int | None, code: str, thread: int | None = None
+) -> None:
     """The office's card, edited to say what the dossier now is (sent anew if it is gone)."""
     body, buttons = await _card(context, code)
     if card is not None:
@@ -221,11 +232,13 @@ async def _refresh(context: BotContext, chat_id: int, card: int | None, code: st
         except BadRequest as error:
             if "not modified" in str(error).lower():
                 return
-    await send_html(context.bot, chat_id, body, buttons)
+    await send_html(context.bot, chat_id, body, buttons, thread)
 
 
-async def _send_qr(context: BotContext, chat_id: int, dossier: Dossier) -> None:
+async def _send_qr(context: BotContext, chat_id: int, dossier: Dossier, thread: int | None) -> None:
     """The receipt's QR code as a picture the office can print."""
     link = follow_link(context.bot.username, dossier)
     caption = context.texts("dossier.office.qr", code=dossier.code, check=dossier.check_value)
-    await context.bot.send_photo(chat_id, qr_png(link), caption=caption, parse_mode=ParseMode.HTML)
+    await context.bot.send_photo(
+        chat_id, qr_png(link), caption=caption, parse_mode=ParseMode.HTML, message_thread_id=thread
+    )
