@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.i18n import I18n, Texts
 from bot.services.tickets import TicketService
 from bot.standin import GroupSim, Limits, SentMessage, StandIn, UserSim
+from bot.standin.state import JSON
 
 SHELL_TOKEN = "1000001:LOCAL-SHELL-TOKEN-not-a-real-one"
 CITIZEN_ID = 1001
@@ -70,6 +71,7 @@ class Shell:
         self.group = group
         self.state = ShellState(colour=colour)
         standin.on_bot_message(self._show)
+        standin.on_callback_answer(self._pop_up)
 
     def _chat(self) -> int:
         return self.group.chat_id if self.state.as_official else self.citizen.chat_id
@@ -140,6 +142,14 @@ class Shell:
             await self.group.press(self.official, label, message=msg)
         else:
             await self.citizen.press(label, message=msg)
+
+    def _pop_up(self, user_id: int, answer: JSON) -> None:
+        """The answer to a press, which Telegram shows as a pop-up, for whoever you are now."""
+        person = self.official if self.state.as_official else self.citizen
+        if user_id == person.id and answer.get("text"):
+            self.say(
+                "shell.alert" if answer.get("show_alert") else "shell.toast", text=answer["text"]
+            )
 
     async def _read(self, name: str) -> bytes | None:
         path = Path(name)

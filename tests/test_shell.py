@@ -109,7 +109,8 @@ async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
         await say("1", "✅ Đã nhận phản ánh PA-000001")
 
         await say(":official", "[1] ✋ Nhận xử lý")
-        await say("1", "📌 Trạng thái: Đang xử lý")  # the alert, edited in place
+        await say("1", "(thông báo nhanh) Đã nhận xử lý PA-000001.")  # Telegram's pop-up
+        await _read_until(stdout, "📌 Trạng thái: Đang xử lý", seen)  # the alert, edited
         await say(":reply Chị cho biết cột đèn số mấy ạ?", "Đã chuyển tới người dân")
         await say(":citizen", "[1] 💬 Trả lời cán bộ")
         await asyncio.sleep(0.5)  # a person reads before answering; the bot files the id
@@ -122,4 +123,11 @@ async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
         await say(":reply Đã thay bóng đèn.", "Đã ghi nhận kết quả")
         await say(":citizen", "[5] 5 ⭐")
         await say("5", "Cảm ơn anh/chị đã đánh giá 5/5")
+
+        # The shell's officials' group is the one-stop office's too.
+        await say(":official", "Bạn đang là cán bộ")
+        await say("/hs 000.00.12.H26-261128-0001", "[6] Đã rút hồ sơ")
+        await say("1", "(thông báo nhanh) Đã cập nhật 000.00.12.H26-261128-0001: Đã tiếp nhận.")
+        await say("7", "Hãy trả lời tin nhắn này")
+        await say(":reply 31/12/2030", "Đã đổi ngày hẹn trả hồ sơ 000.00.12.H26-261128-0001")
         await _leave(shell)

@@ -259,6 +259,7 @@ class StandIn:
         self._commands: dict[tuple[Any, ...], list[JSON]] = {}
         self._callbacks: dict[str, int] = {}
         self._observers: list[Observer] = []
+        self._answer_observers: list[Callable[[int, JSON], None]] = []
         self._blocked: set[int] = set()
         self._failures: dict[str, deque[_Failure]] = {}
         self._limiter = RateLimiter()
@@ -383,6 +384,11 @@ class StandIn:
                 self._observers.remove(callback)
 
         return unsubscribe
+
+    def on_callback_answer(self, callback: Callable[[int, JSON], None]) -> None:
+        """Call ``callback(user_id, answer)`` when the bot answers someone's button press (the
+        pop-up Telegram shows them)."""
+        self._answer_observers.append(callback)
 
     def block(self, user_id: int) -> None:
         """The person blocked the bot: sends to them answer 403 from now on."""
@@ -1114,6 +1120,8 @@ class StandIn:
         sim = self._users.get(user_id)
         if sim is not None:
             sim.callback_answers.append(answer)
+        for observer in self._answer_observers:
+            observer(user_id, answer)
         return True
 
     async def _get_file(self, params: dict[str, Any]) -> Any:
