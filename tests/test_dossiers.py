@@ -119,6 +119,8 @@ async def test_only_the_one_stop_group_sets_a_status(bot: BotRunner, standin: St
     qr = await arrived(group, lambda m: m.kind == "photo")
     assert qr.file_id is not None and standin.files[qr.file_id].data.startswith(b"\x89PNG")
     assert qr.plain.startswith(f"Mã QR theo dõi hồ sơ {CODE}")
+    not_a_code = await group.reply(official, "/hs số 12 nhé")
+    assert not_a_code.plain.startswith("«số 12 nhé» không phải mã hồ sơ.\nCách dùng: /hs MÃ-HỒ")
     other = await linked(standin, -100602, "kinh-te")
     refused = await other.reply(official, f"/hs {CODE}")
     assert "chỉ dùng trong nhóm của Bộ phận Một cửa" in refused.plain

@@ -51,9 +51,14 @@ async def command(update: Update, context: BotContext) -> None:
     if chat.id != _office_group(context):
         await send_html(context.bot, chat.id, texts("dossier.office.only_one_stop"))
         return
-    code = normal_code(context.args[0]) if context.args else None
+    args = context.args or []
+    code = normal_code(args[0]) if args else None
     if code is None:
-        await send_html(context.bot, chat.id, texts("dossier.office.usage"))
+        usage = texts("dossier.office.usage")
+        if args:
+            typed = " ".join(args)[:60]
+            usage = Html(texts("dossier.office.bad_code", value=typed) + "\n" + usage)
+        await send_html(context.bot, chat.id, usage, None, _thread(update.effective_message))
         return
     body, buttons = await _card(context, code)
     await send_html(context.bot, chat.id, body, buttons, _thread(update.effective_message))

@@ -109,7 +109,7 @@ class OutboxSender:
         concurrency: int = 8,
         backoff: float = 2.0,
         max_backoff: float = 300.0,
-        idle_poll: float = 30.0,
+        idle_poll: float = 5.0,
         grace: float = 5.0,
         interactive: Callable[[], bool] = lambda: False,
         defer: float = 1.0,
@@ -121,6 +121,8 @@ class OutboxSender:
         self._concurrency = max(1, concurrency)
         self._backoff = backoff
         self._max_backoff = max_backoff
+        # Rows written here wake the sender at once; rows another process wrote (the CLI's
+        # CSV import while the bot runs) are found by looking again this often.
         self._idle_poll = idle_poll
         self._grace = grace
         # People waiting for an answer on screen go first: while ``interactive()`` says the
