@@ -14,6 +14,7 @@ import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from aiohttp import web
 
@@ -31,8 +32,13 @@ MAX_ITEMS = 1000
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+def _json(body: object, status: int = 200) -> web.Response:
+    """UTF-8 as it is, so a Vietnamese message reads as such in a terminal."""
+    return web.json_response(body, status=status, dumps=partial(json.dumps, ensure_ascii=False))
+
+
 def _error(status: int, message: str, **details: object) -> web.Response:
-    return web.json_response({"error": message, **details}, status=status)
+    return _json({"error": message, **details}, status)
 
 
 def _texts(i18n: I18n, request: web.Request) -> Texts:
@@ -110,14 +116,14 @@ class DossierApi:
                 {"code": applied.dossier.code, "outcome": applied.outcome, "told": applied.told}
             )
         log.info("http: %d dossier change(s) applied", len(results))
-        return web.json_response({"results": results})
+        return _json({"results": results})
 
     async def _get(self, request: web.Request) -> web.Response:
         code = normal_code(request.match_info["code"])
         dossier = await self._dossiers.get(code) if code else None
         if dossier is None:
             return _error(404, _texts(self._i18n, request).plain("http.not_found"))
-        return web.json_response(
+        return _json(
             {
                 "code": dossier.code,
                 "status": dossier.status.value,
