@@ -18,6 +18,10 @@ from bot.logs import redact, setup_logging
 if TYPE_CHECKING:
     from bot.handlers.context import Services
 
+# What `files load` and `files restore` take; the bot's DocumentService is the authority (a
+# test checks that this list names each of its files).
+EDITABLE_FILES = ("unit.yaml", "lexicon.yaml", "flows.yaml", "departments.yaml")
+
 
 def _settings() -> Settings:
     try:
@@ -156,8 +160,8 @@ async def _services(settings: Settings) -> AsyncIterator[Services]:
 
 
 def cmd_files(args: argparse.Namespace) -> int:
-    """Load an edited data file (unit.yaml, lexicon.yaml, flows.yaml) or restore the previous
-    version, exactly as an admin would through the bot."""
+    """Load an edited data file (one of EDITABLE_FILES) or restore the previous version,
+    exactly as an admin would through the bot."""
     from bot.services.documents import NoPreviousVersion
     from bot.yamldoc import DocumentError
 
@@ -246,12 +250,17 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="serve Telegram (BOT_TOKEN set) or open the local chat shell")
     sub.add_parser("shell", help="open the local chat shell even if BOT_TOKEN is set")
-    files = sub.add_parser("files", help="data files admins edit: unit, lexicon, flows")
+    editable = ", ".join(EDITABLE_FILES)
+    files = sub.add_parser(
+        "files",
+        help=f"data files admins edit: {editable}",
+        description=f"Load or restore a data file admins edit: {editable}.",
+    )
     files_sub = files.add_subparsers(dest="files_command", required=True)
     load = files_sub.add_parser("load", help="validate and store an edited file")
-    load.add_argument("file")
+    load.add_argument("file", help=f"the edited file, named as the original: {editable}")
     restore = files_sub.add_parser("restore", help="go back to a file's previous version")
-    restore.add_argument("name", help="e.g. lexicon.yaml")
+    restore.add_argument("name", help=f"one of: {editable}")
     catalogue = sub.add_parser("catalogue", help="the procedure catalogue")
     catalogue_sub = catalogue.add_subparsers(dest="catalogue_command", required=True)
     imp = catalogue_sub.add_parser(

@@ -10,9 +10,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseUpdateProcessor,
     CallbackQueryHandler,
@@ -52,7 +51,7 @@ from bot.services.announcements import AnnouncementService
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
-from bot.services.flood import FloodGuard
+from bot.services.flood import FloodGuard, RepeatGuard
 from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
@@ -68,6 +67,7 @@ from bot.ui.announcements import announcement_view
 from bot.ui.callbacks import Callback, decode
 from bot.ui.dossiers import TelegramDossierViews
 from bot.ui.outbox import OutboxSender
+from bot.ui.pace import TelegramPace
 from bot.ui.tickets import TelegramTicketViews
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self.on_idle: Callable[[], None] = lambda: None  # the last update in hand is done
+        self.received_up_to = 0  # the newest update id handed to us, waiting or not
 
     def busy(self) -> bool:
         """Someone is waiting for the bot to answer."""
@@ -95,8 +96,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = 0
-        if isinstance(update, Update) and update.effective_chat is not None:
-            key = update.effective_chat.id
+        if isinstance(update, Update):
+            self.received_up_to = max(self.received_up_to, update.update_id)
+            if update.effective_chat is not None:
+                key = update.effective_chat.id
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
@@ -181,6 +184,7 @@ async def open_services(settings: Settings, db: Database) -> Services:
     catalogue.start()
     return Services(
         settings=settings,
+        clock=db.clock,
         i18n=i18n,
         people=people,
         unit=unit,
@@ -193,6 +197,7 @@ async def open_services(settings: Settings, db: Database) -> Services:
         outbox=outbox,
         flood=FloodGuard(settings.max_messages_per_minute),
         lookups=FloodGuard(settings.max_lookups_per_minute),
+        repeats=RepeatGuard(),
     )
 
 
@@ -211,11 +216,11 @@ def create_app(settings: Settings) -> BotApp:
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         .rate_limiter(
-            AIORateLimiter(
-                **_overall_rate(settings.max_messages_per_second),
-                group_max_rate=settings.max_group_messages_per_minute,
-                group_time_period=60,
-                max_retries=3,
+            # 5% under Telegram's overall rate: a busy moment delays some sends more than
+            # others, and that jitter must not put 31 into one of Telegram's seconds.
+            TelegramPace(
+                settings.max_messages_per_second * HEADROOM,
+                int(settings.max_group_messages_per_minute),
             )
         )
         .post_init(_post_init)
@@ -227,18 +232,6 @@ def create_app(settings: Settings) -> BotApp:
     return app
 
 
-def _overall_rate(per_second: float) -> dict[str, float]:
-    """At Telegram's pace, evenly spaced rather than a bucket of N a second: a full bucket goes
-    at once after any pause, Telegram counts a rolling window, and those bursts came back as
-    429s (380 in 5,000 notifications, each pausing every send). Far above it (a benchmark with
-    the limits off) the plain bucket, which costs nothing per request."""
-    if per_second <= 100:
-        # 5% under the limit: a busy moment delays some sends more than others, and that
-        # jitter must not put 31 into one of Telegram's seconds.
-        return {"overall_max_rate": 1, "overall_time_period": 1 / (per_second * HEADROOM)}
-    return {"overall_max_rate": per_second, "overall_time_period": 1}
-
-
 async def _post_init(app: BotApp) -> None:
     settings: Settings = app.bot_data["settings"]
     db = Database(settings.database)
@@ -247,7 +240,9 @@ async def _post_init(app: BotApp) -> None:
     app.bot_data["services"] = services
     processor = app.update_processor
     assert isinstance(processor, PerChatUpdateProcessor)  # create_app sets it
-    sender = OutboxSender(services.outbox, interactive=processor.busy)
+    pace = app.bot.rate_limiter
+    assert isinstance(pace, TelegramPace)  # create_app sets it
+    sender = OutboxSender(services.outbox, interactive=processor.busy, pace=pace)
     processor.on_idle = sender.idle
     app.bot_data["sender"] = sender
     sender.start(app.bot)  # what was pending before a restart goes out first
@@ -274,6 +269,9 @@ async def _every_minute(context: BotContext) -> None:
     await context.services.dossiers.remind_overdue()
     context.services.flood.forget_idle(time.monotonic())
     context.services.lookups.forget_idle(time.monotonic())
+    context.services.repeats.forget_idle(time.monotonic())
+    if isinstance(context.bot.rate_limiter, TelegramPace):
+        context.bot.rate_limiter.forget_idle()
 
 
 async def _post_shutdown(app: BotApp) -> None:
@@ -330,15 +328,35 @@ def register_handlers(app: BotApp) -> None:
         await basics.start(update, context, links)
 
     async def on_callback(update: Update, context: BotContext) -> None:
-        callback = decode(update.callback_query.data if update.callback_query else None)
+        query = update.callback_query
+        if query is None:
+            return
+        callback = decode(query.data)
         action = actions.get(callback.action) if callback else None
         if callback is None or action is None:
             await basics.stale_button(update, context)
             return
-        await action(update, context, callback)
+        chat, repeats = update.effective_chat, context.services.repeats
+        if chat is None or chat.type == ChatType.PRIVATE or query.message is None:
+            await action(update, context, callback)
+            return
+        # An official tapping on while the group's answer comes: one press, one prompt.
+        press = (query.from_user.id, chat.id, query.message.message_id, query.data)
+        if repeats.repeated(press, update.update_id):
+            await query.answer(context.texts.plain("button.repeat"))
+            return
+        try:
+            await action(update, context, callback)
+        finally:
+            processor = context.application.update_processor
+            if isinstance(processor, PerChatUpdateProcessor):
+                repeats.done(press, processor.received_up_to, time.monotonic())
 
     async def on_text(update: Update, context: BotContext) -> None:
         await fallback.text(update, context, router)
+
+    async def on_edited(update: Update, context: BotContext) -> None:
+        await fallback.edited(update, context, router)
 
     async def on_media(update: Update, context: BotContext) -> None:
         """A photo, location, contact... : the conversation's, if it takes one."""
@@ -390,6 +408,13 @@ def register_handlers(app: BotApp) -> None:
                 new_messages & groups & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND, in_group
             ),
             MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, on_text),
+            MessageHandler(
+                filters.UpdateType.EDITED_MESSAGE
+                & filters.TEXT
+                & ~filters.COMMAND
+                & filters.ChatType.PRIVATE,
+                on_edited,
+            ),
             MessageHandler(new_messages & filters.COMMAND, fallback.unknown_command),
             MessageHandler(new_messages & filters.Document.ALL, on_document),
             MessageHandler(new_messages & ~filters.StatusUpdate.ALL, on_media),

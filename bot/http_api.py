@@ -13,10 +13,14 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import sys
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.config import SettingsError
 from bot.domain.dossiers import DossierChange, normal_code
@@ -41,6 +45,40 @@ def _error(status: int, message: str, **details: object) -> web.Response:
     return _json({"error": message, **details}, status)
 
 
+def _unicode_error(item: object) -> FieldError | None:
+    """A field (or a field's name) holding a lone surrogate such as ``"\\ud800"``: valid JSON,
+    but not text that can be stored or shown."""
+    if not isinstance(item, dict):
+        return None
+    for key, value in item.items():
+        if not _is_text(key):
+            return FieldError(key.encode("utf-8", "backslashreplace").decode(), "not_unicode")
+        if isinstance(value, str) and not _is_text(value):
+            return FieldError(key, "not_unicode")
+    return None
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _ServerLog(logging.LoggerAdapter[logging.Logger]):
+    """aiohttp's server log. A request aiohttp refuses by itself as malformed (a request line
+    or header too long, a bad method) is answered 400 and logged as a warning without the
+    traceback; any other error stays an error."""
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
+        error = exc_info if isinstance(exc_info, BaseException) else sys.exc_info()[1]
+        if isinstance(error, HttpProcessingError) and 400 <= error.code < 500:
+            log.warning("http: refused a malformed request (%s)", type(error).__name__)
+            return
+        super().exception(msg, *args, exc_info=exc_info, **kwargs)
+
+
 def _texts(i18n: I18n, request: web.Request) -> Texts:
     """English for software, unless the caller asks for Vietnamese."""
     wanted = request.headers.get("Accept-Language", "").strip().lower()
@@ -62,7 +100,11 @@ class DossierApi:
 
     async def start(self, host: str, port: int) -> int:
         """Serve; returns the port (useful with 0, as tests do)."""
-        self._runner = web.AppRunner(self.application(), access_log=None)
+        self._runner = web.AppRunner(
+            self.application(),
+            access_log=None,
+            logger=_ServerLog(logging.getLogger("aiohttp.server"), {}),
+        )
         await self._runner.setup()
         try:
             await web.TCPSite(self._runner, host, port).start()
@@ -83,7 +125,11 @@ class DossierApi:
         texts = _texts(self._i18n, request)
         given = request.headers.get("Authorization", "")
         scheme, _, token = given.partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(token, self._token):
+        # Bytes, not str: compare_digest refuses non-ASCII text, and a header may hold any.
+        matches = secrets.compare_digest(
+            token.encode("utf-8", "surrogateescape"), self._token.encode("utf-8")
+        )
+        if scheme.lower() != "bearer" or not matches:
             return _error(401, texts.plain("http.token"))
         try:
             return await handler(request)
@@ -95,8 +141,14 @@ class DossierApi:
         if request.content_type != "application/json":
             return _error(415, texts.plain("http.media_type"))
         try:
-            body = json.loads(await request.read())
+            # No field is a number: read numbers as Decimal, which has no limit on digits
+            # (int() refuses more than 4,300), so a long one is refused as "not a string".
+            body = json.loads(await request.read(), parse_int=Decimal)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            return _error(400, texts.plain("http.not_json", why=str(error)))
+        except RecursionError:
+            return _error(400, texts.plain("http.too_deep"))
+        except ValueError as error:
             return _error(400, texts.plain("http.not_json", why=str(error)))
         items = body if isinstance(body, list) else [body]
         if not items or len(items) > MAX_ITEMS:
@@ -104,6 +156,9 @@ class DossierApi:
         changes: list[DossierChange] = []
         for index, item in enumerate(items):
             try:
+                broken = _unicode_error(item)
+                if broken is not None:
+                    raise broken
                 changes.append(change_from_json(item))
             except FieldError as error:
                 refusal = Refusal("", None, error.reason, error.field, error.values)

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
+from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -22,7 +22,27 @@ def _seconds(value: ODVInput[float], default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
 
 
+def valid_unicode(value: Any) -> Any:
+    """``value`` with every lone surrogate (``"\\ud800"`` in JSON, which no UTF-8 text can
+    hold) replaced by U+FFFD: text that arrives so would break wherever it is encoded again —
+    SQLite, a log line, our own reply."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [valid_unicode(item) for item in value]
+    if isinstance(value, dict):
+        return {valid_unicode(key): valid_unicode(item) for key, item in value.items()}
+    return value
+
+
 class AiohttpRequest(BaseRequest):
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        data = BaseRequest.parse_json_payload(payload)
+        if b"\\ud" in payload or b"\\uD" in payload:  # a surrogate escape, maybe a lone one
+            data = valid_unicode(data)
+        return data
+
     def __init__(
         self,
         connection_pool_size: int = 16,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import BotApp, create_app, running
+from bot.clock import start_all_clocks_at
 from bot.config import Settings
 from bot.standin import Limits, StandIn
 from bot.standin.sims import UserSim
@@ -31,8 +33,24 @@ for _name in list(os.environ):
         del os.environ[_name]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-at",
+        metavar="ISO",
+        help="run every bot's clock from this moment (e.g. 2027-02-06T02:00+07:00, Tết at 2 am)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     netguard.install()
+    moment = config.getoption("--clock-at")
+    if moment:
+        start_all_clocks_at(dt.datetime.fromisoformat(moment))
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    moment = config.getoption("--clock-at")
+    return f"bot clocks start at {moment}" if moment else None
 
 
 @pytest.fixture

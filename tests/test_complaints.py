@@ -269,7 +269,7 @@ async def test_missed_deadline_escalates_and_apologises_once(
     ticket = await tickets.get(1)
     assert ticket is not None
     later = ticket.resolve_due + dt.timedelta(hours=1)
-    tickets.clock = lambda: later
+    bot.app.bot_data["services"].clock.travel(later)
     assert await tickets.check_deadlines() >= 1
     escalated = await group_message(leaders, "PA-000001")
     assert "quá hạn" in escalated.plain
@@ -283,7 +283,7 @@ async def test_missed_deadline_escalates_and_apologises_once(
     # The new date is a promise too: missing it is told once more, with a later date.
     moved = await tickets.get(1)
     assert moved is not None and moved.resolve_due > later
-    tickets.clock = lambda: moved.resolve_due + dt.timedelta(minutes=1)
+    bot.app.bot_data["services"].clock.travel(moved.resolve_due + dt.timedelta(minutes=1))
     assert await tickets.check_deadlines() == 1
     assert await tickets.check_deadlines() == 0
     await arrived(

@@ -126,7 +126,7 @@ async def test_the_office_is_reminded_of_late_dossiers_once_a_working_day(
     official = standin.user(OFFICIAL, "Hùng", language_code="vi")
     dossiers = services(bot).dossiers
     monday = dt.datetime(2026, 11, 30, 9, 0, tzinfo=HANOI)
-    dossiers.clock = lambda: monday
+    services(bot).clock.travel(monday)
     for n, (days_late, status) in enumerate(
         [
             (3, DossierStatus.IN_PROGRESS),
@@ -145,11 +145,11 @@ async def test_the_office_is_reminded_of_late_dossiers_once_a_working_day(
         )
         await dossiers.apply(change, source="csv", actor="test")
 
-    dossiers.clock = lambda: dt.datetime(2026, 11, 29, 9, 0, tzinfo=HANOI)  # a Sunday
+    services(bot).clock.travel(dt.datetime(2026, 11, 29, 9, 0, tzinfo=HANOI))  # a Sunday
     assert await dossiers.remind_overdue() == 0
-    dossiers.clock = lambda: dt.datetime(2026, 11, 30, 6, 0, tzinfo=HANOI)  # before opening
+    services(bot).clock.travel(dt.datetime(2026, 11, 30, 6, 0, tzinfo=HANOI))  # before opening
     assert await dossiers.remind_overdue() == 0
-    dossiers.clock = lambda: monday
+    services(bot).clock.travel(monday)
     assert await dossiers.remind_overdue() == 2
     reminder = await arrived(group, lambda m: "quá ngày hẹn" in m.plain)
     lines = reminder.plain.splitlines()
@@ -167,11 +167,11 @@ async def test_the_office_is_reminded_of_late_dossiers_once_a_working_day(
     card = await arrived(group, lambda m: "In lên giấy tiếp nhận" in m.plain)
     assert ["📅 Hẹn ngày trả mới", "📝 Ghi chú cho người dân"] in card.buttons
 
-    dossiers.clock = lambda: monday + dt.timedelta(days=1)  # still late the next day
+    services(bot).clock.travel(monday + dt.timedelta(days=1))  # still late the next day
     assert await dossiers.remind_overdue() == 2
     await bot.restart()  # the day's reminder is kept in the database, not in memory
     again = services(bot).dossiers
-    again.clock = lambda: monday + dt.timedelta(days=1, hours=2)
+    services(bot).clock.travel(monday + dt.timedelta(days=1, hours=2))
     assert await again.remind_overdue() == 0
 
 

@@ -334,7 +334,7 @@ async def test_a_status_changed_at_night_reaches_the_follower_in_the_morning(
     await bot.start(quiet_hours="21:00-07:00")
     dossiers = services(bot).dossiers
     hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
-    dossiers.clock = lambda: dt.datetime(2026, 11, 28, 23, 15, tzinfo=hanoi)
+    services(bot).clock.travel(dt.datetime(2026, 11, 28, 23, 15, tzinfo=hanoi))
     start = DossierChange(CODE, DossierStatus.IN_PROGRESS, check_value="ABC234")
     await dossiers.apply(start, source="csv", actor="test")
     lan = standin.user(3109, "Lan", language_code="vi")

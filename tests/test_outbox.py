@@ -187,33 +187,35 @@ async def test_people_being_answered_go_first_but_a_notification_waits_at_most_a
         await sender.stop()
 
 
-async def test_retry_after_is_honoured_and_pauses_every_chat(
+async def test_retry_after_holds_back_its_chat_and_no_other(
     standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
 ) -> None:
     lan, minh = standin.user(1001, "Lan"), standin.user(1002, "Minh")
-    standin.fail_next("sendMessage", status=429, retry_after=2)
-    await enqueue(db, outbox, Outgoing(1001, "cho Lan"))
+    standin.fail_next("sendMessage", status=429, retry_after=2, chat_id=1001)
+    await enqueue(db, outbox, Outgoing(1001, "cho Lan"), Outgoing(1001, "lần hai cho Lan"))
     refused = await first_try(standin)
     assert refused.error_code == 429
-    await enqueue(db, outbox, Outgoing(1002, "cho Minh"))  # another chat waits as well
+    await enqueue(db, outbox, Outgoing(1002, "cho Minh"))  # another chat does not wait
 
-    assert (await lan.next_message()).plain == "cho Lan"
     assert (await minh.next_message()).plain == "cho Minh"
+    assert (await lan.next_message()).plain == "cho Lan"
     await drained(db)
-    later = standin.calls_to("sendMessage")[1:]
-    assert len(later) == 2 and all(call.ok for call in later)
-    assert min(call.at for call in later) >= refused.at + 2
-    assert texts(lan) == ["cho Lan"] and texts(minh) == ["cho Minh"]
+    calls = standin.calls_to("sendMessage")[1:]
+    to_minh = [c for c in calls if c.params["chat_id"] == 1002]
+    to_lan = [c for c in calls if c.params["chat_id"] == 1001]
+    assert len(to_minh) == 1 and to_minh[0].at < refused.at + 1
+    assert len(to_lan) == 2 and all(c.ok for c in to_lan)
+    assert min(c.at for c in to_lan) >= refused.at + 2  # the chat waited what Telegram asked
+    assert texts(lan) == ["cho Lan", "lần hai cho Lan"] and texts(minh) == ["cho Minh"]
 
 
-async def test_stopping_during_a_long_pause_is_prompt_and_loses_nothing(
+async def test_stopping_during_a_long_wait_is_prompt_and_loses_nothing(
     standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender, tg: Bot
 ) -> None:
     lan, minh = standin.user(1001, "Lan"), standin.user(1002, "Minh")
     standin.fail_next("sendMessage", status=429, retry_after=60)
-    await enqueue(db, outbox, Outgoing(1001, "cho Lan"))
+    await enqueue(db, outbox, Outgoing(1001, "cho Lan"), Outgoing(1001, "lần hai cho Lan"))
     await first_try(standin)
-    await enqueue(db, outbox, Outgoing(1002, "cho Minh"))
     started = time.monotonic()
     await sender.stop()  # the bot is being restarted: it must not hang for a minute
     assert time.monotonic() - started < 3
@@ -222,6 +224,7 @@ async def test_stopping_during_a_long_pause_is_prompt_and_loses_nothing(
     restarted = OutboxSender(outbox)
     restarted.start(tg)
     try:
+        await enqueue(db, outbox, Outgoing(1002, "cho Minh"))
         assert (await minh.next_message()).plain == "cho Minh"
         row = await db.fetchone(
             "SELECT state, next_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+50 seconds') "

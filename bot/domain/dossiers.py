@@ -16,6 +16,7 @@ CODE_CHARS = 39  # longer than receipt codes seen ("000.00.12.H26-261128-0001");
 NOTE_CHARS = 1000
 CHECK_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read off paper
 CHECK_LENGTH = 6
+_CHECK = re.compile(r"[0-9A-Z]{4,16}")  # what other software may print, ASCII only
 LINK_KIND = "h"  # t.me/<bot>?start=h-<code and check value>
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-/_]*$")
 
@@ -85,8 +86,20 @@ def normal_check(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw).strip().upper().replace(" ", "").replace("-", "")
 
 
+def valid_check(raw: str) -> str | None:
+    """A check value the one-stop software may print: ASCII letters and digits only, so what
+    a citizen types can be compared in constant time (and a mistyped 'é' simply differs)."""
+    check = normal_check(raw)
+    return check if _CHECK.fullmatch(check) else None
+
+
 def checks_match(stored: str, typed: str) -> bool:
-    return secrets.compare_digest(normal_check(stored), normal_check(typed))
+    """Compared as UTF-8 bytes: ``compare_digest`` refuses non-ASCII text, and people type
+    anything ("không biết mã") where the check value is asked for."""
+    return secrets.compare_digest(
+        normal_check(stored).encode("utf-8", "surrogatepass"),
+        normal_check(typed).encode("utf-8", "surrogatepass"),
+    )
 
 
 def follow_payload(code: str, check_value: str) -> str:

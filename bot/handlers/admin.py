@@ -6,6 +6,7 @@ questions that found nothing."""
 from __future__ import annotations
 
 import io
+import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -228,6 +229,9 @@ async def misses_command(update: Update, context: BotContext) -> None:
     await send_html(context.bot, chat_id, Html("\n".join(lines)))
 
 
+USER_ID = re.compile(r"-?[0-9]{1,15}")
+
+
 async def block_command(update: Update, context: BotContext) -> None:
     """``/block <user id>`` bars a person from filing; ``/unblock <user id>`` lifts it."""
     chat_id = await _admin_chat(update, context)
@@ -237,7 +241,9 @@ async def block_command(update: Update, context: BotContext) -> None:
     texts = context.texts
     command = (message.text or "").split()[0].lstrip("/").split("@")[0]
     target = context.args[0] if context.args else ""
-    if not target.lstrip("-").isdigit():
+    # ASCII digits only ("²".isdigit() is true) and few enough for SQLite's 64-bit integers;
+    # Telegram's ids fit in 52 bits.
+    if not USER_ID.fullmatch(target):
         await send_html(context.bot, chat_id, texts("admin.block.usage"))
         return
     blocked = command == "block"

@@ -25,9 +25,11 @@ from bot.services.flood import Verdict
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode
 from bot.ui.render import unit_contacts
-from bot.ui.send import send_html
+from bot.ui.send import edit_html, send_html
 
 ASK = "ask"
+# Conversations holding what the person has written so far: leaving one for the menu says so.
+DRAFTS = (complaints.CONVERSATION, requests.ADD, requests.COMMENT)
 
 
 def _private(update: Update) -> bool:
@@ -89,14 +91,44 @@ async def help_command(update: Update, context: BotContext) -> None:
     if chat is None:
         return
     texts = context.texts
-    body = texts("help.text", contacts=unit_contacts(texts, context.services.unit.profile))
+    body = texts(
+        "help.text",
+        commands=help_commands(texts),
+        contacts=unit_contacts(texts, context.services.unit.profile),
+    )
     markup = keyboards.main_menu(texts) if _private(update) else None
     await send_html(context.bot, chat.id, body, markup)
 
 
+def help_commands(texts: Texts) -> Html:
+    """Every command a citizen can use, one a line: the command menu's, then the news ones."""
+    lines = [
+        texts("help.command", command=name, description=texts.plain(f"command.{name}"))
+        for name in COMMANDS
+    ]
+    return Html("\n".join([*lines, texts("help.news")]))
+
+
 async def menu_command(update: Update, context: BotContext) -> None:
     if _private(update):
-        await send_menu(update, context)
+        await back_to_menu(update, context)
+
+
+async def back_to_menu(update: Update, context: BotContext) -> None:
+    """The main menu, asked for (``/menu``, «⬅️ Về menu chính»): the step that was open is
+    left, so what they type or send next is not taken as its answer. A draft is said to be
+    dropped, as /cancel says it."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    people = context.services.people
+    conversation = await people.conversation(chat.id, user.id) if _private(update) else None
+    if conversation is not None and conversation.name in DRAFTS:
+        await cancel(update, context)
+        return
+    if conversation is not None:
+        await people.end(chat.id, user.id)
+    await send_menu(update, context)
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -142,7 +174,8 @@ async def language_chosen(update: Update, context: BotContext, callback: Callbac
     await query.answer()
     # The command menu follows the person's choice, not only their phone's language.
     await context.bot.set_my_commands(command_list_for(texts), scope=BotCommandScopeChat(chat.id))
-    await query.edit_message_text(texts("language.changed"))
+    if query.message is not None:  # pressed twice, it already says so: no error
+        await edit_html(context.bot, chat.id, query.message.message_id, texts("language.changed"))
     await send_menu(update, context)
 
 
@@ -169,7 +202,7 @@ async def open_menu_item(update: Update, context: BotContext, item: str) -> bool
     texts = context.texts
     people = context.services.people
     if item == "home":
-        await send_menu(update, context)
+        await back_to_menu(update, context)
     elif item == "language":
         await language_command(update, context)
     elif item == ASK:

@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.flows.engine import FlowEngine
 from bot.i18n import I18n, Texts
@@ -14,7 +15,7 @@ from bot.services.announcements import AnnouncementService
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
-from bot.services.flood import FloodGuard
+from bot.services.flood import FloodGuard, RepeatGuard
 from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
@@ -24,6 +25,7 @@ from bot.storage.outbox import OutboxRepository
 @dataclass
 class Services:
     settings: Settings
+    clock: Clock  # the one clock: services and SQL read it
     i18n: I18n
     people: PeopleService
     unit: UnitService
@@ -36,6 +38,7 @@ class Services:
     outbox: OutboxRepository
     flood: FloodGuard
     lookups: FloodGuard  # dossier look-ups and check values
+    repeats: RepeatGuard  # the same button pressed again at once
 
     async def close(self) -> None:
         await self.people.close()

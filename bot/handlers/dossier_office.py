@@ -10,16 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from bot.domain.dossiers import NOTE_CHARS, Dossier, DossierChange, DossierStatus, normal_code
 from bot.domain.people import Conversation
 from bot.handlers.context import BotContext
+from bot.handlers.groups import (
+    answer,
+    answers_prompt,
+    edits,
+    in_group,
+    is_member,
+    prompt,
+    topic_of,
+)
 from bot.i18n import Html, Texts
 from bot.services.dossier_import import FieldError, parse_date
 from bot.services.dossiers import Applied
+from bot.storage.outbox import Buttons
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode
 from bot.ui.dossiers import day, follow_link, qr_png, status_label
@@ -29,13 +38,6 @@ PROMPT = "dossier_office"  # steps: need_more | note | due, answered by replying
 ASKED_FIRST = {DossierStatus.NEED_MORE}  # statuses that mean nothing without a note
 
 
-def _thread(message: object) -> int | None:
-    """The forum topic a message is in, so our answer goes there too."""
-    if isinstance(message, Message) and message.is_topic_message:
-        return message.message_thread_id
-    return None
-
-
 def _office_group(context: BotContext) -> int | None:
     tickets = context.services.tickets
     one_stop = tickets.routing.one_stop
@@ -43,13 +45,19 @@ def _office_group(context: BotContext) -> int | None:
 
 
 async def command(update: Update, context: BotContext) -> None:
-    """``/hs <code>`` in the one-stop office's group."""
-    chat = update.effective_chat
-    if chat is None:
+    """``/hs <code>`` in the one-stop office's group, by one of its members."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None:
         return
     texts = context.texts
     if chat.id != _office_group(context):
-        await send_html(context.bot, chat.id, texts("dossier.office.only_one_stop"))
+        if in_group(update):
+            await answer(context, chat.id, texts("dossier.office.only_one_stop"), to=message)
+        else:
+            await send_html(context.bot, chat.id, texts("dossier.office.only_one_stop"))
+        return
+    if not await is_member(context, chat.id, user.id):
+        await answer(context, chat.id, texts("ticket.refused.not_member"), to=message)
         return
     args = context.args or []
     code = normal_code(args[0]) if args else None
@@ -58,13 +66,13 @@ async def command(update: Update, context: BotContext) -> None:
         if args:
             typed = " ".join(args)[:60]
             usage = Html(texts("dossier.office.bad_code", value=typed) + "\n" + usage)
-        await send_html(context.bot, chat.id, usage, None, _thread(update.effective_message))
+        await answer(context, chat.id, usage, thread=topic_of(message))
         return
     body, buttons = await _card(context, code)
-    await send_html(context.bot, chat.id, body, buttons, _thread(update.effective_message))
+    await answer(context, chat.id, body, buttons=buttons, thread=topic_of(message))
 
 
-async def _card(context: BotContext, code: str) -> tuple[Html, InlineKeyboardMarkup]:
+async def _card(context: BotContext, code: str) -> tuple[Html, Buttons]:
     """The dossier as the office sees it (with the check value and link for the receipt)."""
     texts = context.texts
     dossier = await context.services.dossiers.get(code)
@@ -93,9 +101,7 @@ async def _card(context: BotContext, code: str) -> tuple[Html, InlineKeyboardMar
             ]
         )
         rows.append([(texts.plain("dossier.office.button.qr"), encode("do", "qr", code))])
-    markup = keyboards.inline(rows)
-    assert markup is not None
-    return body, markup
+    return body, tuple(tuple(row) for row in rows)
 
 
 async def pressed(update: Update, context: BotContext, callback: Callback) -> None:
@@ -114,6 +120,9 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
     if chat.id != _office_group(context) or code is None or not known:
         await query.answer(texts.plain("dossier.office.not_here"), show_alert=True)
         return
+    if not await is_member(context, chat.id, user.id):
+        await query.answer(texts.plain("ticket.refused.not_member"), show_alert=True)
+        return
     dossier = await context.services.dossiers.get(code)
     if dossier is None and what != "set":
         await query.answer(texts.plain("button.stale"), show_alert=True)
@@ -123,9 +132,10 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
         assert dossier is not None
         await query.answer()
         if what == "qr":
-            await _send_qr(context, chat.id, dossier, _thread(query.message))
+            await _send_qr(context, chat.id, dossier, topic_of(query.message))
         else:
-            await _refresh(context, chat.id, None, code, _thread(query.message))
+            body, buttons = await _card(context, code)
+            await answer(context, chat.id, body, buttons=buttons, thread=topic_of(query.message))
         return
     if what == "set" and DossierStatus(value) not in ASKED_FIRST:
         change = DossierChange(code, DossierStatus(value))
@@ -133,17 +143,26 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
         label = status_label(texts, applied.dossier)
         done = texts.plain("dossier.office.done", code=code, status=label, n=applied.told)
         await query.answer(done)
-        await _refresh(context, chat.id, card, code)
+        _refresh(context, chat.id, card, code)
         return
-    await query.answer()
     step = value if what == "set" else what
-    prompt = texts(f"dossier.office.ask_{step}", code=code, actor=user.full_name)
-    thread = _thread(query.message)
-    sent = await send_html(context.bot, chat.id, prompt, ForceReply(selective=True), thread)
-    data: dict[str, object] = {"code": code, "prompt": sent[-1].message_id}
+    people = context.services.people
+    asked = await people.conversation(chat.id, user.id)
+    if (
+        asked is not None
+        and asked.name == PROMPT
+        and asked.step == step
+        and asked.data.get("code") == code
+    ):
+        await query.answer(texts.plain("ticket.already_asked", code=code))
+        return  # one question, however often the button is pressed
+    await query.answer()
+    question = texts(f"dossier.office.ask_{step}", code=code, actor=user.full_name)
+    ref = await prompt(context, chat.id, question, thread=topic_of(query.message))
+    data: dict[str, object] = {"code": code, "prompt": ref}
     if card is not None:
         data["card"] = card
-    await context.services.people.begin(chat.id, user.id, Conversation(PROMPT, step, data))
+    await people.begin(chat.id, user.id, Conversation(PROMPT, step, data))
 
 
 async def group_reply(update: Update, context: BotContext) -> bool:
@@ -152,27 +171,28 @@ async def group_reply(update: Update, context: BotContext) -> bool:
     if message is None or chat is None or user is None or chat.id != _office_group(context):
         return False
     conversation = await context.services.people.conversation(chat.id, user.id)
-    replied = message.reply_to_message
     if (
         conversation is None
         or conversation.name != PROMPT
-        or replied is None
-        or replied.message_id != conversation.data.get("prompt")
+        or not await answers_prompt(context, message, conversation.data.get("prompt"))
     ):
         return False
     texts = context.texts
+    if not await is_member(context, chat.id, user.id):
+        await answer(context, chat.id, texts("ticket.refused.not_member"), to=message)
+        return True
     typed = (message.text or "").strip()
     step, code = conversation.step, str(conversation.data.get("code", ""))
     dossier = await context.services.dossiers.get(code)
     if dossier is None and step != "need_more":  # only a status can create a dossier
         await context.services.people.end(chat.id, user.id)
-        await message.reply_html(texts("button.stale"))
+        await answer(context, chat.id, texts("button.stale"), to=message)
         return True
     now = dossier.status if dossier is not None else DossierStatus.NEED_MORE
     today = context.services.dossiers.today()
     problem, change = _change_from(texts, today, code, now, step, typed)
     if change is None:  # they reply to the prompt again
-        await message.reply_html(problem)
+        await answer(context, chat.id, problem, to=message)
         return True
     await context.services.people.end(chat.id, user.id)
     applied = await _apply(context, change, user.id)
@@ -181,10 +201,10 @@ async def group_reply(update: Update, context: BotContext) -> bool:
         assert applied.dossier.due_on is not None
         facts["due"] = day(texts, applied.dossier.due_on)
     key = "dossier.office.done_apology" if applied.apology else f"dossier.office.done_{step}"
-    await message.reply_html(texts(key, **facts))
+    await answer(context, chat.id, texts(key, **facts), to=message)
     card = conversation.data.get("card")
     card_id = card if isinstance(card, int) else None
-    await _refresh(context, chat.id, card_id, code, _thread(message))
+    _refresh(context, chat.id, card_id, code, topic_of(message))
     return True
 
 
@@ -223,21 +243,25 @@ async def _apply(context: BotContext, change: DossierChange, user_id: int) -> Ap
     return await context.services.dossiers.apply(change, source="official", actor=str(user_id))
 
 
-async def _refresh(
+def _refresh(
     context: BotContext, chat_id: int, card: int | None, code: str, thread: int | None = None
 ) -> None:
-    """The office's card, edited to say what the dossier now is (sent anew if it is gone)."""
-    body, buttons = await _card(context, code)
+    """The office's card, edited to say what the dossier now is (sent anew if it was not
+    pressed on a card), beside the handler."""
+
+    async def render() -> tuple[str, InlineKeyboardMarkup | None]:
+        body, buttons = await _card(context, code)
+        return body, keyboards.inline(buttons)
+
     if card is not None:
-        try:
-            await context.bot.edit_message_text(
-                body, chat_id, card, reply_markup=buttons, parse_mode=ParseMode.HTML
-            )
-            return
-        except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return
-    await send_html(context.bot, chat_id, body, buttons, thread)
+        edits(context).refresh(context, chat_id, card, render)
+        return
+
+    async def send() -> None:
+        body, buttons = await _card(context, code)
+        await answer(context, chat_id, body, buttons=buttons, thread=thread)
+
+    context.application.create_task(send(), name=f"card-{code}")
 
 
 async def _send_qr(context: BotContext, chat_id: int, dossier: Dossier, thread: int | None) -> None:

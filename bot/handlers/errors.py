@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.handlers.context import BotContext
+from bot.ui.send import not_modified
 
 log = logging.getLogger("bot.errors")
 
 
 async def on_error(update: object, context: BotContext) -> None:
     error = context.error
+    if error is not None and not_modified(error):
+        # An edit that changes nothing (a button pressed twice): the message already reads as
+        # wanted. Nothing broke and no one needs an apology.
+        log.debug("update %s: message already up to date", getattr(update, "update_id", None))
+        if isinstance(update, Update) and update.callback_query is not None:
+            with contextlib.suppress(TelegramError):  # most likely answered already
+                await update.callback_query.answer()
+        return
     if isinstance(update, Update):
         log.error("update %s failed: %s", update.update_id, type(error).__name__, exc_info=error)
     else:
         log.error("background job failed: %s", type(error).__name__, exc_info=error)
-    if isinstance(error, NetworkError | Forbidden) or not isinstance(update, Update):
+    refused = isinstance(error, BadRequest)  # Telegram refused what we sent: our mistake
+    if (isinstance(error, NetworkError | Forbidden) and not refused) or not isinstance(
+        update, Update
+    ):
         return  # nothing a person can be told, or no one to tell
     if update.callback_query is not None:  # else the button spins until Telegram gives up
         try:

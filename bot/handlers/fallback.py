@@ -35,6 +35,15 @@ async def text(update: Update, context: BotContext, router: ConversationRouter) 
     await answer_question(update, context, message.text or "")
 
 
+async def edited(update: Update, context: BotContext, router: ConversationRouter) -> None:
+    """A text the person edited. While a step waits for their words (a description, a code, a
+    check value), the edit is their answer, as if sent anew: fixing a typo is how people retry.
+    Outside a conversation it is ignored on purpose: the answer to the original stands, and
+    answering again would only repeat it."""
+    if _private(update):
+        await router.route(update, context)
+
+
 async def reply_to_ticket(update: Update, context: BotContext) -> bool:
     """A reply to one of the bot's messages about a ticket goes to its officials."""
     if not _private(update):

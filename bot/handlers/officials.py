@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.domain.people import Conversation
 from bot.domain.tickets import MAX_BODY, Ticket, ticket_of_ref
 from bot.handlers.context import BotContext
+from bot.handlers.groups import (
+    answer,
+    answers_prompt,
+    edits,
+    in_group,
+    is_member,
+    prompt,
+    topic_of,
+)
+from bot.i18n import Html
 from bot.services.tickets import Official
 from bot.services.views import NotAllowed
 from bot.ui import keyboards
@@ -22,12 +30,6 @@ from bot.ui.send import send_html
 log = logging.getLogger(__name__)
 
 NOTE = "ticket_note"  # an official writing a result or a reason, in the group
-MEMBERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
-
-
-def _in_group(update: Update) -> bool:
-    chat = update.effective_chat
-    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 async def link(update: Update, context: BotContext) -> None:
@@ -37,58 +39,60 @@ async def link(update: Update, context: BotContext) -> None:
         return
     texts = context.texts
     tickets = context.services.tickets
+
+    async def say(text: Html) -> None:
+        if in_group(update):
+            await answer(context, chat.id, text, to=update.effective_message)
+        else:
+            await send_html(context.bot, chat.id, text)
+
     if user.id not in context.services.settings.admins:
-        await send_html(context.bot, chat.id, texts("link.only_admins"))
+        await say(texts("link.only_admins"))
         return
     routing = tickets.routing
     code = (context.args[0] if context.args else "").strip().lower()
     if not code:
-        lines = "\n".join(
-            texts("link.line", code=d.code, name=d.name.get(texts.language))
-            for d in routing.departments
+        lines = Html(
+            "\n".join(
+                texts("link.line", code=d.code, name=d.name.get(texts.language))
+                for d in routing.departments
+            )
         )
-        await send_html(context.bot, chat.id, texts("link.list", lines=lines))
+        await say(texts("link.list", lines=lines))
         return
     department = routing.department(code)
     if department is None:
-        await send_html(context.bot, chat.id, texts("link.unknown", code=code))
+        await say(texts("link.unknown", code=code))
         return
-    if not _in_group(update):
-        await send_html(context.bot, chat.id, texts("link.only_groups"))
+    if not in_group(update):
+        await say(texts("link.only_groups"))
         return
     await tickets.link(department.code, chat.id, bool(chat.is_forum), user.id)
-    await send_html(
-        context.bot, chat.id, texts("link.done", department=department.name.get(texts.language))
-    )
+    await say(texts("link.done", department=department.name.get(texts.language)))
 
 
-async def refresh_alert(context: BotContext, ticket: Ticket, chat_id: int | None) -> None:
+def refresh_alert(context: BotContext, ticket: Ticket, chat_id: int | None) -> None:
     """Bring the alert in ``chat_id`` up to date (state, buttons), so officials see at a
-    glance what was done and are not offered what can no longer be done."""
+    glance what was done and are not offered what can no longer be done; beside the handler,
+    with the ticket as it is when the edit goes."""
     if chat_id is None:
         return
-    place = await context.services.outbox.thread(ticket.ref, chat_id)
-    if place is None or place.first_message_id is None:
-        return  # not delivered yet: it will go out as it was filed
-    view = context.services.tickets.alert_in(ticket, chat_id)
-    try:
-        await context.bot.edit_message_text(
-            view.text,
-            chat_id,
-            place.first_message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboards.inline(view.buttons),
-        )
-    except TelegramError as error:  # deleted, too old, or already as it should be
-        log.debug("ticket %s: alert not updated (%s)", ticket.id, type(error).__name__)
+    services = context.services
 
+    async def render() -> tuple[str, InlineKeyboardMarkup | None] | None:
+        now = await services.tickets.get(ticket.id)
+        if now is None:
+            return None
+        view = services.tickets.alert_in(now, chat_id)
+        return view.text, keyboards.inline(view.buttons)
 
-async def _member(context: BotContext, chat_id: int, user_id: int) -> bool:
-    try:
-        member = await context.bot.get_chat_member(chat_id, user_id)
-    except TelegramError:
-        return False
-    return member.status in MEMBERS
+    async def start() -> None:
+        place = await services.outbox.thread(ticket.ref, chat_id)
+        if place is None or place.first_message_id is None:
+            return  # not delivered yet: it will go out as it is then
+        edits(context).refresh(context, chat_id, place.first_message_id, render)
+
+    context.application.create_task(start(), name=f"alert-{ticket.id}")
 
 
 def _official(update: Update) -> Official | None:
@@ -105,58 +109,54 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
         return
     texts = context.texts
     tickets = context.services.tickets
-    if not _in_group(update) or not await _member(context, official.chat_id, official.user_id):
+    if not in_group(update) or not await is_member(context, official.chat_id, official.user_id):
         await query.answer(texts.plain("ticket.refused.not_member"), show_alert=True)
         return
     ticket_id = number(callback.arg(0))
     action = callback.arg(1) if callback.action == "t" else "to"
-    thread = query.message.message_thread_id if isinstance(query.message, Message) else None
     try:
         if action == "accept":
             ticket = await tickets.accept(ticket_id, official)
             await query.answer(texts.plain("ticket.done.accepted", code=ticket.code))
-            await refresh_alert(context, ticket, official.chat_id)
+            refresh_alert(context, ticket, official.chat_id)
         elif action == "to":
             ticket = await tickets.transfer(ticket_id, official, callback.arg(1))
             await query.answer(texts.plain("ticket.done.transferred", code=ticket.code))
-            await refresh_alert(context, ticket, official.chat_id)
+            refresh_alert(context, ticket, official.chat_id)
         elif action == "transfer":
-            ticket = await _ticket_here(context, ticket_id, official)
-            await query.answer()
-            rows = [
-                [
-                    InlineKeyboardButton(
-                        d.name.get(texts.language), callback_data=encode("tt", ticket.id, d.code)
-                    )
-                ]
-                for d in tickets.routing.departments
-                if d.code not in (ticket.department, tickets.routing.leadership)
-            ]
-            await send_html(
-                context.bot,
-                official.chat_id,
-                texts("ticket.pick_department", code=ticket.code),
-                InlineKeyboardMarkup(rows),
-                message_thread_id=thread,
-            )
-        elif action in ("resolve", "reject"):
             ticket = await _ticket_here(context, ticket_id, official)
             if not ticket.status.open:
                 raise NotAllowed("closed")
             await query.answer()
-            prompt = texts(f"ticket.ask_{action}", actor=official.name, code=ticket.code)
-            sent = await send_html(
-                context.bot,
-                official.chat_id,
-                prompt,
-                ForceReply(selective=True),
-                message_thread_id=thread,
+            rows = tuple(
+                ((d.name.get(texts.language), encode("tt", ticket.id, d.code)),)
+                for d in tickets.routing.departments
+                if d.code not in (ticket.department, tickets.routing.leadership)
             )
+            picker = texts("ticket.pick_department", code=ticket.code)
+            await answer(context, official.chat_id, picker, to=query.message, buttons=rows)
+        elif action in ("resolve", "reject"):
+            ticket = await _ticket_here(context, ticket_id, official)
+            if not ticket.status.open:
+                raise NotAllowed("closed")
+            people = context.services.people
+            asked = await people.conversation(official.chat_id, official.user_id)
+            if (
+                asked is not None
+                and asked.name == NOTE
+                and asked.step == action
+                and asked.data.get("ticket") == ticket.id
+            ):
+                await query.answer(texts.plain("ticket.already_asked", code=ticket.code))
+                return  # one prompt, however often the button is pressed
+            await query.answer()
+            text = texts(f"ticket.ask_{action}", actor=official.name, code=ticket.code)
+            ref = await prompt(context, official.chat_id, text, thread=topic_of(query.message))
             # Only a reply to this prompt is the note: their other messages stay their own.
-            await context.services.people.begin(
+            await people.begin(
                 official.chat_id,
                 official.user_id,
-                Conversation(NOTE, action, {"ticket": ticket.id, "prompt": sent[-1].message_id}),
+                Conversation(NOTE, action, {"ticket": ticket.id, "prompt": ref}),
             )
         else:
             raise NotAllowed("gone")
@@ -177,7 +177,7 @@ async def group_message(update: Update, context: BotContext) -> bool:
     """Text or a photo in a group: a pending result or reason, else a reply to a ticket's
     message (or a message in its topic) relayed to the citizen. False if it was neither."""
     message, official = update.effective_message, _official(update)
-    if message is None or official is None or not _in_group(update):
+    if message is None or official is None or not in_group(update):
         return False
     services = context.services
     text = (message.text or message.caption or "").strip()
@@ -186,36 +186,43 @@ async def group_message(update: Update, context: BotContext) -> bool:
         return False
     texts = context.texts
     conversation = await services.people.conversation(official.chat_id, official.user_id)
+    noting = (
+        conversation is not None
+        and conversation.name == NOTE
+        and await answers_prompt(context, message, conversation.data.get("prompt"))
+    )
+    answered = None if noting else await _ticket_of_message(context, message)
+    if not noting and answered is None:
+        return False  # officials talking among themselves
+    chat_id = official.chat_id
     try:
-        replied = message.reply_to_message
-        if (
-            conversation is not None
-            and conversation.name == NOTE
-            and replied is not None
-            and replied.message_id == conversation.data.get("prompt")
-        ):
+        if not await is_member(context, chat_id, official.user_id):
+            raise NotAllowed("not_member")
+        if conversation is not None and noting:
             if not text:
-                await message.reply_html(texts(f"ticket.ask_{conversation.step}_text"))
+                await answer(
+                    context, chat_id, texts(f"ticket.ask_{conversation.step}_text"), to=message
+                )
                 return True
             ticket_id = int(conversation.data.get("ticket", 0))
-            await services.people.end(official.chat_id, official.user_id)
+            await services.people.end(chat_id, official.user_id)
             note = text[:MAX_BODY]
             if conversation.step == "resolve":
                 ticket = await services.tickets.resolve(ticket_id, official, note, photo)
             else:
                 ticket = await services.tickets.reject(ticket_id, official, note)
             done = "resolved" if conversation.step == "resolve" else "rejected"
-            await message.reply_html(texts(f"ticket.done.{done}", code=ticket.code))
-            await refresh_alert(context, ticket, official.chat_id)
+            await answer(
+                context, chat_id, texts(f"ticket.done.{done}", code=ticket.code), to=message
+            )
+            refresh_alert(context, ticket, chat_id)
             return True
-        answered = await _ticket_of_message(context, message)
-        if answered is None:
-            return False
+        assert answered is not None
         ticket = await services.tickets.reply_to_citizen(answered, official, text[:MAX_BODY], photo)
-        await message.reply_html(texts("ticket.done.relayed", code=ticket.code))
+        await answer(context, chat_id, texts("ticket.done.relayed", code=ticket.code), to=message)
         return True
     except NotAllowed as refused:
-        await message.reply_html(texts(f"ticket.refused.{refused.reason}"))
+        await answer(context, chat_id, texts(f"ticket.refused.{refused.reason}"), to=message)
         return True
 
 

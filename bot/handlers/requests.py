@@ -73,9 +73,7 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
                 raise NotAllowed("gone")
             ticket = await services.tickets.rate(ticket_id, user.id, stars)
             await query.answer()
-            await officials.refresh_alert(
-                context, ticket, services.tickets.group_of(ticket.department)
-            )
+            officials.refresh_alert(context, ticket, services.tickets.group_of(ticket.department))
             await services.people.begin(
                 chat.id, user.id, Conversation(COMMENT, "comment", {"ticket": ticket.id})
             )
@@ -88,9 +86,7 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
         elif callback.action == "ro":
             ticket = await services.tickets.reopen(ticket_id, user.id)
             await query.answer()
-            await officials.refresh_alert(
-                context, ticket, services.tickets.group_of(ticket.department)
-            )
+            officials.refresh_alert(context, ticket, services.tickets.group_of(ticket.department))
             await send_html(context.bot, chat.id, texts("ticket.reopened", code=ticket.code))
         elif callback.arg(0) in ("add", "ans"):
             answering = callback.arg(0) == "ans"

@@ -24,7 +24,6 @@ class AnnouncementService:
         language_of: Callable[[int], str],
         tz: dt.tzinfo,
         quiet: QuietHours | None,
-        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self._db = db
         self._outbox = outbox
@@ -32,7 +31,7 @@ class AnnouncementService:
         self._language_of = language_of
         self._tz = tz
         self._quiet = quiet
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._clock = db.clock
 
     def preview(self, text: str, language: str) -> View:
         """The announcement as a recipient speaking ``language`` will read it."""
@@ -44,7 +43,7 @@ class AnnouncementService:
 
     async def send(self, text: str, by: int) -> int:
         """Write one message per recipient into the outbox; returns how many."""
-        now = self.clock()
+        now = self._clock.now()
         hold = self._quiet.wait_until(now, self._tz) if self._quiet else None
         async with self._db.transaction() as conn:
             rows = await conn.execute_fetchall(

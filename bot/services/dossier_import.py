@@ -15,7 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from bot.domain.dossiers import NOTE_CHARS, DossierChange, DossierStatus, normal_code
+from bot.domain.dossiers import (
+    NOTE_CHARS,
+    DossierChange,
+    DossierStatus,
+    normal_code,
+    valid_check,
+)
 from bot.search.normalize import fold
 
 # Each field's accepted header names, folded (lower case, no marks, spaces as "_").
@@ -188,6 +194,9 @@ def change_of(cell: Callable[[str], str]) -> DossierChange:
         raise FieldError("note", "too_long", n=str(NOTE_CHARS))
     status = _read("status", cell("status"), parse_status)
     assert status is not None
+    check = cell("check")
+    if check and valid_check(check) is None:
+        raise FieldError("check", "not_check", value=check[:40])
     return DossierChange(
         code=code,
         status=status,
@@ -195,5 +204,5 @@ def change_of(cell: Callable[[str], str]) -> DossierChange:
         due_on=_read("due", cell("due"), parse_date),
         received_on=_read("received", cell("received"), parse_date),
         procedure_code=cell("procedure") or None,
-        check_value=cell("check") or None,
+        check_value=valid_check(check) if check else None,
     )

@@ -69,7 +69,6 @@ class DossierService:
         language_of: Callable[[int], str],
         tz: dt.tzinfo,
         quiet: QuietHours | None = None,
-        clock: Callable[[], dt.datetime] | None = None,
         office: Callable[[], list[int]] = list,
         calendar: Callable[[], WorkCalendar] | None = None,
     ) -> None:
@@ -80,12 +79,12 @@ class DossierService:
         self._language_of = language_of
         self._tz = tz
         self._quiet = quiet  # a status can wait for the morning
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._clock = db.clock
         self._office = office  # the one-stop office's group (the admins while it has none)
         self._calendar = calendar  # the office's working days and hours
 
     def today(self) -> dt.date:
-        return self.clock().astimezone(self._tz).date()
+        return self._clock.now().astimezone(self._tz).date()
 
     def card(self, dossier: Dossier, language: str) -> str:
         """What a look-up shows: status and dates, nothing about the person."""
@@ -100,7 +99,7 @@ class DossierService:
     async def apply(self, change: DossierChange, source: str, actor: str | None) -> Applied:
         """The one door for every source: create or change the dossier, keep the history,
         and write a notification for each follower, all in one transaction."""
-        now = self.clock()
+        now = self._clock.now()
         async with self._db.transaction() as conn:
             before = await self._repository.get_in(conn, change.code)
             after = self._after(before, change, now)
@@ -182,7 +181,7 @@ class DossierService:
         """Once a working day, in office hours, the office hears of each dossier past its date
         without a result: the citizen's apology goes out when they set a new date (rule 7).
         Returns how many dossiers were in the reminder."""
-        now = self.clock()
+        now = self._clock.now()
         if self._calendar is not None and not self._calendar().is_working_time(now):
             return 0
         today = self.today()
@@ -202,7 +201,7 @@ class DossierService:
             raise NotAllowed("unknown")
         if not checks_match(dossier.check_value, check):
             raise NotAllowed("wrong_check")
-        return dossier, await self._repository.follow(code, user_id, self.clock())
+        return dossier, await self._repository.follow(code, user_id, self._clock.now())
 
     async def unfollow(self, code: str, user_id: int) -> bool:
         return await self._repository.unfollow(code, user_id)

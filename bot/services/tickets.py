@@ -78,7 +78,7 @@ class TicketService:
         self._profile = profile
         self._tz = tz
         self._admins = list(admins)
-        self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+        self._clock = db.clock
         self._routing: Routing | None = None
         self._groups: dict[str, tuple[int, bool]] = {}
         self._blocked: set[int] = set()
@@ -141,7 +141,7 @@ class TicketService:
         return await self._repository.events(ticket_id)
 
     async def filed_today(self, user_id: int) -> list[Ticket]:
-        return await self._repository.filed_since(user_id, self.clock() - dt.timedelta(days=1))
+        return await self._repository.filed_since(user_id, self._clock.now() - dt.timedelta(days=1))
 
     async def same_open_ticket(self, user_id: int, body: str) -> Ticket | None:
         """An open ticket of the last day with the same text: the citizen may mean to add."""
@@ -201,7 +201,7 @@ class TicketService:
         routing = self.routing
         category = self.category_for(draft)
         department = self.department_for(draft, procedure_field)
-        now = self.clock()
+        now = self._clock.now()
         calendar = self._calendar()
         ack_due = calendar.add_working_hours(now, routing.acknowledge_hours_for(category))
         resolve_due = calendar.add_working_days(now, routing.resolve_days_for(category))
@@ -268,7 +268,7 @@ class TicketService:
         change: Callable[[aiosqlite.Connection, Ticket, dt.datetime], Awaitable[None]],
     ) -> Ticket:
         """Check and change one ticket in one transaction; returns it as it is afterwards."""
-        now = self.clock()
+        now = self._clock.now()
         async with self._db.transaction() as conn:
             ticket = await self._repository.get_in(conn, ticket_id)
             if ticket is None:
@@ -321,7 +321,7 @@ class TicketService:
             assert after is not None
             await self._tell(conn, after, "accepted", None, official.name)
 
-        return await self._change(ticket_id, official, _must_be_open, change)
+        return await self._change(ticket_id, official, _must_be_new, change)
 
     async def transfer(self, ticket_id: int, official: Official, department: str) -> Ticket:
         if self.routing.department(department) is None or department == self.routing.leadership:
@@ -489,7 +489,7 @@ class TicketService:
         """Remind before a deadline; when one passes, tell the leadership and apologise to the
         citizen with a new date, once per deadline. Works from the database alone, so a restart
         misses nothing. Returns how many tickets were touched."""
-        now = self.clock()
+        now = self._clock.now()
         touched = 0
         for ticket in await self._repository.open_tickets():
             for which in ("acknowledge", "resolve"):
@@ -543,6 +543,14 @@ class TicketService:
             view = self._views.reminder(current, which)
             await self._outbox.enqueue(conn, [Outgoing(group, view.text, ref=current.ref)])
             return True
+
+
+def _must_be_new(ticket: Ticket) -> str | None:
+    """Taking a ticket is done once: a second press (or a colleague's, on a button the alert's
+    edit has not yet removed) changes nothing and tells no one."""
+    if ticket.status == Status.NEW:
+        return None
+    return "taken" if ticket.status.open else "closed"
 
 
 def _must_be_open(ticket: Ticket) -> str | None:

@@ -536,6 +536,19 @@ class StandIn:
         chat.user_messages[message["message_id"]] = message
         return self.updates.push("message", message)
 
+    def push_edit(self, chat: Chat, message_id: int, content: JSON) -> int:
+        """A person edits one of their text messages: Telegram sends the whole message again,
+        with the new text and an ``edit_date``, as an ``edited_message``; returns the
+        update_id."""
+        original = chat.user_messages.get(message_id)
+        if original is None or "text" not in original:
+            raise LookupError(f"no text message {message_id} from a person in chat {chat.id}")
+        message = {k: v for k, v in original.items() if k not in ("text", "entities")}
+        message.update(content)
+        message["edit_date"] = max(int(time.time()), int(original["date"]))
+        chat.user_messages[message_id] = message
+        return self.updates.push("edited_message", message)
+
     def push_callback(self, user_id: int, msg: SentMessage, data: str) -> int:
         """A person pressed an inline button; the query stays answerable until answered."""
         query_id = str(self.next_id() * 1000003 + user_id)

@@ -238,6 +238,20 @@ class UserSim(_ChatSim):
         await self.send(text)
         return await self.next_message(timeout)
 
+    @property
+    def last_sent_id(self) -> int:
+        """The message_id of this person's latest message still in the chat."""
+        if not self.chat.user_messages:
+            raise AssertionError(f"{self!r} has sent nothing (left) to the bot")
+        return next(reversed(self.chat.user_messages))
+
+    async def edit(self, message: int | None, new_text: str) -> int:
+        """Edit one of one's own text messages (by message_id; ``None`` for the latest), as
+        Telegram's "Edit" does: the bot gets an ``edited_message``. Returns the update_id."""
+        target = self.last_sent_id if message is None else message
+        self._advance()
+        return self._standin.push_edit(self.chat, target, _text_content(new_text))
+
     async def send_photo(self, data: bytes, caption: str | None = None) -> int:
         stored = self._standin.store_file(data, "photos", mime_type="image/jpeg")
         content: JSON = {"photo": photo_sizes(stored)}

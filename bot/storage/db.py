@@ -18,6 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.clock import Clock
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
@@ -47,8 +49,10 @@ class DatabaseUnavailable(Exception):
 
 
 class Database:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, clock: Clock | None = None) -> None:
         self.path = Path(path)
+        # Repositories pass the time to SQL from here, never SQLite's own 'now'.
+        self.clock = clock or Clock()
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()

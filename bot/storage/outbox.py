@@ -20,7 +20,6 @@ from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _ERROR_LENGTH = 500
 _CALLBACK_DATA_BYTES = 64
 _TOPIC_LENGTH = 128
@@ -35,7 +34,10 @@ class Outgoing:
     ``text`` is HTML the caller has already escaped; with ``photo`` it is the caption. ``ref``
     ties messages about one thing (a ticket) together in a chat: with ``topic`` (forum groups
     only) the first of them opens a forum topic of that name and the rest go into it; without,
-    the rest reply to the first. ``dedupe`` makes enqueuing twice store one row.
+    the rest reply to the first. A message without such a thread may name its place itself:
+    ``thread_id`` (a forum topic) and ``reply_to`` (a message it answers). ``force_reply``
+    asks the reader to answer it (Telegram's reply prompt, in place of buttons). ``dedupe``
+    makes enqueuing twice store one row.
     """
 
     chat_id: int
@@ -47,6 +49,9 @@ class Outgoing:
     location: tuple[float, float] | None = None
     dedupe: str | None = None
     not_before: dt.datetime | None = None  # held until then (quiet hours)
+    thread_id: int | None = None
+    reply_to: int | None = None
+    force_reply: bool = False
 
     def __post_init__(self) -> None:
         # Caught here, a mistake fails the caller's transaction and its tests, instead of
@@ -58,6 +63,8 @@ class Outgoing:
                 raise ValueError("a topic needs a ref: it holds everything about that ref")
             if not 1 <= len(self.topic) <= _TOPIC_LENGTH:
                 raise ValueError(f"a topic name has 1 to {_TOPIC_LENGTH} characters")
+        if self.force_reply and self.buttons:
+            raise ValueError("a message has either buttons or a reply prompt")
         for row in self.buttons:
             for label, data in row:
                 if not label or not 1 <= len(data.encode("utf-8")) <= _CALLBACK_DATA_BYTES:
@@ -88,13 +95,6 @@ class Thread:
     first_message_id: int | None
 
 
-def _at(moment: dt.datetime | None) -> str | None:
-    """As ``next_at`` is stored, so that times compare as text."""
-    if moment is None:
-        return None
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
 def _payload(item: Outgoing) -> str:
     data: dict[str, Any] = {"text": item.text}
     if item.buttons:
@@ -103,6 +103,11 @@ def _payload(item: Outgoing) -> str:
         data["photo"] = item.photo
     if item.location is not None:
         data["location"] = list(item.location)
+    for name in ("thread_id", "reply_to"):
+        if getattr(item, name) is not None:
+            data[name] = getattr(item, name)
+    if item.force_reply:
+        data["force_reply"] = True
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -121,6 +126,9 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
         photo=data.get("photo"),
         location=(float(location[0]), float(location[1])) if location else None,
         dedupe=row["dedupe"],
+        thread_id=data.get("thread_id"),
+        reply_to=data.get("reply_to"),
+        force_reply=bool(data.get("force_reply")),
     )
 
 
@@ -143,10 +151,12 @@ class OutboxRepository:
         :meth:`Database.transaction`); returns the new rows' ids, without those whose
         ``dedupe`` key was stored before. The sender is woken once the transaction commits."""
         ids: list[int] = []
+        clock = self._db.clock
+        now = clock.now()
         for item in items:
             rows = await conn.execute_fetchall(
-                "INSERT INTO outbox (chat_id, kind, payload, ref, topic, dedupe, next_at) "
-                f"VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, {_NOW})) "
+                "INSERT INTO outbox (chat_id, kind, payload, ref, topic, dedupe, next_at, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (dedupe) DO NOTHING RETURNING id",
                 (
                     item.chat_id,
@@ -155,13 +165,20 @@ class OutboxRepository:
                     item.ref,
                     item.topic,
                     item.dedupe,
-                    _at(item.not_before),
+                    clock.stamp(max(item.not_before or now, now)),
+                    clock.stamp(now),
                 ),
             )
             ids += [int(row[0]) for row in rows]
         if ids and self._listener is not None:
             self._db.on_commit(self._listener)  # before the commit the rows are not visible
         return ids
+
+    async def post(self, *items: Outgoing) -> None:
+        """Messages with nothing else to commit (a handler's answer into a group): written
+        here and delivered at the group's pace, so the handler never waits for it."""
+        async with self._db.transaction() as conn:
+            await self.enqueue(conn, items)
 
     def listen(self, callback: Callable[[], None] | None) -> None:
         """Call ``callback`` (the sender's wake) after each committed enqueue; ``None`` stops."""
@@ -204,14 +221,20 @@ class OutboxRepository:
         only those due for ``lag`` seconds already; with them, the seconds until the next
         other row is due (negative: due, but held back by ``lag``; ``None``: none waits).
         One query, as the sender asks after every send."""
-        since = f"strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{max(lag, 0.0):.3f} seconds')"
+        clock = self._db.clock
+        now = clock.now()
         rows = await self._db.fetchall(
             "SELECT o.id, o.chat_id, o.payload, o.ref, o.topic, o.dedupe, o.attempts, "
-            f"o.parts_sent, o.next_at <= {since} AS ready, "
-            f"(julianday(o.next_at) - julianday({_NOW})) * 86400.0 AS wait "
+            "o.parts_sent, o.next_at <= ? AS ready, "
+            "(julianday(o.next_at) - julianday(?)) * 86400.0 AS wait "
             f"FROM outbox AS o WHERE {_HEAD} "
             "ORDER BY ready DESC, CASE WHEN ready THEN o.id END, o.next_at LIMIT ?",
-            (json.dumps(list(busy)), limit + 1),
+            (
+                clock.stamp(now, plus=-max(lag, 0.0)),
+                clock.stamp(now),
+                json.dumps(list(busy)),
+                limit + 1,
+            ),
         )
         ready = [
             OutboxRow(int(row["id"]), _outgoing(row), int(row["attempts"]), int(row["parts_sent"]))
@@ -237,11 +260,16 @@ class OutboxRepository:
                     "first_message_id = COALESCE(first_message_id, excluded.first_message_id)",
                     (item.ref, item.chat_id, message_id),
                 )
-            state = f"state = 'sent', done_at = {_NOW}, last_error = NULL, " if last else ""
+            state = "state = 'sent', done_at = :now, last_error = NULL, " if last else ""
             await conn.execute(
-                f"UPDATE outbox SET {state}parts_sent = ?, "
-                "sent_message_id = COALESCE(sent_message_id, ?) WHERE id = ?",
-                (part + 1, message_id, row.id),
+                f"UPDATE outbox SET {state}parts_sent = :parts, "
+                "sent_message_id = COALESCE(sent_message_id, :message) WHERE id = :id",
+                {
+                    "now": self._db.clock.stamp(),
+                    "parts": part + 1,
+                    "message": message_id,
+                    "id": row.id,
+                },
             )
             if last and item.chat_id > 0:
                 await conn.execute(
@@ -253,17 +281,16 @@ class OutboxRepository:
     async def retry(self, row_id: int, delay: float, error: str) -> None:
         """Try the row again in ``delay`` seconds."""
         await self._db.write(
-            "UPDATE outbox SET attempts = attempts + 1, next_at = strftime("
-            "'%Y-%m-%dT%H:%M:%fZ', 'now', ?), last_error = ? WHERE id = ?",
-            (f"+{max(delay, 0.0):.3f} seconds", error[:_ERROR_LENGTH], row_id),
+            "UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?",
+            (self._db.clock.stamp(plus=max(delay, 0.0)), error[:_ERROR_LENGTH], row_id),
         )
 
     async def fail(self, row_id: int, error: str) -> None:
         """Give the row up: Telegram refused it for good."""
         await self._db.write(
-            f"UPDATE outbox SET attempts = attempts + 1, state = 'failed', done_at = {_NOW}, "
+            "UPDATE outbox SET attempts = attempts + 1, state = 'failed', done_at = ?, "
             "last_error = ? WHERE id = ?",
-            (error[:_ERROR_LENGTH], row_id),
+            (self._db.clock.stamp(), error[:_ERROR_LENGTH], row_id),
         )
 
     async def set_thread(self, ref: str, chat_id: int, thread_id: int | None) -> None:
@@ -283,25 +310,23 @@ class OutboxRepository:
     async def retarget(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup with a new id: its pending rows follow it."""
         await self._db.write(
-            f"UPDATE outbox SET chat_id = ?, next_at = {_NOW} "
-            "WHERE chat_id = ? AND state = 'pending'",
-            (new_chat_id, old_chat_id),
+            "UPDATE outbox SET chat_id = ?, next_at = ? WHERE chat_id = ? AND state = 'pending'",
+            (new_chat_id, self._db.clock.stamp(), old_chat_id),
         )
 
     async def mark_blocked(self, user_id: int) -> None:
         """The person blocked the bot; officials can see it rather than wait for a reply."""
         await self._db.write(
-            f"INSERT INTO users (user_id, blocked_at) VALUES (?, {_NOW}) "
+            "INSERT INTO users (user_id, blocked_at) VALUES (?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET blocked_at = excluded.blocked_at",
-            (user_id,),
+            (user_id, self._db.clock.stamp()),
         )
 
     async def purge(self, older_than_days: int = 90) -> int:
         """Delete delivered and failed rows (and their personal data) after some time; their
         dedupe keys go with them. The ref of each delivered message is kept."""
         rows = await self._db.write(
-            "DELETE FROM outbox WHERE state != 'pending' AND done_at < strftime("
-            "'%Y-%m-%dT%H:%M:%fZ', 'now', ?) RETURNING id",
-            (f"-{older_than_days} days",),
+            "DELETE FROM outbox WHERE state != 'pending' AND done_at < ? RETURNING id",
+            (self._db.clock.stamp(plus=-older_than_days * 86400.0),),
         )
         return len(rows)

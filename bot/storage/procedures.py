@@ -53,7 +53,8 @@ class ProcedureRepository:
         }
         added = changed = unchanged = 0
         seen: set[str] = set()
-        writes: list[tuple[str, str, str, str]] = []
+        writes: list[tuple[str, str, str, str, str]] = []
+        stamp = self._db.clock.stamp()
         for procedure in procedures:
             seen.add(procedure.code)
             data = procedure.model_dump_json()
@@ -65,13 +66,14 @@ class ProcedureRepository:
                 added += 1
             else:
                 changed += 1
-            writes.append((procedure.code, procedure.field, procedure.name, data))
+            writes.append((procedure.code, procedure.field, procedure.name, data, stamp))
         gone = [code for code in existing if code not in seen] if prune else []
         async with self._db.transaction() as conn:
             await conn.executemany(
-                "INSERT INTO procedures (code, field, name, data) VALUES (?, ?, ?, ?) "
+                "INSERT INTO procedures (code, field, name, data, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT(code) DO UPDATE SET field = excluded.field, name = excluded.name, "
-                "data = excluded.data, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                "data = excluded.data, updated_at = excluded.updated_at",
                 writes,
             )
             await conn.executemany("DELETE FROM procedures WHERE code = ?", [(c,) for c in gone])
@@ -90,7 +92,8 @@ class ProcedureRepository:
 
     async def record_miss(self, query: str, language: str) -> None:
         await self._db.write(
-            "INSERT INTO search_misses (query, language) VALUES (?, ?)", (query, language)
+            "INSERT INTO search_misses (query, language, created_at) VALUES (?, ?, ?)",
+            (query, language, self._db.clock.stamp()),
         )
 
     async def misses(self, limit: int) -> list[tuple[str, str, str]]:

@@ -221,11 +221,11 @@ class TicketRepository:
 
     async def link(self, department: str, chat_id: int, is_forum: bool, by: int) -> None:
         await self._db.write(
-            "INSERT INTO department_groups (department, chat_id, is_forum, linked_by) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT(department) DO UPDATE SET chat_id = excluded.chat_id, "
-            "is_forum = excluded.is_forum, linked_by = excluded.linked_by, "
-            "linked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            (department, chat_id, int(is_forum), by),
+            "INSERT INTO department_groups (department, chat_id, is_forum, linked_by, linked_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(department) DO UPDATE SET "
+            "chat_id = excluded.chat_id, is_forum = excluded.is_forum, "
+            "linked_by = excluded.linked_by, linked_at = excluded.linked_at",
+            (department, chat_id, int(is_forum), by, self._db.clock.stamp()),
         )
 
     async def groups(self) -> dict[str, tuple[int, bool]]:

@@ -7,8 +7,6 @@ import json
 from bot.domain.people import Conversation, User
 from bot.storage.db import Database
 
-_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-
 
 class UserRepository:
     def __init__(self, db: Database) -> None:
@@ -16,11 +14,14 @@ class UserRepository:
 
     async def touch_many(self, people: list[tuple[int, str, str | None]]) -> None:
         """Record (user_id, first_name, tg_language) for everyone who wrote lately."""
+        now = self._db.clock.stamp()
         await self._db.write_many(
-            "INSERT INTO users (user_id, first_name, tg_language) VALUES (?, ?, ?) "
+            "INSERT INTO users (user_id, first_name, tg_language, last_seen_at) "
+            "VALUES (?, ?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET first_name = excluded.first_name, "
-            f"tg_language = COALESCE(excluded.tg_language, tg_language), last_seen_at = {_NOW}",
-            people,
+            "tg_language = COALESCE(excluded.tg_language, tg_language), "
+            "last_seen_at = excluded.last_seen_at",
+            [(*person, now) for person in people],
         )
 
     async def get(self, user_id: int) -> User | None:
@@ -59,8 +60,8 @@ class ConversationRepository:
         """Every conversation in progress, keyed by (chat, user); older ones are dropped, since
         nobody expects a question from last month to still be waiting for its answer."""
         await self._db.write(
-            "DELETE FROM conversations WHERE updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
-            (f"-{max_age_days} days",),
+            "DELETE FROM conversations WHERE updated_at < ?",
+            (self._db.clock.stamp(plus=-max_age_days * 86400.0),),
         )
         rows = await self._db.fetchall(
             "SELECT chat_id, user_id, name, step, data FROM conversations"
@@ -69,16 +70,17 @@ class ConversationRepository:
 
     async def save(self, chat_id: int, user_id: int, conversation: Conversation) -> None:
         await self._db.write(
-            "INSERT INTO conversations (chat_id, user_id, name, step, data) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id, user_id) DO UPDATE SET "
-            f"name = excluded.name, step = excluded.step, data = excluded.data, "
-            f"updated_at = {_NOW}",
+            "INSERT INTO conversations (chat_id, user_id, name, step, data, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(chat_id, user_id) DO UPDATE SET "
+            "name = excluded.name, step = excluded.step, data = excluded.data, "
+            "updated_at = excluded.updated_at",
             (
                 chat_id,
                 user_id,
                 conversation.name,
                 conversation.step,
                 json.dumps(conversation.data, ensure_ascii=False),
+                self._db.clock.stamp(),
             ),
         )
 

@@ -2,8 +2,10 @@
 
 Rows are sent oldest first, several chats at a time but one message at a time per chat, so a
 chat reads its messages in the order they were written. What Telegram refuses for now (429,
-5xx, network trouble) is tried again later, and a 429 pauses every send since Telegram's flood
-limit is global; what it refuses for good (400, 403) is set aside with the reason. The rows
+5xx, network trouble) is tried again later — a 429 holds back that chat only; what it
+refuses for good (400, 403) is set aside with the reason. A chat that must wait (a group at
+its 20 a minute, a private chat within its second, a 429) is not given a sending slot until
+it may have its message, so a busy group never holds up citizens' news. The rows
 hold what citizens wrote: logs name a row by id and an error by its class, nothing more.
 """
 
@@ -19,16 +21,18 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Bot, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.logs import redact
 from bot.storage.outbox import OutboxRepository, OutboxRow, Outgoing, Thread
 from bot.ui import keyboards
+from bot.ui.pace import BACKGROUND
 from bot.ui.text import CAPTION_LIMIT, split_html, visible_length
 
 log = logging.getLogger(__name__)
@@ -40,6 +44,14 @@ _MAX_UNEXPECTED = 5
 _MAX_TOPIC_REPAIRS = 10
 _TOPIC_GONE = ("message thread not found", "topic_deleted", "topic_id_invalid")
 _TOPIC_CLOSED = "topic_closed"
+
+
+class Pace(Protocol):
+    """What the rate limiter knows of chats that must wait."""
+
+    def waiting(self) -> dict[int, float]:
+        """Chats that may not get a message yet, with the ``time.monotonic()`` they may."""
+        ...
 
 
 class _Stopping(Exception):
@@ -81,6 +93,9 @@ def parts_of(item: Outgoing) -> list[Part]:
     return parts or [Part("text", text=item.text)]  # Telegram will say what is wrong with it
 
 
+ReplyMarkup = InlineKeyboardMarkup | ForceReply
+
+
 def _keyboard(item: Outgoing) -> InlineKeyboardMarkup | None:
     return keyboards.inline(item.buttons)
 
@@ -114,6 +129,7 @@ class OutboxSender:
         interactive: Callable[[], bool] = lambda: False,
         defer: float = 1.0,
         chat_gap: float = 1.0,
+        pace: Pace | None = None,
     ) -> None:
         # Several chats at once, so a group held back by its 20-a-minute limit (the rate
         # limiter waits inside the call) does not hold up everyone else's messages.
@@ -132,16 +148,17 @@ class OutboxSender:
         self._defer = defer
         self._deferred = False
         # Telegram asks for about one message a second into a private chat; groups have their
-        # own 20-a-minute limit, which the Application's rate limiter keeps.
+        # own 20-a-minute limit, which the Application's rate limiter (``pace``) keeps and
+        # tells us about, so that a group at its limit waits without taking a slot.
         self._chat_gap = chat_gap
-        self._resting: dict[int, float] = {}  # private chat -> time.monotonic() it may get more
+        self._pace = pace
+        self._resting: dict[int, float] = {}  # chat -> time.monotonic() it may get more
         self._bot: Bot | None = None
         self._task: asyncio.Task[None] | None = None
         self._wakeup = asyncio.Event()
         self._stopped = asyncio.Event()
         self._stopping = False
         self._inflight: dict[int, asyncio.Task[None]] = {}  # chat_id -> its one send
-        self._paused_until = 0.0  # time.monotonic(); Telegram's 429 applies to every chat
 
     @property
     def running(self) -> bool:
@@ -203,15 +220,15 @@ class OutboxSender:
 
     async def _step(self) -> float:
         """Start what is due; returns how long to wait before looking again."""
-        paused = self._paused_until - time.monotonic()
-        if paused > 0:
-            return paused
         free = self._concurrency - len(self._inflight)
         if free <= 0:
             return self._idle_poll  # a finishing send wakes us
         lag = self._defer if self._interactive() else 0.0
         self._deferred = lag > 0
         now = time.monotonic()
+        if self._pace is not None:
+            for chat, until in self._pace.waiting().items():
+                self._resting[chat] = max(self._resting.get(chat, 0.0), until)
         self._resting = {chat: until for chat, until in self._resting.items() if until > now}
         busy = [*self._inflight, *self._resting]
         rows, wait = await self._outbox.due(free, busy=busy, lag=lag)
@@ -228,20 +245,18 @@ class OutboxSender:
             timeout = min(timeout, max(min(self._resting.values()) - now, 0.01))
         return timeout
 
-    async def _paused(self) -> None:
-        """Wait out a 429 (another may extend it meanwhile); raise :class:`_Stopping` rather
-        than make a new request once the sender is stopping."""
-        while not self._stopping and (remaining := self._paused_until - time.monotonic()) > 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopped.wait(), remaining)
+    def _check_stopping(self) -> None:
+        """Raise :class:`_Stopping` rather than make a new request once stopping."""
         if self._stopping:
             raise _Stopping
 
-    def _pause(self, seconds: float) -> None:
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+    def _rest(self, chat_id: int, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        self._resting[chat_id] = max(self._resting.get(chat_id, 0.0), until)
 
     # ------------------------------------------------------------------ one row
     async def _deliver(self, row: OutboxRow) -> None:
+        BACKGROUND.set(True)  # this task's own context: people being answered go first
         try:
             try:
                 await self._send_row(row)
@@ -257,7 +272,7 @@ class OutboxSender:
             chat_id = row.item.chat_id
             self._inflight.pop(chat_id, None)
             if chat_id > 0 and self._chat_gap > 0:
-                self._resting[chat_id] = time.monotonic() + self._chat_gap
+                self._rest(chat_id, self._chat_gap)
             self._wakeup.set()
 
     async def _send_row(self, row: OutboxRow) -> None:
@@ -270,7 +285,7 @@ class OutboxSender:
         parts = parts_of(item)
         for index in range(min(row.parts_sent, len(parts) - 1), len(parts)):
             last = index == len(parts) - 1
-            await self._paused()
+            self._check_stopping()
             message = await self._send_part(item, parts[index], place, last)
             await self._outbox.part_sent(row, index, message.message_id, last)
             if item.ref is not None and (place is None or place.first_message_id is None):
@@ -280,7 +295,7 @@ class OutboxSender:
     async def _open_topic(self, row: OutboxRow) -> Thread:
         item = row.item
         assert item.ref is not None and item.topic is not None
-        await self._paused()
+        self._check_stopping()
         try:
             topic = await self._require_bot().create_forum_topic(item.chat_id, item.topic)
         except BadRequest as error:
@@ -295,12 +310,21 @@ class OutboxSender:
         self, item: Outgoing, part: Part, place: Thread | None, last: bool
     ) -> Message:
         bot = self._require_bot()
-        options: dict[str, Any] = {"reply_markup": _keyboard(item) if last else None}
-        if place is not None and place.thread_id is not None:
-            options["message_thread_id"] = place.thread_id
-        elif place is not None and place.first_message_id is not None:
+        markup: ReplyMarkup | None = None
+        if last:
+            markup = ForceReply(selective=True) if item.force_reply else _keyboard(item)
+        options: dict[str, Any] = {"reply_markup": markup}
+        if isinstance(bot, ExtBot):
+            # A 429 comes straight back here (no retry inside the rate limiter), so the row
+            # is rescheduled and its sending slot goes to another chat meanwhile.
+            options["rate_limit_args"] = 0
+        thread_id = place.thread_id if place is not None else item.thread_id
+        reply_to = place.first_message_id if place is not None else item.reply_to
+        if thread_id is not None:
+            options["message_thread_id"] = thread_id
+        if reply_to is not None and (place is None or place.thread_id is None):
             options["reply_parameters"] = ReplyParameters(
-                place.first_message_id, allow_sending_without_reply=True
+                reply_to, allow_sending_without_reply=True
             )
         if part.kind == "photo":
             assert part.photo is not None
@@ -322,9 +346,9 @@ class OutboxSender:
         reason = self._reason(error)
         if isinstance(error, RetryAfter):
             seconds = retry_after_seconds(error)
-            self._pause(seconds)
+            self._rest(item.chat_id, seconds)
             await self._outbox.retry(row.id, seconds, reason)
-            log.warning("outbox row %d: %s, all sending paused for %.0fs", row.id, name, seconds)
+            log.warning("outbox row %d: %s, its chat waits %.0fs", row.id, name, seconds)
         elif isinstance(error, Forbidden):
             # The citizen blocked the bot, or the bot left the group: asking again won't help.
             await self._outbox.fail(row.id, reason)

@@ -1,0 +1,159 @@
+"""What every officials' group handler shares: who may act there, and how the bot answers there.
+
+Whoever acts for a group — a button, a reply, a command — is checked against the group's
+members at that moment: someone who left still has the old messages and their buttons.
+
+Answers into a group go through the outbox rather than inline: a group has 20 messages a
+minute, and a handler waiting for the group's turn would keep the official's button spinning
+(and, before, stalled everyone). Reply prompts get a ref of their own, so the answer to one
+is recognised by the message it replies to once the outbox has delivered it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import TelegramError
+
+from bot.handlers.context import BotContext
+from bot.i18n import Html
+from bot.storage.outbox import Buttons, Outgoing
+from bot.ui.pace import BACKGROUND
+
+log = logging.getLogger(__name__)
+
+MEMBERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+_PROMPT = "prompt:"
+_RECORDING_TRIES, _RECORDING_WAIT_S = 20, 0.1
+
+
+def in_group(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+async def is_member(context: BotContext, chat_id: int, user_id: int) -> bool:
+    """A member now (Telegram asked each time), not whoever once had the group's messages."""
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError as error:
+        log.info("membership in %s not known (%s): refused", chat_id, type(error).__name__)
+        return False
+    return member.status in MEMBERS
+
+
+def topic_of(message: object) -> int | None:
+    """The forum topic a message is in, so our answer goes there too."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
+async def answer(
+    context: BotContext,
+    chat_id: int,
+    text: Html,
+    *,
+    to: object = None,
+    buttons: Buttons = (),
+    thread: int | None = None,
+) -> None:
+    """Say ``text`` in the group, as a reply to the message ``to`` (if it is one), in its
+    topic; delivered by the outbox at the group's pace."""
+    reply_to = to.message_id if isinstance(to, Message) else None
+    await context.services.outbox.post(
+        Outgoing(
+            chat_id,
+            text,
+            buttons=buttons,
+            reply_to=reply_to,
+            thread_id=thread if thread is not None else topic_of(to),
+        )
+    )
+
+
+async def prompt(context: BotContext, chat_id: int, text: Html, *, thread: int | None) -> str:
+    """Ask for an answer by reply (works with Telegram's group privacy on); returns the
+    prompt's ref for :func:`answers_prompt`."""
+    ref = f"{_PROMPT}{secrets.token_hex(8)}"
+    await context.services.outbox.post(
+        Outgoing(
+            chat_id,
+            text,
+            ref=ref,
+            force_reply=True,
+            thread_id=thread,
+        )
+    )
+    return ref
+
+
+async def answers_prompt(context: BotContext, message: Message, ref: object) -> bool:
+    """Whether ``message`` replies to the prompt ``ref`` names."""
+    replied = message.reply_to_message
+    if not isinstance(ref, str) or not ref.startswith(_PROMPT) or replied is None:
+        return False
+    if replied.from_user is None or replied.from_user.id != context.bot.id:
+        return False
+    outbox = context.services.outbox
+    for _ in range(_RECORDING_TRIES):
+        found = await outbox.ref_of(message.chat_id, replied.message_id)
+        if found is not None:
+            return found == ref
+        # Telegram shows the prompt a moment before the outbox has recorded which it was.
+        await asyncio.sleep(_RECORDING_WAIT_S)
+    return False
+
+
+Render = Callable[[], Awaitable[tuple[str, InlineKeyboardMarkup | None] | None]]
+
+
+class Edits:
+    """Edits of the bot's own messages in groups (an alert's state, the office's card), done
+    beside the handler so the official's button answers at once. Several presses in a row
+    make one edit with what is true at the end: the group's minute is not spent on states
+    that are already gone, and Telegram's "message is not modified" is no error."""
+
+    def __init__(self) -> None:
+        self._running: dict[tuple[int, int], asyncio.Task[None]] = {}
+        self._again: set[tuple[int, int]] = set()
+
+    def refresh(self, context: BotContext, chat_id: int, message_id: int, render: Render) -> None:
+        key = (chat_id, message_id)
+        if key in self._running:
+            self._again.add(key)
+            return
+        self._running[key] = context.application.create_task(
+            self._edit(context, key, render), name=f"edit-{chat_id}-{message_id}"
+        )
+
+    async def _edit(self, context: BotContext, key: tuple[int, int], render: Render) -> None:
+        BACKGROUND.set(True)  # nobody waits on screen for it: answers to people go first
+        try:
+            while True:
+                self._again.discard(key)
+                view = await render()
+                if view is not None:
+                    text, markup = view
+                    try:
+                        await context.bot.edit_message_text(
+                            text, key[0], key[1], parse_mode=ParseMode.HTML, reply_markup=markup
+                        )
+                    except TelegramError as error:  # deleted, too old, or already so
+                        log.debug("message not edited (%s)", type(error).__name__)
+                if key not in self._again:
+                    return
+        finally:
+            self._running.pop(key, None)
+
+
+def edits(context: BotContext) -> Edits:
+    found = context.bot_data.get("edits")
+    if not isinstance(found, Edits):
+        found = context.bot_data["edits"] = Edits()
+    return found
