@@ -125,6 +125,7 @@ async def main(citizens: int, rounds: int, tickets: int) -> int:
             await group.reply(admin, "/link kinh-te", timeout=30)
             await run_citizens(standin, 99_000, 1, STEPS)  # warm caches, as both runs need
             next_id = 100_000
+            taken = 0
             for number in range(rounds):
                 await asyncio.sleep(61)  # the group's minute starts clean for every round
                 latencies, _, wall = await run_citizens(standin, next_id, citizens, STEPS)
@@ -146,8 +147,7 @@ async def main(citizens: int, rounds: int, tickets: int) -> int:
                 next_id += citizens
                 stop.set()
                 presses = await hammering
-                sent_before = len(group.messages)
-                drained = await group_drained(database)
+                taken += presses // 25
                 p95["hammered"].append(percentile(latencies, 95))
                 print(
                     f"  round {number + 1} hammered  p50 {percentile(latencies, 50) * 1000:7.1f}"
@@ -156,6 +156,8 @@ async def main(citizens: int, rounds: int, tickets: int) -> int:
                     f"{standin.rate_limited_count - refused_before} 429s)",
                     flush=True,
                 )
+                sent_before = len(group.messages)
+                drained = await group_drained(database)
                 print(
                     f"  the group's backlog went out {drained:.0f} s after the citizens' run, "
                     f"at its pace ({len(group.messages) - sent_before} more messages)",
@@ -182,7 +184,7 @@ async def main(citizens: int, rounds: int, tickets: int) -> int:
         f"most messages into the group in any rolling minute: {window} "
         f"(Telegram's limit 20: {'ok' if window <= 20 else 'MISSED'}); "
         f"429s in the whole run: {standin.rate_limited_count}; "
-        f"«taken» notes in the group: {accepted} for {rounds * tickets} tickets"
+        f"«taken» notes in the group: {accepted} for the {taken} tickets hammered (one each)"
     )
     rss_ok, startup_ok = rss < 150, bot.startup_s < 3
     print(

@@ -17,22 +17,19 @@ import html
 import logging
 import re
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, Protocol
 
 from telegram import Bot, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.logs import redact
 from bot.storage.outbox import OutboxRepository, OutboxRow, Outgoing, Thread
 from bot.ui import keyboards
-from bot.ui.pace import BACKGROUND
+from bot.ui.pace import BACKGROUND, retry_after_seconds
 from bot.ui.text import CAPTION_LIMIT, split_html, visible_length
 
 log = logging.getLogger(__name__)
@@ -98,14 +95,6 @@ ReplyMarkup = InlineKeyboardMarkup | ForceReply
 
 def _keyboard(item: Outgoing) -> InlineKeyboardMarkup | None:
     return keyboards.inline(item.buttons)
-
-
-def retry_after_seconds(error: RetryAfter) -> float:
-    """Seconds Telegram asked us to wait, whichever type this PTB version gives."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class OutboxSender:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections import deque
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
@@ -20,6 +21,7 @@ from typing import Any
 from telegram._utils.types import JSONDict
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
 
@@ -37,9 +39,12 @@ _WINDOW_MARGIN_S = 0.5
 _COUNTED = ("send", "edit", "copy", "forward")
 
 
-def _retry_after(error: RetryAfter) -> float:
-    value: object = error._retry_after  # the timedelta, without the deprecation warning
-    return value.total_seconds() if isinstance(value, timedelta) else float(str(value))
+def retry_after_seconds(error: RetryAfter) -> float:
+    """Seconds Telegram asked us to wait, whichever type this PTB version gives."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class TelegramPace(BaseRateLimiter[int]):
@@ -71,14 +76,6 @@ class TelegramPace(BaseRateLimiter[int]):
 
     async def shutdown(self) -> None:
         pass
-
-    def delay(self, chat_id: int) -> float:
-        """Seconds before a message to ``chat_id`` would go without waiting (0: now)."""
-        now = self._now()
-        until = self._held.get(chat_id, 0.0)
-        if chat_id < 0:
-            until = max(until, self._group_slot(chat_id, now))
-        return max(until - now, 0.0)
 
     def waiting(self) -> dict[int, float]:
         """Chats held by a 429 or at their group limit, with the time they may have more."""
@@ -141,7 +138,7 @@ class TelegramPace(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
-                seconds = _retry_after(error)
+                seconds = retry_after_seconds(error)
                 if chat_id is not None:
                     self._held[chat_id] = max(
                         self._held.get(chat_id, 0.0), self._now() + seconds + 0.1
