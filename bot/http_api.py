@@ -141,9 +141,14 @@ class DossierApi:
         if request.content_type != "application/json":
             return _error(415, texts.plain("http.media_type"))
         try:
+            raw = await request.read()
+        except ConnectionError:  # the caller went away mid-upload: no one to answer
+            log.warning("http: the connection was lost before the request's end")
+            return _error(400, texts.plain("http.not_json", why="incomplete request"))
+        try:
             # No field is a number: read numbers as Decimal, which has no limit on digits
             # (int() refuses more than 4,300), so a long one is refused as "not a string".
-            body = json.loads(await request.read(), parse_int=Decimal)
+            body = json.loads(raw, parse_int=Decimal)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             return _error(400, texts.plain("http.not_json", why=str(error)))
         except RecursionError:

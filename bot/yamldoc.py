@@ -71,6 +71,8 @@ def load_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
         raise DocumentError(filename, [Problem(line, "", f"not valid YAML: {reason}")]) from None
     except ValueError as exc:  # a value YAML reads itself but cannot build: 2026-02-30
         raise DocumentError(filename, [Problem(None, "", f"not a valid value: {exc}")]) from None
+    except RecursionError:  # "[[[[…" thousands deep: no admin writes that, but a file may hold it
+        raise DocumentError(filename, [Problem(None, "", "nested too deeply")]) from None
     return data, node
 
 

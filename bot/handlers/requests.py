@@ -162,6 +162,9 @@ async def reply_to_ticket(update: Update, context: BotContext) -> bool:
     text = (message.text or message.caption or "").strip()[:MAX_BODY]
     photo = message.photo[-1].file_id if message.photo else None
     texts = context.texts
+    if not text and photo is None:  # a pin, a contact, a sticker: nothing officials can read
+        await send_html(context.bot, chat.id, texts("mine.words_or_photo"))
+        return True
     try:
         ticket = await context.services.tickets.add_from_citizen(ticket_id, user.id, text, photo)
     except NotAllowed as refused:

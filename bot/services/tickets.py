@@ -39,6 +39,7 @@ class TicketViews(Protocol):
     """What each kind of message says; bot/ui/tickets.py renders them in our languages."""
 
     def alert(self, ticket: Ticket, routing: Routing, here: bool = True) -> View: ...
+    def full_body(self, ticket: Ticket) -> View | None: ...
     def acknowledgement(self, ticket: Ticket, routing: Routing) -> View: ...
     def group_note(
         self, ticket: Ticket, action: str, actor: str, note: str | None, routing: Routing
@@ -252,6 +253,9 @@ class TicketService:
         topic = self._views.topic(ticket, routing) if is_forum else None
         alert = self._views.alert(ticket, routing)
         items = [Outgoing(chat_id, alert.text, ref=ticket.ref, topic=topic, buttons=alert.buttons)]
+        full = self._views.full_body(ticket)
+        if full is not None:
+            items.append(Outgoing(chat_id, full.text, ref=ticket.ref))
         items += [Outgoing(chat_id, "", ref=ticket.ref, photo=p) for p in ticket.photos]
         if ticket.latitude is not None and ticket.longitude is not None:
             location = (ticket.latitude, ticket.longitude)

@@ -14,6 +14,7 @@ from bot.services.views import View
 from bot.storage.outbox import Buttons
 from bot.ui.callbacks import encode
 from bot.ui.cards import shorten
+from bot.ui.text import cut_to_units
 
 STARS = 5
 TOPIC_CHARS = 120  # Telegram's limit for a forum topic's name is 128
@@ -62,6 +63,12 @@ class TelegramTicketViews:
             return texts.plain("ticket.place_pin")
         return texts.plain("ticket.place_none")
 
+    def full_body(self, ticket: Ticket) -> View | None:
+        """The whole description, after an alert that could only show its start."""
+        if _alert_body(ticket.body) == ticket.body:
+            return None
+        return View(self._officials("ticket.alert_full", code=ticket.code, body=ticket.body))
+
     def alert(self, ticket: Ticket, routing: Routing, here: bool = True) -> View:
         """The department's alert as it stands: its state once someone acted, and only the
         buttons that still make sense (none once it is closed or ``here`` no longer)."""
@@ -72,7 +79,7 @@ class TelegramTicketViews:
             **facts,
             who=self._who(texts, ticket),
             place=self._place(texts, ticket),
-            body=ticket.body,
+            body=_alert_body(ticket.body),
         )
         procedure = self._procedure_name(ticket.procedure_code) if ticket.procedure_code else None
         if procedure:
@@ -182,3 +189,13 @@ class TelegramTicketViews:
                 department_code=ticket.department,
             )
         )
+
+
+# The alert is edited as the ticket moves on, so it must stay one message (4,096 units with
+# its state line): a description longer than this is shown in part, and in full just after.
+ALERT_BODY_UNITS = 1500
+
+
+def _alert_body(body: str) -> str:
+    cut = cut_to_units(body, ALERT_BODY_UNITS)
+    return body if cut == body else cut.rstrip() + "…"
