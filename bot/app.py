@@ -74,6 +74,7 @@ log = logging.getLogger(__name__)
 
 EVERY_MINUTE_S = 60
 HEADROOM = 0.95  # of Telegram's overall rate we aim for
+_WAITING_UPDATES = 100_000  # updates taken in at once; how many run at once is ours to say
 
 BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 CallbackAction = Callable[[Update, BotContext, Callback], Awaitable[None]]
@@ -84,7 +85,12 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     handled in the order they were sent and never race on their conversation state."""
 
     def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+        # PTB's own semaphore is left wide so that every update is seen on arrival (a tap
+        # made before an earlier one was answered is known as such: ``received_up_to``);
+        # ours bounds how many are handled at once. Handlers into groups never wait for the
+        # group's minute (their messages go through the outbox), so a slot is held briefly.
+        super().__init__(_WAITING_UPDATES)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self.on_idle: Callable[[], None] = lambda: None  # the last update in hand is done
@@ -103,7 +109,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            async with self._slots, lock:
                 await coroutine
         finally:
             self._waiting[key] -= 1

@@ -144,7 +144,7 @@ class DossierApi:
             raw = await request.read()
         except ConnectionError:  # the caller went away mid-upload: no one to answer
             log.warning("http: the connection was lost before the request's end")
-            return _error(400, texts.plain("http.not_json", why="incomplete request"))
+            return _error(400, texts.plain("http.incomplete"))
         try:
             # No field is a number: read numbers as Decimal, which has no limit on digits
             # (int() refuses more than 4,300), so a long one is refused as "not a string".

@@ -192,3 +192,18 @@ async def test_sticker_mid_step_still_asks_for_words(bot: BotRunner, standin: St
     await user.reply("/hoso")
     await user.send_sticker()
     assert "Ở bước này" in (await user.next_message()).plain
+
+
+async def test_an_edit_of_an_answer_already_taken_is_not_the_next_steps_answer(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    citizen = standin.user(5112, "Nam", language_code="vi")
+    start = await citizen.reply("/phananh")
+    await pressed(citizen, "Đường sá, vỉa hè, thoát nước", start)
+    photos = await citizen.reply(BODY)
+    assert "ảnh chụp hiện trường" in photos.plain
+    await citizen.edit(None, BODY + " Xin cảm ơn.")  # fixing the description, now behind them
+    assert await citizen.settle(quiet=0.5) == []
+    conversation = await services(bot).people.conversation(citizen.id, citizen.id)
+    assert conversation is not None and conversation.step == "photos"
+    assert conversation.data["body"] == BODY

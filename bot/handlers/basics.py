@@ -45,7 +45,8 @@ async def identify(update: Update, context: BotContext) -> None:
     if _private(update):
         people.seen(user.id, user.first_name, user.language_code)
     context.language = people.language_of(user.id, user.language_code)
-    if _private(update) and update.message is not None:
+    typed = update.message or update.edited_message  # what a person sends; edits count too
+    if _private(update) and typed is not None:
         verdict = context.services.flood.check(user.id, time.monotonic())
         if verdict is not Verdict.OK:
             if verdict is Verdict.WARN:

@@ -9,9 +9,11 @@ status in one message rather than as a bare "more documents needed".
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot.domain.dossiers import NOTE_CHARS, Dossier, DossierChange, DossierStatus, normal_code
 from bot.domain.people import Conversation
@@ -19,6 +21,8 @@ from bot.handlers.context import BotContext
 from bot.handlers.groups import (
     answer,
     answers_prompt,
+    asked_lately,
+    asked_now,
     edits,
     in_group,
     is_member,
@@ -32,7 +36,10 @@ from bot.storage.outbox import Buttons
 from bot.ui import keyboards
 from bot.ui.callbacks import Callback, encode
 from bot.ui.dossiers import day, follow_link, qr_png, status_label
+from bot.ui.pace import BACKGROUND
 from bot.ui.send import send_html
+
+log = logging.getLogger(__name__)
 
 PROMPT = "dossier_office"  # steps: need_more | note | due, answered by replying to the prompt
 ASKED_FIRST = {DossierStatus.NEED_MORE}  # statuses that mean nothing without a note
@@ -131,8 +138,10 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
     if what in ("qr", "open"):
         assert dossier is not None
         await query.answer()
-        if what == "qr":
-            await _send_qr(context, chat.id, dossier, topic_of(query.message))
+        if what == "qr":  # a picture made here, so not through the outbox: beside the handler
+            context.application.create_task(
+                _send_qr(context, chat.id, dossier, topic_of(query.message)), name=f"qr-{code}"
+            )
         else:
             body, buttons = await _card(context, code)
             await answer(context, chat.id, body, buttons=buttons, thread=topic_of(query.message))
@@ -148,18 +157,13 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
     step = value if what == "set" else what
     people = context.services.people
     asked = await people.conversation(chat.id, user.id)
-    if (
-        asked is not None
-        and asked.name == PROMPT
-        and asked.step == step
-        and asked.data.get("code") == code
-    ):
+    if asked_lately(context, asked, PROMPT, step=step, code=code):
         await query.answer(texts.plain("ticket.already_asked", code=code))
         return  # one question, however often the button is pressed
     await query.answer()
     question = texts(f"dossier.office.ask_{step}", code=code, actor=user.full_name)
     ref = await prompt(context, chat.id, question, thread=topic_of(query.message))
-    data: dict[str, object] = {"code": code, "prompt": ref}
+    data: dict[str, object] = {"code": code, "prompt": ref, "asked_at": asked_now(context)}
     if card is not None:
         data["card"] = card
     await people.begin(chat.id, user.id, Conversation(PROMPT, step, data))
@@ -266,8 +270,16 @@ def _refresh(
 
 async def _send_qr(context: BotContext, chat_id: int, dossier: Dossier, thread: int | None) -> None:
     """The receipt's QR code as a picture the office can print."""
+    BACKGROUND.set(True)  # its own task: people waiting for an answer go first
     link = follow_link(context.bot.username, dossier)
     caption = context.texts("dossier.office.qr", code=dossier.code, check=dossier.check_value)
-    await context.bot.send_photo(
-        chat_id, qr_png(link), caption=caption, parse_mode=ParseMode.HTML, message_thread_id=thread
-    )
+    try:
+        await context.bot.send_photo(
+            chat_id,
+            qr_png(link),
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            message_thread_id=thread,
+        )
+    except TelegramError as error:  # the office presses again; nothing else waits on it
+        log.warning("QR code not sent (%s)", type(error).__name__)

@@ -13,6 +13,7 @@ from bot.handlers.context import BotContext
 from bot.ui.send import not_modified
 
 log = logging.getLogger("bot.errors")
+_LATE = ("query is too old", "query id is invalid")
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -24,6 +25,11 @@ async def on_error(update: object, context: BotContext) -> None:
         if isinstance(update, Update) and update.callback_query is not None:
             with contextlib.suppress(TelegramError):  # most likely answered already
                 await update.callback_query.answer()
+        return
+    if isinstance(error, BadRequest) and any(late in error.message.lower() for late in _LATE):
+        # A button answered after Telegram stopped waiting (a slow moment): what it did is
+        # done, only the little pop-up is gone. No apology for a success.
+        log.info("update %s: the button's answer came too late", getattr(update, "update_id", None))
         return
     if isinstance(update, Update):
         log.error("update %s failed: %s", update.update_id, type(error).__name__, exc_info=error)

@@ -36,12 +36,12 @@ async def text(update: Update, context: BotContext, router: ConversationRouter) 
 
 
 async def edited(update: Update, context: BotContext, router: ConversationRouter) -> None:
-    """A text the person edited. While a step waits for their words (a description, a code, a
-    check value), the edit is their answer, as if sent anew: fixing a typo is how people retry.
-    Outside a conversation it is ignored on purpose: the answer to the original stands, and
-    answering again would only repeat it."""
+    """A text the person edited. If it is the message the open step just turned down (a
+    description too short, a mistyped code or check value), the edit is their new answer:
+    fixing a typo is how people retry. Any other edit is ignored on purpose: the answer to
+    the original stands, and an old message must not become the answer to a later step."""
     if _private(update):
-        await router.route(update, context)
+        await router.route(update, context, edited=True)
 
 
 async def reply_to_ticket(update: Update, context: BotContext) -> bool:

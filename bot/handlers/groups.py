@@ -12,6 +12,7 @@ is recognised by the message it replies to once the outbox has delivered it.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 
+from bot.domain.people import Conversation
 from bot.handlers.context import BotContext
 from bot.i18n import Html
 from bot.storage.outbox import Buttons, Outgoing
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 MEMBERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 _PROMPT = "prompt:"
 _RECORDING_TRIES, _RECORDING_WAIT_S = 20, 0.1
+_ASK_AGAIN_AFTER = dt.timedelta(minutes=10)
 
 
 def in_group(update: Update) -> bool:
@@ -96,18 +99,49 @@ async def prompt(context: BotContext, chat_id: int, text: Html, *, thread: int |
 async def answers_prompt(context: BotContext, message: Message, ref: object) -> bool:
     """Whether ``message`` replies to the prompt ``ref`` names."""
     replied = message.reply_to_message
-    if not isinstance(ref, str) or not ref.startswith(_PROMPT) or replied is None:
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
         return False
-    if replied.from_user is None or replied.from_user.id != context.bot.id:
+    if isinstance(ref, int) and not isinstance(ref, bool):  # asked before prompts had refs
+        return replied.message_id == ref
+    if not isinstance(ref, str) or not ref.startswith(_PROMPT):
         return False
     outbox = context.services.outbox
     for _ in range(_RECORDING_TRIES):
+        # In this order: the prompt's delivery and its message are recorded in one commit.
+        delivered = await outbox.thread(ref, message.chat_id) is not None
         found = await outbox.ref_of(message.chat_id, replied.message_id)
         if found is not None:
             return found == ref
+        if delivered:
+            return False  # the prompt is out and recorded: this replies to something else
         # Telegram shows the prompt a moment before the outbox has recorded which it was.
         await asyncio.sleep(_RECORDING_WAIT_S)
     return False
+
+
+def asked_lately(
+    context: BotContext, asked: Conversation | None, name: str, step: str, **about: object
+) -> bool:
+    """Whether this person was asked the same (``name``, ``step``, and ``about``: the ticket,
+    the code) within the last minutes: one prompt however often the button is pressed, but a
+    prompt that never arrived or was deleted does not lock them out for good."""
+    if asked is None or asked.name != name or asked.step != step:
+        return False
+    if any(asked.data.get(key) != value for key, value in about.items()):
+        return False
+    at = asked.data.get("asked_at")
+    if not isinstance(at, str):
+        return False
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return False
+    return context.services.clock.now() - moment < _ASK_AGAIN_AFTER
+
+
+def asked_now(context: BotContext) -> str:
+    """When a prompt is asked, as :func:`asked_lately` reads it."""
+    return context.services.clock.now().isoformat()
 
 
 Render = Callable[[], Awaitable[tuple[str, InlineKeyboardMarkup | None] | None]]

@@ -14,6 +14,8 @@ from bot.handlers.context import BotContext
 from bot.handlers.groups import (
     answer,
     answers_prompt,
+    asked_lately,
+    asked_now,
     edits,
     in_group,
     is_member,
@@ -141,12 +143,7 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
                 raise NotAllowed("closed")
             people = context.services.people
             asked = await people.conversation(official.chat_id, official.user_id)
-            if (
-                asked is not None
-                and asked.name == NOTE
-                and asked.step == action
-                and asked.data.get("ticket") == ticket.id
-            ):
+            if asked_lately(context, asked, NOTE, step=action, ticket=ticket.id):
                 await query.answer(texts.plain("ticket.already_asked", code=ticket.code))
                 return  # one prompt, however often the button is pressed
             await query.answer()
@@ -156,7 +153,11 @@ async def pressed(update: Update, context: BotContext, callback: Callback) -> No
             await people.begin(
                 official.chat_id,
                 official.user_id,
-                Conversation(NOTE, action, {"ticket": ticket.id, "prompt": ref}),
+                Conversation(
+                    NOTE,
+                    action,
+                    {"ticket": ticket.id, "prompt": ref, "asked_at": asked_now(context)},
+                ),
             )
         else:
             raise NotAllowed("gone")

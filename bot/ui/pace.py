@@ -101,14 +101,27 @@ class TelegramPace(BaseRateLimiter[int]):
         """When this chat may get the request; a group's place is taken now, so callers
         waiting at once are spread over the window instead of all leaving when it opens."""
         now = self._now()
-        if chat_id is None:
+        if chat_id is None or not counted:  # asking about a chat is not writing into it
             return now
         at = max(now, self._held.get(chat_id, 0.0))
-        if counted and chat_id < 0:
+        if chat_id < 0:
             sent = self._groups.setdefault(chat_id, deque())
             at = max(at, self._group_slot(chat_id, at), sent[-1] if sent else at)
             sent.append(at)
         return at
+
+    def _went(self, chat_id: int, reserved: float) -> None:
+        """The send reserved for ``reserved`` goes now, later if it waited for the overall
+        rate: the group's window counts it from now (and the places after it no earlier),
+        so that 20 in any minute holds for the sends as Telegram sees them."""
+        sent, now = self._groups.get(chat_id), self._now()
+        if not sent or now <= reserved:
+            return
+        for index in range(len(sent) - 1, -1, -1):
+            if sent[index] == reserved:
+                for later in range(index, len(sent)):
+                    sent[later] = max(sent[later], now)
+                return
 
     def _reserve_overall(self) -> float:
         """Evenly spaced rather than a bucket: a full bucket goes at once after any pause,
@@ -132,9 +145,12 @@ class TelegramPace(BaseRateLimiter[int]):
         chat_id = _chat_id(data.get("chat_id"))
         counted = chat_id is not None and endpoint.startswith(_COUNTED)
         for attempt in range(retries + 1):
-            await self._until(self._reserve_chat(chat_id, counted))
+            reserved = self._reserve_chat(chat_id, counted)
+            await self._until(reserved)
             if counted:
                 await self._overall()
+                if chat_id is not None and chat_id < 0:
+                    self._went(chat_id, reserved)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
