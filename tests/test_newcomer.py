@@ -17,6 +17,7 @@ from bot.handlers import errors
 from bot.handlers.basics import COMMANDS
 from bot.handlers.context import BotContext
 from bot.standin import StandIn
+from bot.standin.sims import UserSim
 from tests.conftest import ADMIN_ID, BotRunner, pressed, run_bot
 from tests.test_complaints import OFFICIAL
 from tests.test_dossiers import CODE, office, receive, services
@@ -73,12 +74,17 @@ async def test_link_lists_codes_without_escaped_markup(bot: BotRunner, standin: 
 # --- 3. edited messages ----------------------------------------------------------------------
 
 
+async def at_the_description(citizen: UserSim) -> None:
+    """A complaint begun, up to the step that asks for its description."""
+    start = await citizen.reply("/phananh")
+    await pressed(citizen, "Đường sá, vỉa hè, thoát nước", start)
+
+
 async def test_an_edit_during_a_step_is_taken_as_the_answer(
     bot: BotRunner, standin: StandIn
 ) -> None:
     citizen = standin.user(5103, "Nam", language_code="vi")
-    start = await citizen.reply("/phananh")
-    await pressed(citizen, "Đường sá, vỉa hè, thoát nước", start)
+    await at_the_description(citizen)
     short = await citizen.reply("ổ gà")
     assert "hơi ngắn" in short.plain
     await citizen.edit(None, BODY)  # they fix the message instead of typing it again
@@ -176,8 +182,7 @@ async def test_menu_in_the_middle_of_a_complaint_says_it_was_left(
     bot: BotRunner, standin: StandIn
 ) -> None:
     citizen = standin.user(5109, "Nam", language_code="vi")
-    start = await citizen.reply("/phananh")
-    await pressed(citizen, "Đường sá, vỉa hè, thoát nước", start)
+    await at_the_description(citizen)
     menu = await citizen.reply("/menu")
     assert menu.plain.startswith("Đã hủy thao tác đang làm")
     assert menu.buttons[0] == [MENU_VI]
@@ -198,8 +203,7 @@ async def test_an_edit_of_an_answer_already_taken_is_not_the_next_steps_answer(
     bot: BotRunner, standin: StandIn
 ) -> None:
     citizen = standin.user(5112, "Nam", language_code="vi")
-    start = await citizen.reply("/phananh")
-    await pressed(citizen, "Đường sá, vỉa hè, thoát nước", start)
+    await at_the_description(citizen)
     photos = await citizen.reply(BODY)
     assert "ảnh chụp hiện trường" in photos.plain
     await citizen.edit(None, BODY + " Xin cảm ơn.")  # fixing the description, now behind them
