@@ -57,8 +57,9 @@ async def seed(database: Path, followers: int) -> None:
     now = dt.datetime.now(dt.UTC).isoformat()
     with sqlite3.connect(database) as db:
         db.executemany(
-            "INSERT INTO users (user_id, first_name, language) VALUES (?, ?, 'vi')",
-            [(FIRST_USER + n, f"Dân {n}") for n in range(followers)],
+            "INSERT INTO users (user_id, first_name, language, created_at, last_seen_at) "
+            "VALUES (?, ?, 'vi', ?, ?)",
+            [(FIRST_USER + n, f"Dân {n}", now, now) for n in range(followers)],
         )
         db.executemany(
             "INSERT INTO dossiers (code, check_value, received_on, due_on, status, updated_at) "

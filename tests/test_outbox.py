@@ -101,7 +101,10 @@ async def test_enqueued_with_the_callers_transaction_is_delivered(
             await outbox.enqueue(conn, [Outgoing(GROUP, "never")])
             raise RuntimeError("routing failed")
     async with db.transaction() as conn:
-        await conn.execute("INSERT INTO users (user_id, first_name) VALUES (1001, 'Lan')")
+        await conn.execute(
+            "INSERT INTO users (user_id, first_name, created_at, last_seen_at) "
+            "VALUES (1001, 'Lan', '2026-11-29T09:00:00.000Z', '2026-11-29T09:00:00.000Z')"
+        )
         await outbox.enqueue(
             conn,
             [

@@ -48,7 +48,10 @@ async def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     async with Database(tmp_path / "db.sqlite3") as db:
         try:
             async with db.transaction() as conn:
-                await conn.execute("INSERT INTO users (user_id, first_name) VALUES (1, 'A')")
+                await conn.execute(
+                    "INSERT INTO users (user_id, first_name, created_at, last_seen_at) "
+                    "VALUES (1, 'A', '2026-11-29T09:00:00.000Z', '2026-11-29T09:00:00.000Z')"
+                )
                 raise RuntimeError("boom")
         except RuntimeError:
             pass
@@ -73,14 +76,20 @@ async def test_what_waits_for_a_commit_runs_after_it_and_never_after_a_rollback(
             tasks.append(asyncio.get_running_loop().create_task(count()))
 
         async with db.transaction() as conn:
-            await conn.execute("INSERT INTO users (user_id, first_name) VALUES (1, 'A')")
+            await conn.execute(
+                "INSERT INTO users (user_id, first_name, created_at, last_seen_at) "
+                "VALUES (1, 'A', '2026-11-29T09:00:00.000Z', '2026-11-29T09:00:00.000Z')"
+            )
             db.on_commit(react)
             assert not tasks  # not yet: the row is invisible until the commit
         await asyncio.gather(*tasks)
         assert seen == [1]
         with contextlib.suppress(RuntimeError):
             async with db.transaction() as conn:
-                await conn.execute("INSERT INTO users (user_id, first_name) VALUES (2, 'B')")
+                await conn.execute(
+                    "INSERT INTO users (user_id, first_name, created_at, last_seen_at) "
+                    "VALUES (2, 'B', '2026-11-29T09:00:00.000Z', '2026-11-29T09:00:00.000Z')"
+                )
                 db.on_commit(react)
                 raise RuntimeError("rolled back")
         async with db.transaction():

@@ -76,9 +76,10 @@ class AnnouncementService:
 
     async def set_wanted(self, user_id: int, wanted: bool) -> None:
         await self._db.write(
-            "INSERT INTO users (user_id, announcements) VALUES (?, ?) "
+            "INSERT INTO users (user_id, announcements, created_at, last_seen_at) "
+            "VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET announcements = excluded.announcements",
-            (user_id, int(wanted)),
+            (user_id, int(wanted), *[self._clock.stamp()] * 2),
         )
 
 

@@ -39,9 +39,9 @@ class DocumentRepository:
     async def add(self, kind: str, content: str, author_id: int | None) -> int:
         """Store a new version; returns its number."""
         rows = await self._db.write(
-            "INSERT INTO documents (kind, version, content, author_id) "
-            "SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ? FROM documents WHERE kind = ? "
+            "INSERT INTO documents (kind, version, content, author_id, created_at) "
+            "SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ? FROM documents WHERE kind = ? "
             "RETURNING version",
-            (kind, content, author_id, kind),
+            (kind, content, author_id, self._db.clock.stamp(), kind),
         )
         return int(rows[0][0])

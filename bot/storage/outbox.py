@@ -317,9 +317,10 @@ class OutboxRepository:
     async def mark_blocked(self, user_id: int) -> None:
         """The person blocked the bot; officials can see it rather than wait for a reply."""
         await self._db.write(
-            "INSERT INTO users (user_id, blocked_at) VALUES (?, ?) "
+            "INSERT INTO users (user_id, blocked_at, created_at, last_seen_at) "
+            "VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET blocked_at = excluded.blocked_at",
-            (user_id, self._db.clock.stamp()),
+            (user_id, *[self._db.clock.stamp()] * 3),
         )
 
     async def purge(self, older_than_days: int = 90) -> int:

@@ -237,7 +237,8 @@ class TicketRepository:
     async def set_blocked(self, user_id: int, blocked: bool, by: int) -> None:
         if blocked:
             await self._db.write(
-                "INSERT OR IGNORE INTO blocklist (user_id, added_by) VALUES (?, ?)", (user_id, by)
+                "INSERT OR IGNORE INTO blocklist (user_id, added_by, added_at) VALUES (?, ?, ?)",
+                (user_id, by, self._db.clock.stamp()),
             )
         else:
             await self._db.write("DELETE FROM blocklist WHERE user_id = ?", (user_id,))

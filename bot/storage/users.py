@@ -16,12 +16,12 @@ class UserRepository:
         """Record (user_id, first_name, tg_language) for everyone who wrote lately."""
         now = self._db.clock.stamp()
         await self._db.write_many(
-            "INSERT INTO users (user_id, first_name, tg_language, last_seen_at) "
-            "VALUES (?, ?, ?, ?) "
+            "INSERT INTO users (user_id, first_name, tg_language, last_seen_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET first_name = excluded.first_name, "
             "tg_language = COALESCE(excluded.tg_language, tg_language), "
             "last_seen_at = excluded.last_seen_at",
-            [(*person, now) for person in people],
+            [(*person, now, now) for person in people],
         )
 
     async def get(self, user_id: int) -> User | None:
@@ -39,9 +39,9 @@ class UserRepository:
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self._db.write(
-            "INSERT INTO users (user_id, language) VALUES (?, ?) "
+            "INSERT INTO users (user_id, language, created_at, last_seen_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET language = excluded.language",
-            (user_id, language),
+            (user_id, language, *[self._db.clock.stamp()] * 2),
         )
 
 

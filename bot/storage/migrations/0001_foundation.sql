@@ -4,8 +4,8 @@ CREATE TABLE users (
     first_name   TEXT NOT NULL DEFAULT '',
     language     TEXT,             -- chosen with /language; NULL = not chosen
     tg_language  TEXT,             -- Telegram's language_code, last seen
-    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    last_seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    created_at   TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL
 );
 
 -- Where a person is in a multi-step conversation, written on every step so a restart
@@ -16,7 +16,7 @@ CREATE TABLE conversations (
     name       TEXT NOT NULL,
     step       TEXT NOT NULL,
     data       TEXT NOT NULL DEFAULT '{}',
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at TEXT NOT NULL,
     PRIMARY KEY (chat_id, user_id)
 );
 
@@ -27,6 +27,6 @@ CREATE TABLE documents (
     version    INTEGER NOT NULL,
     content    TEXT NOT NULL,
     author_id  INTEGER,
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    created_at TEXT NOT NULL,
     PRIMARY KEY (kind, version)
 );

@@ -4,7 +4,7 @@ CREATE TABLE procedures (
     field      TEXT NOT NULL,
     name       TEXT NOT NULL,
     data       TEXT NOT NULL,
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    updated_at TEXT NOT NULL
 );
 
 -- How often each procedure's card was opened: browsing shows the most used first.
@@ -18,6 +18,6 @@ CREATE TABLE search_misses (
     id         INTEGER PRIMARY KEY,
     query      TEXT NOT NULL,
     language   TEXT NOT NULL,
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    created_at TEXT NOT NULL
 );
 CREATE INDEX search_misses_created ON search_misses (created_at);

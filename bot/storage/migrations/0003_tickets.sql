@@ -6,7 +6,7 @@ CREATE TABLE department_groups (
     chat_id    INTEGER NOT NULL,
     is_forum   INTEGER NOT NULL DEFAULT 0,
     linked_by  INTEGER,
-    linked_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    linked_at  TEXT NOT NULL
 );
 
 CREATE TABLE tickets (
@@ -61,5 +61,5 @@ CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, id);
 CREATE TABLE blocklist (
     user_id  INTEGER PRIMARY KEY,
     added_by INTEGER,
-    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    added_at TEXT NOT NULL
 );

@@ -11,12 +11,12 @@ CREATE TABLE outbox (
     dedupe          TEXT UNIQUE,       -- idempotency key: the same key is stored once
     attempts        INTEGER NOT NULL DEFAULT 0,
     parts_sent      INTEGER NOT NULL DEFAULT 0,  -- a long text goes out in parts
-    next_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    next_at         TEXT NOT NULL,
     state           TEXT NOT NULL DEFAULT 'pending'
                     CHECK (state IN ('pending', 'sent', 'failed')),
     last_error      TEXT,
     sent_message_id INTEGER,           -- the first message delivered for this row
-    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    created_at      TEXT NOT NULL,
     done_at         TEXT
 );
 -- The sender's two questions: which pending rows are due, and is an earlier one waiting
