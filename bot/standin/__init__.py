@@ -14,6 +14,7 @@ through :class:`UserSim` and :class:`GroupSim` and read what the bot sent as
 """
 
 from .limits import Limits
+from .markup_check import MarkupError
 from .server import ApiError, StandIn, Upload
 from .sims import GroupSim, UserSim
 from .state import ApiCall, SentMessage
@@ -23,6 +24,7 @@ __all__ = [
     "ApiError",
     "GroupSim",
     "Limits",
+    "MarkupError",
     "SentMessage",
     "StandIn",
     "Upload",

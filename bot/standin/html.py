@@ -1,6 +1,7 @@
 """Telegram-flavoured HTML: validate as Telegram does and extract the visible text.
 
-Telegram accepts only a handful of tags and four named entities, counts message length on the
+Telegram accepts only a handful of tags, four named entities and numeric character
+references (``&#39;``, ``&#x27;``: markupsafe escapes quotes so), counts message length on the
 visible text, and refuses broken markup with "can't parse entities". A bot that passes here
 should not meet those errors in production.
 """
@@ -181,12 +182,24 @@ def parse_html(source: str) -> Parsed:
     return Parsed("".join(parser.parts), entities)
 
 
+_NUMERIC_REFERENCE = re.compile(r"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));")
+
+
+def _decode_reference(match: re.Match[str]) -> str:
+    """``&#39;`` or ``&#x27;`` as the character it names; an impossible one stays as written."""
+    decimal, hexadecimal = match.groups()
+    try:
+        return chr(int(decimal) if decimal is not None else int(hexadecimal, 16))
+    except (ValueError, OverflowError):
+        return match.group(0)
+
+
 def to_plain(source: str) -> str:
     """Visible text of Telegram HTML; falls back to crude tag stripping for broken markup."""
     try:
         return parse_html(source).text
     except HtmlError:
-        stripped = re.sub(r"<[^>]*>", "", source)
+        stripped = _NUMERIC_REFERENCE.sub(_decode_reference, re.sub(r"<[^>]*>", "", source))
         for name, char in (("lt", "<"), ("gt", ">"), ("quot", '"'), ("amp", "&")):
             stripped = stripped.replace(f"&{name};", char)
         return stripped

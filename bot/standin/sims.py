@@ -19,7 +19,7 @@ from .html import utf16_len
 from .state import JSON, Chat, SentMessage, chat_member_json, photo_sizes, sticker_json
 
 if TYPE_CHECKING:
-    from .server import StandIn
+    from .control import ControlApi
 
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")
 
@@ -51,7 +51,7 @@ def _short(msg: SentMessage) -> str:
 class _ChatSim:
     """What people and groups share: a chat, its bot messages and an inbox cursor."""
 
-    def __init__(self, standin: StandIn, chat: Chat) -> None:
+    def __init__(self, standin: ControlApi, chat: Chat) -> None:
         self._standin = standin
         self.chat = chat
         self._cursor = len(chat.log)
@@ -191,7 +191,7 @@ class UserSim(_ChatSim):
 
     def __init__(
         self,
-        standin: StandIn,
+        standin: ControlApi,
         chat: Chat,
         first_name: str,
         language_code: str | None,

@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot.standin import StandIn
+from tests.conftest import assert_no_markup_errors
 
 TOKEN = "123456:TEST"
 
@@ -24,6 +25,7 @@ TOKEN = "123456:TEST"
 async def standin() -> AsyncIterator[StandIn]:
     async with StandIn(token=TOKEN, bot_username="ubnd_demo_bot") as server:
         yield server
+    assert_no_markup_errors(server)
 
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
