@@ -36,7 +36,7 @@ from bot.storage.db import Database
 HTTP_TOKEN = "bench-http-token-0123456789"
 ADMIN = 699_999
 LIMIT = 30.0
-IN_FLIGHT = 8  # OutboxSender's default concurrency
+IN_FLIGHT = 8  # DeliveryWorker's default concurrency
 FIRST_USER = 700_000
 
 

@@ -2,14 +2,13 @@
 
 Message ids are symbolic keys (``start.greeting``) so Vietnamese and English are both real
 translations. The ``.po`` files are compiled in memory at start-up with Babel: nothing to build,
-nothing to go stale. Arguments are HTML-escaped unless wrapped in :class:`Html`, so user text
-can never break or inject markup.
+nothing to go stale. Arguments are HTML-escaped unless they are already :class:`~bot.html.Html`,
+so user text can never break or inject markup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import unicodedata
 from collections.abc import Iterable
@@ -25,22 +24,10 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from bot.config import SUPPORTED_LANGUAGES
+from bot.html import Html
 
 DOMAIN = "bot"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-
-
-class Html(str):
-    """Text that is already safe HTML and must not be escaped again."""
-
-    __slots__ = ()
-
-
-def escape(value: object) -> str:
-    """Escape a value for Telegram HTML unless it is already :class:`Html`."""
-    if isinstance(value, Html):
-        return value
-    return html.escape(str(value), quote=True)
 
 
 class CatalogueError(Exception):
@@ -83,9 +70,8 @@ class Texts:
         return unicodedata.normalize("NFC", template.format(**kwargs) if kwargs else template)
 
     def _fill(self, template: str, kwargs: dict[str, object]) -> Html:
-        if not kwargs:
-            return Html(template)
-        return Html(template.format(**{k: escape(v) for k, v in kwargs.items()}))
+        # The catalogue's own markup is trusted; every argument that is not Html is escaped.
+        return Html(template).format(**kwargs) if kwargs else Html(template)
 
     def number(self, value: int | float | Decimal) -> str:
         return format_decimal(value, locale=self.locale)

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from bot.app import create_app, running
 from bot.config import Settings
 from bot.i18n import I18n, Texts
-from bot.services.tickets import TicketService
+from bot.services.departments import DepartmentDirectory
 from bot.standin import GroupSim, Limits, SentMessage, StandIn, UserSim
 from bot.standin.state import JSON
 
@@ -237,12 +237,12 @@ async def _lines() -> asyncio.StreamReader:
     return reader
 
 
-async def _link_demo_group(tickets: TicketService) -> None:
+async def _link_demo_group(departments: DepartmentDirectory) -> None:
     """Departments with no group yet send their alerts to the shell's officials' group, so a
     complaint can be followed end to end; a deployment's real links are left as they are."""
-    for department in tickets.routing.departments:
-        if tickets.group_of(department.code) is None:
-            await tickets.link(department.code, GROUP_ID, False, CITIZEN_ID)
+    for department in departments.routing.departments:
+        if departments.group_of(department.code) is None:
+            await departments.link(department.code, GROUP_ID, False, CITIZEN_ID)
 
 
 async def run_shell(settings: Settings, *, first_name: str = "Lan") -> None:
@@ -264,7 +264,8 @@ async def run_shell(settings: Settings, *, first_name: str = "Lan") -> None:
         texts = I18n(settings.default_language).texts(settings.default_language)
         shell = Shell(standin, citizen, group, texts, colour=sys.stdout.isatty())
         async with running(create_app(shell_settings), poll_timeout=1) as app:
-            await _link_demo_group(app.bot_data["services"].tickets)
+            assert app.bot_data.services is not None  # opened before serving
+            await _link_demo_group(app.bot_data.services.departments)
             shell.say("shell.help")
             shell.say("shell.you_are_citizen", name=first_name)
             await citizen.send("/start")

@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.app import BotApp, create_app, running
+from bot.app import create_app, running
 from bot.clock import start_all_clocks_at
 from bot.config import Settings
+from bot.handlers.context import Services
+from bot.handlers.wiring import BotApp
 from bot.standin import Limits, StandIn
 from bot.standin.sims import UserSim
 from bot.standin.state import JSON, SentMessage
@@ -53,10 +55,18 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"bot clocks start at {moment}" if moment else None
 
 
+def assert_no_markup_errors(server: StandIn) -> None:
+    """The bot showed no one escaped markup they had not typed (``&lt;b&gt;``, a stray
+    ``<b>``): the trace of text escaped twice, or of a rendered fragment escaped again."""
+    errors = server.markup_errors
+    assert not errors, "the bot showed escaped markup nobody typed:\n" + "\n".join(map(str, errors))
+
+
 @pytest.fixture
 async def standin() -> AsyncIterator[StandIn]:
     async with StandIn(token=TOKEN, bot_username="ubnd_test_bot", limits=Limits()) as server:
         yield server
+    assert_no_markup_errors(server)
 
 
 @pytest.fixture
@@ -95,6 +105,17 @@ class BotRunner:
     async def restart(self) -> BotApp:
         await self.stop()
         return await self.start()
+
+    @property
+    def services(self) -> Services:
+        assert self.app is not None and self.app.bot_data.services is not None
+        return self.app.bot_data.services
+
+    @property
+    def http_url(self) -> str:
+        """The running bot's dossier endpoint."""
+        assert self.app is not None and self.app.bot_data.http_port is not None
+        return f"http://127.0.0.1:{self.app.bot_data.http_port}/dossiers"
 
 
 @pytest.fixture

@@ -265,27 +265,28 @@ async def test_missed_deadline_escalates_and_apologises_once(
     citizen = standin.user(3007, "Lan", language_code="vi")
     await file_complaint(citizen)
     assert bot.app is not None
-    tickets = bot.app.bot_data["services"].tickets
+    tickets = bot.services.tickets
+    deadlines = bot.services.deadlines
     ticket = await tickets.get(1)
     assert ticket is not None
     later = ticket.resolve_due + dt.timedelta(hours=1)
-    bot.app.bot_data["services"].clock.travel(later)
-    assert await tickets.check_deadlines() >= 1
+    bot.services.clock.travel(later)
+    assert await deadlines.check() >= 1
     escalated = await group_message(leaders, "PA-000001")
     assert "quá hạn" in escalated.plain
     apology = await citizen_message(citizen, "Chúng tôi thành thật xin lỗi")
     assert "chậm nhất" in apology.plain  # both deadlines passed: one apology, one new date
-    assert await tickets.check_deadlines() == 0
-    assert await tickets.check_deadlines() == 0
+    assert await deadlines.check() == 0
+    assert await deadlines.check() == 0
     await asyncio.sleep(0.3)
     assert sum("thành thật xin lỗi" in m.plain for m in citizen.messages) == 1
 
     # The new date is a promise too: missing it is told once more, with a later date.
     moved = await tickets.get(1)
     assert moved is not None and moved.resolve_due > later
-    bot.app.bot_data["services"].clock.travel(moved.resolve_due + dt.timedelta(minutes=1))
-    assert await tickets.check_deadlines() == 1
-    assert await tickets.check_deadlines() == 0
+    bot.services.clock.travel(moved.resolve_due + dt.timedelta(minutes=1))
+    assert await deadlines.check() == 1
+    assert await deadlines.check() == 0
     await arrived(
         citizen, lambda m: sum("thành thật xin lỗi" in x.plain for x in citizen.messages) == 2
     )
@@ -313,7 +314,7 @@ async def test_a_redelivered_update_files_once(bot: BotRunner, standin: StandIn)
     """Telegram may deliver the "send" press again after a crash; the ticket is filed once."""
     group = await linked(standin, KINH_TE, "kinh-te")
     assert bot.app is not None
-    tickets = bot.app.bot_data["services"].tickets
+    tickets = bot.services.tickets
     filed = []
     for _ in range(2):
         draft = Draft(category="rac-thai", body=DESCRIPTION)

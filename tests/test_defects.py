@@ -73,7 +73,7 @@ async def test_the_endpoint_refuses_a_check_value_nobody_could_type(
 ) -> None:
     await bot.stop()
     app = await bot.start(http_token=SecretStr("s3cret-token-for-tests"), http_port=0)
-    url = f"http://127.0.0.1:{app.bot_data['http_port']}/dossiers"
+    url = f"http://127.0.0.1:{app.bot_data.http_port}/dossiers"
     good = {"Authorization": "Bearer s3cret-token-for-tests"}
     change = {"code": CODE, "status": "received", "check": "ÄÖÜÄÖÜ"}
     async with aiohttp.ClientSession() as http, http.post(url, json=change, headers=good) as no:

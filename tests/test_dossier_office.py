@@ -193,7 +193,7 @@ async def by_csv(bot: BotRunner, standin: StandIn) -> None:
 
 async def by_http(bot: BotRunner, standin: StandIn) -> None:
     assert bot.app is not None
-    url = f"http://127.0.0.1:{bot.app.bot_data['http_port']}/dossiers"
+    url = bot.http_url
     headers = {"Authorization": "Bearer s3cret-token-for-tests"}
     async with aiohttp.ClientSession() as http:
         body = {"code": CODE, "status": "result_ready"}

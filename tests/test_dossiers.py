@@ -31,9 +31,7 @@ CODE = "000.00.12.H26-261128-0001"
 
 
 def services(bot: BotRunner) -> Services:
-    assert bot.app is not None
-    found: Services = bot.app.bot_data["services"]
-    return found
+    return bot.services
 
 
 async def office(standin: StandIn) -> GroupSim:
@@ -268,7 +266,7 @@ async def test_the_http_endpoint_takes_json_and_says_what_is_wrong(
 ) -> None:
     await bot.stop()
     app = await bot.start(http_token=SecretStr("s3cret-token-for-tests"), http_port=0)
-    url = f"http://127.0.0.1:{app.bot_data['http_port']}/dossiers"
+    url = f"http://127.0.0.1:{app.bot_data.http_port}/dossiers"
     good = {"Authorization": "Bearer s3cret-token-for-tests"}
     change = {"code": CODE, "status": "received", "due": "2026-12-04", "check": "HTTP23"}
     async with aiohttp.ClientSession() as http:

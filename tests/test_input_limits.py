@@ -13,6 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.handlers.context import Services
+from bot.html import Html
 from bot.standin import StandIn
 from bot.standin.html import parse_html, utf16_len
 from bot.ui import send
@@ -87,7 +88,7 @@ def test_every_piece_fits_and_nothing_is_lost() -> None:
     checked = 0
     for text, limit in _generated(250):
         original = parse_html(text).text  # the generator makes markup Telegram accepts
-        pieces = split_html(text, limit)
+        pieces = split_html(Html(text), limit)
         seen = []
         for piece in pieces:
             parsed = parse_html(piece)  # valid markup: no tag or entity was cut
@@ -103,7 +104,7 @@ def test_a_long_word_after_a_short_start_is_cut_again() -> None:
     """The /link answer: a break early in the piece, then 5,000 characters with none."""
     for code in ["x" * 5000, "&lt;" * 5000, "😀" * 5000, "&amp;x" * 2500]:
         text = f"Không có phòng ban nào mã «{code}». Gửi /link để xem danh sách mã."
-        pieces = split_html(text)
+        pieces = split_html(Html(text))
         assert all(visible_length(p) <= MESSAGE_LIMIT for p in pieces)
         assert _squeeze("".join(parse_html(p).text for p in pieces)) == _squeeze(
             parse_html(text).text
@@ -117,7 +118,7 @@ def test_a_piece_still_over_the_limit_is_cut_again(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(module, "_split", lambda text, limit: [text])
     source = "<b>" + "Hồ sơ &lt;số 1&gt; 😀 " * 200 + "</b>"
-    pieces = split_html(source, 100)
+    pieces = split_html(Html(source), 100)
     assert len(pieces) > 1
     assert all(utf16_len(parse_html(p).text) <= 100 for p in pieces)
     assert "".join(parse_html(p).text for p in pieces) == parse_html(source).text
@@ -127,7 +128,7 @@ def test_entities_telegram_does_not_know_count_as_written() -> None:
     # Telegram decodes only &lt; &gt; &amp; &quot; and numbers; "&nbsp;" stays six characters.
     assert visible_length("&nbsp;") == 6 == utf16_len(parse_html("&nbsp;").text)
     assert visible_length("&#128512;") == 2
-    pieces = split_html("&nbsp;" * 1000)
+    pieces = split_html(Html("&nbsp;" * 1000))
     assert all(utf16_len(parse_html(p).text) <= MESSAGE_LIMIT for p in pieces)
 
 
@@ -159,11 +160,11 @@ async def test_a_piece_telegram_refuses_is_sent_as_plain_text(
     assert bot.app is not None
     user = standin.user(602, "Lan", language_code="vi")
     # Markup Telegram cannot parse.
-    sent = await send_html(bot.app.bot, user.chat_id, "<b>Giờ làm việc & <ngày nghỉ")
+    sent = await send_html(bot.app.bot, user.chat_id, Html("<b>Giờ làm việc & <ngày nghỉ"))
     assert [m.text for m in sent] == ["Giờ làm việc & <ngày nghỉ"]
     # A piece longer than Telegram allows (as if our count and Telegram's disagreed).
     monkeypatch.setattr(send, "split_html", lambda text: [text])
-    sent = await send_html(bot.app.bot, user.chat_id, "<i>" + "y&amp;" * 3000 + "</i>")
+    sent = await send_html(bot.app.bot, user.chat_id, Html("<i>" + "y&amp;" * 3000 + "</i>"))
     assert len(sent) == 1 and sent[0].text == "y&" * 2048
     assert [m.plain for m in user.messages] == ["Giờ làm việc & <ngày nghỉ", "y&" * 2048]
     warnings = [r for r in caplog.records if r.name == "bot.ui.send"]
@@ -177,9 +178,7 @@ async def test_a_piece_telegram_refuses_is_sent_as_plain_text(
 
 
 def _services(bot: BotRunner) -> Services:
-    assert bot.app is not None
-    found: Services = bot.app.bot_data["services"]
-    return found
+    return bot.services
 
 
 async def test_hostile_http_requests_get_a_4xx_and_no_error_in_the_log(
@@ -188,7 +187,7 @@ async def test_hostile_http_requests_get_a_4xx_and_no_error_in_the_log(
     await bot.stop()
     app = await bot.start(http_token=SecretStr(TOKEN), http_port=0)
     caplog.set_level(logging.WARNING)
-    url = f"http://127.0.0.1:{app.bot_data['http_port']}/dossiers"
+    url = f"http://127.0.0.1:{app.bot_data.http_port}/dossiers"
     good = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
 
     async with aiohttp.ClientSession() as http:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.html import Html
 from bot.standin import StandIn
 from bot.ui.send import send_html
 from bot.ui.text import MESSAGE_LIMIT, split_html, visible_length
@@ -22,7 +23,7 @@ async def test_long_reply_is_split_and_accepted(bot: BotRunner, standin: StandIn
     text = _long_document(40)
     assert visible_length(text) > 3 * MESSAGE_LIMIT
     assert bot.app is not None
-    sent = await send_html(bot.app.bot, user.chat_id, text)
+    sent = await send_html(bot.app.bot, user.chat_id, Html(text))
     assert len(sent) >= 4
     refused = [c for c in standin.calls_to("sendMessage") if not c.ok]
     assert refused == []
@@ -35,19 +36,19 @@ async def test_long_reply_is_split_and_accepted(bot: BotRunner, standin: StandIn
 
 def test_split_prefers_paragraph_breaks_and_keeps_tags_balanced() -> None:
     text = "<b>" + "\n\n".join("x" * 900 for _ in range(6)) + "</b>"
-    pieces = split_html(text, 2000)
+    pieces = split_html(Html(text), 2000)
     assert [visible_length(p) for p in pieces] == [1802, 1802, 1802]
     assert all(p.startswith("<b>") and p.endswith("</b>") for p in pieces)
 
 
 def test_unbreakable_text_is_cut_hard_not_dropped() -> None:
-    pieces = split_html("y" * 9000)
+    pieces = split_html(Html("y" * 9000))
     assert "".join(pieces) == "y" * 9000
     assert all(visible_length(p) <= MESSAGE_LIMIT for p in pieces)
 
 
 def test_short_text_is_left_alone() -> None:
-    assert split_html("<i>ngắn</i>") == ["<i>ngắn</i>"]
+    assert split_html(Html("<i>ngắn</i>")) == ["<i>ngắn</i>"]
 
 
 def test_length_counts_utf16_units_after_entities() -> None:

@@ -14,8 +14,8 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.handlers import errors
-from bot.handlers.basics import COMMANDS
 from bot.handlers.context import BotContext
+from bot.handlers.menu.handlers import COMMANDS
 from bot.standin import StandIn
 from bot.standin.sims import UserSim
 from tests.conftest import ADMIN_ID, BotRunner, pressed, run_bot

@@ -16,12 +16,13 @@ import pytest
 from telegram import Bot
 from telegram.ext import AIORateLimiter, ExtBot
 
+from bot.delivery.worker import DeliveryWorker, parts_of
+from bot.html import Html
 from bot.standin import Limits, StandIn
 from bot.standin.sims import GroupSim, UserSim
 from bot.standin.state import ApiCall
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRepository, Outgoing
-from bot.ui.outbox import OutboxSender, parts_of
 from tests.conftest import TOKEN
 
 FORUM, GROUP = -1001000000001, -1001000000002
@@ -45,8 +46,8 @@ async def tg(standin: StandIn) -> AsyncIterator[Bot]:
 
 
 @pytest.fixture
-async def sender(outbox: OutboxRepository, tg: Bot) -> AsyncIterator[OutboxSender]:
-    running = OutboxSender(outbox, backoff=0.05)
+async def sender(outbox: OutboxRepository, tg: Bot) -> AsyncIterator[DeliveryWorker]:
+    running = DeliveryWorker(outbox, backoff=0.05)
     running.start(tg)
     try:
         yield running
@@ -91,14 +92,14 @@ async def states(db: Database) -> list[tuple[str, int, str | None]]:
 
 
 async def test_enqueued_with_the_callers_transaction_is_delivered(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     lan = standin.user(1001, "Lan")
     group = standin.group(GROUP, "Phòng Văn hóa")
     photo = standin.store_file(b"\xff\xd8 road", "photos").file_id
     with pytest.raises(RuntimeError):  # the ticket was not filed: no alert either
         async with db.transaction() as conn:
-            await outbox.enqueue(conn, [Outgoing(GROUP, "never")])
+            await outbox.enqueue(conn, [Outgoing(GROUP, Html("never"))])
             raise RuntimeError("routing failed")
     async with db.transaction() as conn:
         await conn.execute(
@@ -110,10 +111,12 @@ async def test_enqueued_with_the_callers_transaction_is_delivered(
             [
                 Outgoing(
                     1001,
-                    "Phản ánh <b>#12</b> đã được tiếp nhận.",
+                    Html("Phản ánh <b>#12</b> đã được tiếp nhận."),
                     buttons=((("⭐ Đánh giá", "rate:12"), ("Menu", "m:main")),),
                 ),
-                Outgoing(GROUP, "Ổ gà &amp; nước đọng", photo=photo, location=(21.03, 105.85)),
+                Outgoing(
+                    GROUP, Html("Ổ gà &amp; nước đọng"), photo=photo, location=(21.03, 105.85)
+                ),
             ],
         )
     notice = await lan.next_message()
@@ -129,11 +132,15 @@ async def test_enqueued_with_the_callers_transaction_is_delivered(
 
 
 async def test_the_same_dedupe_key_is_sent_once(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     lan = standin.user(1001, "Lan")
-    first = await enqueue(db, outbox, Outgoing(1001, "Hồ sơ đã có kết quả", dedupe="d:7:done"))
-    again = await enqueue(db, outbox, Outgoing(1001, "Hồ sơ đã có kết quả", dedupe="d:7:done"))
+    first = await enqueue(
+        db, outbox, Outgoing(1001, Html("Hồ sơ đã có kết quả"), dedupe="d:7:done")
+    )
+    again = await enqueue(
+        db, outbox, Outgoing(1001, Html("Hồ sơ đã có kết quả"), dedupe="d:7:done")
+    )
     assert len(first) == 1 and again == []
     await lan.next_message()
     await drained(db)
@@ -144,16 +151,16 @@ async def test_rows_pending_at_a_restart_are_delivered_in_order(
     standin: StandIn, tmp_path: Path, db: Database, outbox: OutboxRepository, tg: Bot
 ) -> None:
     lan = standin.user(1001, "Lan")
-    first = OutboxSender(outbox)
+    first = DeliveryWorker(outbox)
     first.start(tg)
     await first.stop()
-    await enqueue(db, outbox, *(Outgoing(1001, f"Tin {n}") for n in range(1, 4)))
+    await enqueue(db, outbox, *(Outgoing(1001, Html(f"Tin {n}")) for n in range(1, 4)))
     assert [s for s, _, _ in await states(db)] == ["pending"] * 3
     assert texts(lan) == []
     await db.close()
 
     async with Database(tmp_path / "bot.sqlite3") as reopened:
-        second = OutboxSender(OutboxRepository(reopened))
+        second = DeliveryWorker(OutboxRepository(reopened))
         second.start(tg)
         try:
             got = [(await lan.next_message()).plain for _ in range(3)]
@@ -168,11 +175,11 @@ async def test_people_being_answered_go_first_but_a_notification_waits_at_most_a
 ) -> None:
     lan = standin.user(1001, "Lan")
     answering = True
-    sender = OutboxSender(outbox, interactive=lambda: answering, defer=0.8)
+    sender = DeliveryWorker(outbox, interactive=lambda: answering, defer=0.8)
     sender.start(tg)
     try:
         # Held while the bot answers people, then sent the moment it has answered them.
-        await enqueue(db, outbox, Outgoing(1001, "Phản ánh đã được tiếp nhận"))
+        await enqueue(db, outbox, Outgoing(1001, Html("Phản ánh đã được tiếp nhận")))
         await asyncio.sleep(0.4)
         assert texts(lan) == []
         answering = False
@@ -183,7 +190,7 @@ async def test_people_being_answered_go_first_but_a_notification_waits_at_most_a
         # Never held for longer than ``defer``, however busy the bot stays.
         answering = True
         began = time.monotonic()
-        await enqueue(db, outbox, Outgoing(1001, "Phòng Kinh tế đã nhận xử lý"))
+        await enqueue(db, outbox, Outgoing(1001, Html("Phòng Kinh tế đã nhận xử lý")))
         assert (await lan.next_message(3)).plain == "Phòng Kinh tế đã nhận xử lý"
         assert 0.6 < time.monotonic() - began < 1.5
     finally:
@@ -191,14 +198,16 @@ async def test_people_being_answered_go_first_but_a_notification_waits_at_most_a
 
 
 async def test_retry_after_holds_back_its_chat_and_no_other(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     lan, minh = standin.user(1001, "Lan"), standin.user(1002, "Minh")
     standin.fail_next("sendMessage", status=429, retry_after=2, chat_id=1001)
-    await enqueue(db, outbox, Outgoing(1001, "cho Lan"), Outgoing(1001, "lần hai cho Lan"))
+    await enqueue(
+        db, outbox, Outgoing(1001, Html("cho Lan")), Outgoing(1001, Html("lần hai cho Lan"))
+    )
     refused = await first_try(standin)
     assert refused.error_code == 429
-    await enqueue(db, outbox, Outgoing(1002, "cho Minh"))  # another chat does not wait
+    await enqueue(db, outbox, Outgoing(1002, Html("cho Minh")))  # another chat does not wait
 
     assert (await minh.next_message()).plain == "cho Minh"
     assert (await lan.next_message()).plain == "cho Lan"
@@ -213,21 +222,23 @@ async def test_retry_after_holds_back_its_chat_and_no_other(
 
 
 async def test_stopping_during_a_long_wait_is_prompt_and_loses_nothing(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender, tg: Bot
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker, tg: Bot
 ) -> None:
     lan, minh = standin.user(1001, "Lan"), standin.user(1002, "Minh")
     standin.fail_next("sendMessage", status=429, retry_after=60)
-    await enqueue(db, outbox, Outgoing(1001, "cho Lan"), Outgoing(1001, "lần hai cho Lan"))
+    await enqueue(
+        db, outbox, Outgoing(1001, Html("cho Lan")), Outgoing(1001, Html("lần hai cho Lan"))
+    )
     await first_try(standin)
     started = time.monotonic()
     await sender.stop()  # the bot is being restarted: it must not hang for a minute
     assert time.monotonic() - started < 3
     assert [(s, n) for s, n, _ in await states(db)] == [("pending", 1), ("pending", 0)]
 
-    restarted = OutboxSender(outbox)
+    restarted = DeliveryWorker(outbox)
     restarted.start(tg)
     try:
-        await enqueue(db, outbox, Outgoing(1002, "cho Minh"))
+        await enqueue(db, outbox, Outgoing(1002, Html("cho Minh")))
         assert (await minh.next_message()).plain == "cho Minh"
         row = await db.fetchone(
             "SELECT state, next_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+50 seconds') "
@@ -240,12 +251,12 @@ async def test_stopping_during_a_long_wait_is_prompt_and_loses_nothing(
 
 
 async def test_a_flood_of_429s_still_delivers_everything_once_in_order(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     standin.limits = Limits(global_per_second=4, group_per_minute=None)
     people = [standin.user(2000 + n, f"P{n}") for n in range(6)]
     for round_ in (1, 2):
-        await enqueue(db, outbox, *(Outgoing(p.id, f"{p.id} tin {round_}") for p in people))
+        await enqueue(db, outbox, *(Outgoing(p.id, Html(f"{p.id} tin {round_}")) for p in people))
     await drained(db, within=30)
     assert standin.rate_limited_count > 0
     for person in people:
@@ -260,11 +271,11 @@ async def test_a_429_the_rate_limiter_gives_up_on_is_retried_by_the_sender(
     lan = standin.user(1001, "Lan")
     limiter = AIORateLimiter(max_retries=1)
     async with ExtBot(TOKEN, base_url=standin.api_url, rate_limiter=limiter) as bot:
-        running = OutboxSender(outbox)
+        running = DeliveryWorker(outbox)
         running.start(bot)
         try:
             standin.fail_next("sendMessage", status=429, retry_after=1, times=2)
-            await enqueue(db, outbox, Outgoing(1001, "kiên nhẫn"))
+            await enqueue(db, outbox, Outgoing(1001, Html("kiên nhẫn")))
             assert (await lan.next_message(timeout=10)).plain == "kiên nhẫn"
             await drained(db)
         finally:
@@ -275,12 +286,12 @@ async def test_a_429_the_rate_limiter_gives_up_on_is_retried_by_the_sender(
 
 
 async def test_server_errors_are_retried_and_a_chat_keeps_its_order(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     lan = standin.user(1001, "Lan")
     standin.fail_next("sendMessage", status=502, times=2)
     standin.fail_next("sendMessage", status=500)
-    await enqueue(db, outbox, Outgoing(1001, "một"), Outgoing(1001, "hai"))
+    await enqueue(db, outbox, Outgoing(1001, Html("một")), Outgoing(1001, Html("hai")))
     assert (await lan.next_message()).plain == "một"
     assert (await lan.next_message()).plain == "hai"
     await drained(db)
@@ -292,11 +303,11 @@ async def test_server_errors_are_retried_and_a_chat_keeps_its_order(
 
 
 async def test_a_citizen_who_blocked_the_bot_is_marked_and_not_retried(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     lan, minh = standin.user(1001, "Lan"), standin.user(1002, "Minh")
     standin.block(1001)
-    await enqueue(db, outbox, Outgoing(1001, "cho Lan"), Outgoing(1002, "cho Minh"))
+    await enqueue(db, outbox, Outgoing(1001, Html("cho Lan")), Outgoing(1002, Html("cho Minh")))
     assert (await minh.next_message()).plain == "cho Minh"
     await drained(db)
     assert texts(lan) == []
@@ -310,7 +321,7 @@ async def test_a_citizen_who_blocked_the_bot_is_marked_and_not_retried(
     assert row is not None and row[0] is not None
 
     standin.unblock(1001)  # they changed their mind; the next message gets through
-    await enqueue(db, outbox, Outgoing(1001, "lần nữa"))
+    await enqueue(db, outbox, Outgoing(1001, Html("lần nữa")))
     assert (await lan.next_message()).plain == "lần nữa"
     await drained(db)
     row = await db.fetchone("SELECT blocked_at FROM users WHERE user_id = 1001")
@@ -318,13 +329,13 @@ async def test_a_citizen_who_blocked_the_bot_is_marked_and_not_retried(
 
 
 async def test_a_group_that_removed_the_bot_fails_without_marking_anyone(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     standin.group(GROUP, "Phòng Văn hóa")
     standin.fail_next(
         "sendMessage", status=403, description="Forbidden: bot was kicked from the supergroup chat"
     )
-    await enqueue(db, outbox, Outgoing(GROUP, "cảnh báo"))
+    await enqueue(db, outbox, Outgoing(GROUP, Html("cảnh báo")))
     await drained(db)
     [(state, _, error)] = await states(db)
     assert state == "failed" and error is not None and "kicked" in error
@@ -333,10 +344,12 @@ async def test_a_group_that_removed_the_bot_fails_without_marking_anyone(
 
 
 async def test_a_refused_message_is_set_aside_and_the_chat_moves_on(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     lan = standin.user(1001, "Lan")
-    await enqueue(db, outbox, Outgoing(1001, "<b>chưa đóng thẻ"), Outgoing(1001, "tin sau"))
+    await enqueue(
+        db, outbox, Outgoing(1001, Html("<b>chưa đóng thẻ")), Outgoing(1001, Html("tin sau"))
+    )
     assert (await lan.next_message()).plain == "tin sau"
     await drained(db)
     [(state, attempts, error), _] = await states(db)
@@ -346,17 +359,17 @@ async def test_a_refused_message_is_set_aside_and_the_chat_moves_on(
 
 
 async def test_a_forum_group_gets_one_topic_per_ref(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     forum = standin.group(FORUM, "Phòng Địa chính", forum=True)
-    await enqueue(db, outbox, Outgoing(FORUM, "Phản ánh #1", ref="t:1", topic="#1 Lấn chiếm"))
+    await enqueue(db, outbox, Outgoing(FORUM, Html("Phản ánh #1"), ref="t:1", topic="#1 Lấn chiếm"))
     first = await forum.next_message()
     await enqueue(
         db,
         outbox,
-        Outgoing(FORUM, "#1 đã quá hạn", ref="t:1", topic="#1 Lấn chiếm"),
-        Outgoing(FORUM, "Phản ánh #2", ref="t:2", topic="#2 Rác thải"),
-        Outgoing(FORUM, "Công dân bổ sung ảnh cho #1", ref="t:1"),
+        Outgoing(FORUM, Html("#1 đã quá hạn"), ref="t:1", topic="#1 Lấn chiếm"),
+        Outgoing(FORUM, Html("Phản ánh #2"), ref="t:2", topic="#2 Rác thải"),
+        Outgoing(FORUM, Html("Công dân bổ sung ảnh cho #1"), ref="t:1"),
     )
     await drained(db)
     assert sorted(forum.topics.values()) == ["#1 Lấn chiếm", "#2 Rác thải"]
@@ -376,20 +389,22 @@ async def test_a_forum_group_gets_one_topic_per_ref(
 
 
 async def test_a_closed_topic_is_reopened_and_a_deleted_one_replaced(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender, tg: Bot
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker, tg: Bot
 ) -> None:
     forum = standin.group(FORUM, "Phòng Địa chính", forum=True)
-    await enqueue(db, outbox, Outgoing(FORUM, "Phản ánh #1", ref="t:1", topic="#1"))
+    await enqueue(db, outbox, Outgoing(FORUM, Html("Phản ánh #1"), ref="t:1", topic="#1"))
     await forum.next_message()
     thread = await outbox.thread_of("t:1", FORUM)
     assert thread is not None
     await tg.close_forum_topic(FORUM, thread)
-    await enqueue(db, outbox, Outgoing(FORUM, "Công dân không hài lòng", ref="t:1", topic="#1"))
+    await enqueue(
+        db, outbox, Outgoing(FORUM, Html("Công dân không hài lòng"), ref="t:1", topic="#1")
+    )
     assert (await forum.next_message()).message_thread_id == thread
     assert not forum.chat.topics[thread].closed
 
     await tg.delete_forum_topic(FORUM, thread)
-    await enqueue(db, outbox, Outgoing(FORUM, "Mở lại #1", ref="t:1", topic="#1"))
+    await enqueue(db, outbox, Outgoing(FORUM, Html("Mở lại #1"), ref="t:1", topic="#1"))
     reopened = await forum.next_message()
     await drained(db)
     assert reopened.message_thread_id not in (None, thread)
@@ -398,19 +413,19 @@ async def test_a_closed_topic_is_reopened_and_a_deleted_one_replaced(
 
 
 async def test_in_a_plain_group_later_messages_reply_to_the_first(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     group = standin.group(GROUP, "Phòng Văn hóa")
     official = standin.user(5001, "Chị Hoa")
     # A topic asked for in a group that is not a forum: the alert still arrives.
-    await enqueue(db, outbox, Outgoing(GROUP, "Phản ánh #7", ref="t:7", topic="#7"))
+    await enqueue(db, outbox, Outgoing(GROUP, Html("Phản ánh #7"), ref="t:7", topic="#7"))
     first = await group.next_message()
     await enqueue(
         db,
         outbox,
-        Outgoing(GROUP, "Phản ánh #8", ref="t:8"),
-        Outgoing(GROUP, "#7 sắp quá hạn", ref="t:7"),
-        Outgoing(GROUP, "Không thuộc phản ánh nào"),
+        Outgoing(GROUP, Html("Phản ánh #8"), ref="t:8"),
+        Outgoing(GROUP, Html("#7 sắp quá hạn"), ref="t:7"),
+        Outgoing(GROUP, Html("Không thuộc phản ánh nào")),
     )
     await drained(db)
     assert [(m.plain, m.reply_to_message_id) for m in group.messages] == [
@@ -429,11 +444,11 @@ async def test_in_a_plain_group_later_messages_reply_to_the_first(
 
 
 async def test_a_text_too_long_for_one_message_arrives_whole(
-    standin: StandIn, db: Database, outbox: OutboxRepository, sender: OutboxSender
+    standin: StandIn, db: Database, outbox: OutboxRepository, sender: DeliveryWorker
 ) -> None:
     group = standin.group(GROUP, "Phòng Văn hóa")
     photo = standin.store_file(b"\xff\xd8 wall", "photos").file_id
-    body = "\n\n".join(f"Đoạn {n}: " + "chữ " * 300 for n in range(8))
+    body = Html("\n\n").join(f"Đoạn {n}: " + "chữ " * 300 for n in range(8))
     item = Outgoing(GROUP, body, ref="t:9", buttons=((("Nhận xử lý", "take:9"),),), photo=photo)
     await enqueue(db, outbox, item)
     await drained(db)
@@ -449,12 +464,12 @@ async def test_a_text_too_long_for_one_message_arrives_whole(
 
 def test_mistakes_in_a_message_are_caught_when_it_is_written() -> None:
     with pytest.raises(ValueError, match="needs text"):
-        Outgoing(1001, "  ")
+        Outgoing(1001, Html("  "))
     with pytest.raises(ValueError, match="needs a ref"):
-        Outgoing(GROUP, "x", topic="#1")
+        Outgoing(GROUP, Html("x"), topic="#1")
     with pytest.raises(ValueError, match="64 bytes"):
-        Outgoing(1001, "x", buttons=((("Nút", "đ" * 33),),))
-    assert Outgoing(1001, "", location=(21.0, 105.8)).kind == "location"
+        Outgoing(1001, Html("x"), buttons=((("Nút", "đ" * 33),),))
+    assert Outgoing(1001, Html(""), location=(21.0, 105.8)).kind == "location"
 
 
 async def test_the_outbox_migration_adds_blocked_at(tmp_path: Path) -> None:

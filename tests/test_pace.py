@@ -1,4 +1,4 @@
-"""Telegram's pace per chat (bot/ui/pace.py), through PTB's own ExtBot and the stand-in: a
+"""Telegram's pace per chat (bot/delivery/pace.py), through PTB's own ExtBot and the stand-in: a
 group never gets more than its limit in any rolling window, a 429 holds back only its chat,
 and a group at its limit takes no sending slot from citizens in the outbox."""
 
@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from telegram.ext import ExtBot
 
+from bot.delivery.pace import TelegramPace
+from bot.delivery.worker import DeliveryWorker
+from bot.html import Html
 from bot.standin import Limits, StandIn
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRepository, Outgoing
-from bot.ui.outbox import OutboxSender
-from bot.ui.pace import TelegramPace
 from tests.conftest import TOKEN
 
 GROUP = -1001000000777
@@ -78,12 +79,12 @@ async def test_the_outbox_leaves_a_group_at_its_limit_and_serves_citizens(
         outbox = OutboxRepository(db)
         # One sending slot: a group waiting for its window inside that slot would hold up
         # every citizen behind it.
-        sender = OutboxSender(outbox, concurrency=1, chat_gap=0, pace=pace)
+        sender = DeliveryWorker(outbox, concurrency=1, chat_gap=0, pace=pace)
         sender.start(tg)
         try:
             async with db.transaction() as conn:
-                await outbox.enqueue(conn, [Outgoing(GROUP, f"nhóm {n}") for n in range(6)])
-                await outbox.enqueue(conn, [Outgoing(p.id, "tin cho dân") for p in people])
+                await outbox.enqueue(conn, [Outgoing(GROUP, Html(f"nhóm {n}")) for n in range(6)])
+                await outbox.enqueue(conn, [Outgoing(p.id, Html("tin cho dân")) for p in people])
             began = time.monotonic()
             for person in people:
                 await person.next_message(timeout=WINDOW)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import yaml
 
+from bot.handlers.procedures import views as cards
 from bot.services.catalogue import shipped_procedures
 from bot.standin import StandIn
 from bot.standin.state import SentMessage
-from bot.ui import cards
+from bot.ui import lists
 from tests.conftest import ADMIN_ID, BotRunner, alert, pressed
 
 CHOICES = "Tôi tìm thấy một số thủ tục gần với câu hỏi của anh/chị. Mời chọn thủ tục phù hợp:"
@@ -262,17 +263,17 @@ def test_sibling_procedures_get_buttons_that_tell_them_apart() -> None:
     """Two names that differ only at the end would shorten to the same button."""
     catalogue = {p.code: p.ref for p in shipped_procedures()}
     here, abroad = catalogue["1.004859"], catalogue["2.000748"]
-    assert cards.button_label(here.name) == cards.button_label(abroad.name)
-    rows = cards.procedure_rows([here, catalogue["1.002759"], abroad])
+    assert lists.button_label(here.name) == lists.button_label(abroad.name)
+    rows = lists.procedure_rows([here, catalogue["1.002759"], abroad])
     labels = [row[0].text for row in rows]
-    assert len(set(labels)) == 3 and all(len(label) <= cards.BUTTON_CHARS for label in labels)
+    assert len(set(labels)) == 3 and all(len(label) <= lists.BUTTON_CHARS for label in labels)
     assert labels[0].startswith("Thủ tục thay đổi, cải chính") and labels[0].endswith("dân tộc")
     assert labels[2].startswith("Thủ tục thay đổi, cải chính")
     assert labels[2].endswith("có yếu tố nước ngoài")
     assert labels[1] == catalogue["1.002759"].name  # short enough: untouched
     assert [row[0].callback_data for row in rows] == ["p:1.004859", "p:1.002759", "p:2.000748"]
     same_name = dataclasses.replace(here, code="9.999999")
-    twins = [row[0].text for row in cards.procedure_rows([here, same_name])]
+    twins = [row[0].text for row in lists.procedure_rows([here, same_name])]
     assert twins[0].endswith("· 1.004859") and twins[1].endswith("· 9.999999")
 
 

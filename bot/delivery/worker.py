@@ -26,10 +26,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
+from bot.delivery.pace import BACKGROUND, retry_after_seconds
+from bot.html import Html
 from bot.logs import redact
 from bot.storage.outbox import OutboxRepository, OutboxRow, Outgoing, Thread
 from bot.ui import keyboards
-from bot.ui.pace import BACKGROUND, retry_after_seconds
 from bot.ui.text import CAPTION_LIMIT, split_html, visible_length
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class Part:
     """One Telegram message of a row: a row may need several (a long text, a map pin)."""
 
     kind: str  # text | photo | location
-    text: str | None = None
+    text: Html | None = None
     photo: str | None = None
     location: tuple[float, float] | None = None
 
@@ -77,12 +78,12 @@ def parts_of(item: Outgoing) -> list[Part]:
     restart resumes at the first part not yet delivered.
     """
     parts: list[Part] = []
-    text = item.text if _has_text(item.text) else ""
+    text = item.text if _has_text(item.text) else Html()
     if item.photo is not None:
         caption = text if text and visible_length(text) <= CAPTION_LIMIT else None
         parts.append(Part("photo", text=caption, photo=item.photo))
         if caption is not None:
-            text = ""
+            text = Html()
     if text:
         parts.extend(Part("text", text=piece) for piece in split_html(text))
     if item.location is not None:
@@ -97,7 +98,7 @@ def _keyboard(item: Outgoing) -> InlineKeyboardMarkup | None:
     return keyboards.inline(item.buttons)
 
 
-class OutboxSender:
+class DeliveryWorker:
     """Delivers due outbox rows with the application's ``Bot`` until stopped.
 
     ``start(bot)`` when the application starts (pending rows from before a restart go out

@@ -50,29 +50,6 @@ class Draft:
     hide_name: bool = False
     procedure_code: str | None = None
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "category": self.category,
-            "body": self.body,
-            "photos": list(self.photos),
-            "latitude": self.latitude,
-            "longitude": self.longitude,
-            "address": self.address,
-            "phone": self.phone,
-            "hide_name": self.hide_name,
-            "procedure_code": self.procedure_code,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> Draft:
-        draft = cls()
-        for name in draft.to_json():
-            if name in data:
-                setattr(draft, name, data[name])
-        draft.photos = [str(p) for p in draft.photos]
-        return draft
-
 
 @dataclass(frozen=True, slots=True)
 class Ticket:

@@ -1,5 +1,5 @@
 """The guided-flow engine: where each answer leads. Pure decisions; Telegram glue lives in
-``bot/handlers/flows.py`` and the position is saved as the person's conversation."""
+``bot/handlers/flows/`` and the position is saved as the person's conversation."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
-"""The per-update context handlers receive: services, and the person's language resolved once."""
+"""The per-update context handlers receive: services, and the person's language resolved once;
+and the application's own data, typed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -13,6 +14,8 @@ from bot.flows.engine import FlowEngine
 from bot.i18n import I18n, Texts
 from bot.services.announcements import AnnouncementService
 from bot.services.catalogue import CatalogueService
+from bot.services.deadlines import DeadlineWatcher
+from bot.services.departments import DepartmentDirectory
 from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
 from bot.services.flood import FloodGuard, RepeatGuard
@@ -20,6 +23,12 @@ from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
 from bot.storage.outbox import OutboxRepository
+
+if TYPE_CHECKING:
+    from bot.delivery.worker import DeliveryWorker
+    from bot.handlers.groups import Edits
+    from bot.http_api import DossierApi
+    from bot.storage.db import Database
 
 
 @dataclass
@@ -32,7 +41,9 @@ class Services:
     catalogue: CatalogueService
     flows: FlowEngine
     documents: DocumentService
+    departments: DepartmentDirectory  # routing and each department's group
     tickets: TicketService
+    deadlines: DeadlineWatcher
     dossiers: DossierService
     announcements: AnnouncementService
     outbox: OutboxRepository
@@ -45,7 +56,21 @@ class Services:
         await self.catalogue.close()
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+@dataclass
+class BotData:
+    """What the application holds beside its handlers; filled in as it starts (PTB makes it
+    empty), so each part is None until then."""
+
+    settings: Settings | None = None
+    db: Database | None = None
+    services: Services | None = None
+    sender: DeliveryWorker | None = None
+    http: DossierApi | None = None
+    http_port: int | None = None
+    edits: Edits | None = None
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
     """CallbackContext with our services and the language chosen for this update."""
 
     def __init__(
@@ -59,8 +84,15 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     @property
     def services(self) -> Services:
-        services: Services = self.application.bot_data["services"]
+        services = self.bot_data.services
+        assert services is not None, "handlers run only after post_init opened the services"
         return services
+
+    @property
+    def updates_received_up_to(self) -> int:
+        """The newest update id the application has taken in, answered or not."""
+        processor = self.application.update_processor
+        return getattr(processor, "received_up_to", 0)
 
     @property
     def texts(self) -> Texts:

@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.handlers.context import BotContext
-from bot.ui.send import not_modified
+from bot.ui.send import not_modified, send_html
 
 log = logging.getLogger("bot.errors")
 _LATE = ("query is too old", "query id is invalid")
@@ -49,6 +49,6 @@ async def on_error(update: object, context: BotContext) -> None:
     if chat is None or chat.type != ChatType.PRIVATE:
         return
     try:
-        await context.bot.send_message(chat.id, context.texts("error.sorry"))
+        await send_html(context.bot, chat.id, context.texts("error.sorry"))
     except TelegramError:
         log.warning("could not deliver the apology for update %s", update.update_id)

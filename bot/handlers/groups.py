@@ -18,14 +18,15 @@ import secrets
 from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
+from bot.delivery.pace import BACKGROUND
 from bot.domain.people import Conversation
 from bot.handlers.context import BotContext
-from bot.i18n import Html
+from bot.html import Html
 from bot.storage.outbox import Buttons, Outgoing
-from bot.ui.pace import BACKGROUND
+from bot.ui.send import edit_html
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def asked_now(context: BotContext) -> str:
     return context.services.clock.now().isoformat()
 
 
-Render = Callable[[], Awaitable[tuple[str, InlineKeyboardMarkup | None] | None]]
+Render = Callable[[], Awaitable[tuple[Html, InlineKeyboardMarkup | None] | None]]
 
 
 class Edits:
@@ -175,9 +176,7 @@ class Edits:
                 if view is not None:
                     text, markup = view
                     try:
-                        await context.bot.edit_message_text(
-                            text, key[0], key[1], parse_mode=ParseMode.HTML, reply_markup=markup
-                        )
+                        await edit_html(context.bot, key[0], key[1], text, markup)
                     except TelegramError as error:  # deleted, too old, or already so
                         log.debug("message not edited (%s)", type(error).__name__)
                 if key not in self._again:
@@ -187,7 +186,7 @@ class Edits:
 
 
 def edits(context: BotContext) -> Edits:
-    found = context.bot_data.get("edits")
+    found = context.bot_data.edits
     if not isinstance(found, Edits):
-        found = context.bot_data["edits"] = Edits()
+        found = context.bot_data.edits = Edits()
     return found

@@ -21,6 +21,7 @@ from bot.domain.dossiers import (
 )
 from bot.domain.quiet import QuietHours
 from bot.domain.workcalendar import WorkCalendar
+from bot.html import Html
 from bot.services.dossier_import import Refusal, parse_csv
 from bot.services.views import NotAllowed, View
 from bot.storage.db import Database
@@ -29,9 +30,9 @@ from bot.storage.outbox import OutboxRepository, Outgoing
 
 
 class DossierViews(Protocol):
-    """What followers are told; bot/ui/dossiers.py renders it in their language."""
+    """What followers are told; bot/handlers/dossiers/views.py renders it in their language."""
 
-    def card(self, dossier: Dossier, language: str) -> str: ...
+    def card(self, dossier: Dossier, language: str) -> Html: ...
 
     def update(self, dossier: Dossier, before: Dossier, language: str, late: bool) -> View: ...
 
@@ -86,7 +87,7 @@ class DossierService:
     def today(self) -> dt.date:
         return self._clock.now().astimezone(self._tz).date()
 
-    def card(self, dossier: Dossier, language: str) -> str:
+    def card(self, dossier: Dossier, language: str) -> Html:
         """What a look-up shows: status and dates, nothing about the person."""
         return self._views.card(dossier, language)
 

@@ -3,7 +3,8 @@
 Every change commits once with what it must tell people: the ticket, its history and the
 messages in the outbox go together, so a crash never leaves a ticket nobody was told about.
 What the messages say is rendered by ``TicketViews`` (bot/ui), so this module never needs
-Telegram.
+Telegram. Where a department works is :class:`DepartmentDirectory`'s to know; the deadlines are
+watched by :class:`~bot.services.deadlines.DeadlineWatcher`.
 """
 
 from __future__ import annotations
@@ -19,24 +20,21 @@ import aiosqlite
 
 from bot.domain.routing import OTHER, Category, Routing
 from bot.domain.tickets import Draft, Status, Ticket, TicketEvent
-from bot.domain.unit import UnitProfile
 from bot.domain.workcalendar import WorkCalendar
+from bot.html import Html
 from bot.search.normalize import fold, has_marks
-from bot.services.documents import EditableFile
+from bot.services.departments import DepartmentDirectory
 from bot.services.views import NotAllowed, View
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRepository, Outgoing
 from bot.storage.tickets import TicketRepository
-from bot.yamldoc import parse_document
 
 log = logging.getLogger(__name__)
 
-FILENAME = "departments.yaml"
-REMIND_AT = 0.75  # share of the time to a deadline after which the department is reminded
-
 
 class TicketViews(Protocol):
-    """What each kind of message says; bot/ui/tickets.py renders them in our languages."""
+    """What each kind of message says; bot/handlers/complaints/views.py renders them in our
+    languages."""
 
     def alert(self, ticket: Ticket, routing: Routing, here: bool = True) -> View: ...
     def full_body(self, ticket: Ticket) -> View | None: ...
@@ -47,9 +45,6 @@ class TicketViews(Protocol):
     def citizen_update(
         self, ticket: Ticket, action: str, note: str | None, routing: Routing
     ) -> View: ...
-    def reminder(self, ticket: Ticket, which: str) -> View: ...
-    def escalation(self, ticket: Ticket, which: str, routing: Routing) -> View: ...
-    def apology(self, ticket: Ticket, which: str, new_due: dt.datetime) -> View: ...
     def unlinked(self, ticket: Ticket, routing: Routing) -> View: ...
     def topic(self, ticket: Ticket, routing: Routing) -> str: ...
 
@@ -68,64 +63,36 @@ class TicketService:
         repository: TicketRepository,
         outbox: OutboxRepository,
         views: TicketViews,
-        profile: Callable[[], UnitProfile],
-        tz: dt.tzinfo,
+        departments: DepartmentDirectory,
+        calendar: Callable[[], WorkCalendar],
         admins: Sequence[int],
     ) -> None:
         self._db = db
         self._repository = repository
         self._outbox = outbox
         self._views = views
-        self._profile = profile
-        self._tz = tz
+        self._departments = departments
+        self._calendar = calendar
         self._admins = list(admins)
         self._clock = db.clock
-        self._routing: Routing | None = None
-        self._groups: dict[str, tuple[int, bool]] = {}
         self._blocked: set[int] = set()
 
     async def load(self) -> None:
-        self._groups = await self._repository.groups()
         self._blocked = await self._repository.blocklist()
 
-    # --- the admin's routing file ---------------------------------------------------------
-
-    def editable_file(self) -> EditableFile:
-        return EditableFile(FILENAME, self._parse, self._set)
-
-    @staticmethod
-    def _parse(text: str, filename: str) -> Routing:
-        return parse_document(text, Routing, filename)
-
-    def _set(self, routing: Routing) -> None:
-        self._routing = routing
-
     @property
-    def routing(self) -> Routing:
-        if self._routing is None:
-            raise RuntimeError("departments.yaml was not loaded")
-        return self._routing
+    def _routing(self) -> Routing:
+        return self._departments.routing
 
-    # --- groups and people ----------------------------------------------------------------
-
-    async def link(self, department: str, chat_id: int, is_forum: bool, by: int) -> None:
-        await self._repository.link(department, chat_id, is_forum, by)
-        self._groups[department] = (chat_id, is_forum)
-
-    def departments_of_chat(self, chat_id: int) -> list[str]:
-        return [code for code, (chat, _) in self._groups.items() if chat == chat_id]
-
-    def group_of(self, department: str) -> int | None:
-        linked = self._groups.get(department)
-        return linked[0] if linked else None
+    # --- tickets and people ---------------------------------------------------------------
 
     def alert_in(self, ticket: Ticket, chat_id: int) -> View:
         """The ticket's alert as it should now read in that group (it may have moved on)."""
-        return self._views.alert(
-            ticket, self.routing, here=self.group_of(ticket.department) == chat_id
-        )
+        here = self._departments.group_of(ticket.department) == chat_id
+        return self._views.alert(ticket, self._routing, here=here)
 
     def is_blocked(self, user_id: int) -> bool:
+        """On the admin's blocklist: barred from filing, the one thing the list stops."""
         return user_id in self._blocked
 
     async def set_blocked(self, user_id: int, blocked: bool, by: int) -> None:
@@ -155,7 +122,7 @@ class TicketService:
     # --- filing ---------------------------------------------------------------------------
 
     def category_for(self, draft: Draft) -> Category:
-        routing = self.routing
+        routing = self._routing
         category = routing.category(draft.category or OTHER) or routing.category(OTHER)
         assert category is not None  # Routing guarantees "khac"
         return category
@@ -163,7 +130,7 @@ class TicketService:
     def department_for(self, draft: Draft, procedure_field: str | None = None) -> str:
         """The category's department; a question about a procedure goes to its field's
         department; "Khác" goes by keywords in the text, else to the default desk."""
-        routing = self.routing
+        routing = self._routing
         if procedure_field and procedure_field in routing.fields:
             return routing.fields[procedure_field]
         category = self.category_for(draft)
@@ -183,9 +150,6 @@ class TicketService:
                 return candidate.department
         return routing.default_department
 
-    def _calendar(self) -> WorkCalendar:
-        return WorkCalendar(self._profile(), self._tz)
-
     async def file(
         self,
         draft: Draft,
@@ -199,7 +163,7 @@ class TicketService:
     ) -> tuple[Ticket, bool]:
         """Commit the ticket with the department's alert; (ticket, False) if this update
         already filed it. The caller answers the citizen at once (``acknowledgement``)."""
-        routing = self.routing
+        routing = self._routing
         category = self.category_for(draft)
         department = self.department_for(draft, procedure_field)
         now = self._clock.now()
@@ -228,7 +192,7 @@ class TicketService:
 
     def acknowledgement(self, ticket: Ticket) -> View:
         """The answer to filing: the code, who has it, by when."""
-        return self._views.acknowledgement(ticket, self.routing)
+        return self._views.acknowledgement(ticket, self._routing)
 
     async def acknowledge_later(self, ticket: Ticket) -> None:
         """The answer could not be sent at once: the outbox keeps trying."""
@@ -240,8 +204,8 @@ class TicketService:
     async def _alert(self, conn: aiosqlite.Connection, ticket: Ticket) -> None:
         """The department's alert (with photos and location), or the admins' warning that
         the department has no group yet."""
-        routing = self.routing
-        linked = self._groups.get(ticket.department)
+        routing = self._routing
+        linked = self._departments.linked(ticket.department)
         if linked is None:
             view = self._views.unlinked(ticket, routing)
             await self._outbox.enqueue(
@@ -256,10 +220,10 @@ class TicketService:
         full = self._views.full_body(ticket)
         if full is not None:
             items.append(Outgoing(chat_id, full.text, ref=ticket.ref))
-        items += [Outgoing(chat_id, "", ref=ticket.ref, photo=p) for p in ticket.photos]
+        items += [Outgoing(chat_id, Html(""), ref=ticket.ref, photo=p) for p in ticket.photos]
         if ticket.latitude is not None and ticket.longitude is not None:
             location = (ticket.latitude, ticket.longitude)
-            items.append(Outgoing(chat_id, "", ref=ticket.ref, location=location))
+            items.append(Outgoing(chat_id, Html(""), ref=ticket.ref, location=location))
         await self._outbox.enqueue(conn, items)
 
     # --- officials' actions ---------------------------------------------------------------
@@ -277,7 +241,10 @@ class TicketService:
             ticket = await self._repository.get_in(conn, ticket_id)
             if ticket is None:
                 raise NotAllowed("gone")
-            if official is not None and self.group_of(ticket.department) != official.chat_id:
+            if (
+                official is not None
+                and self._departments.group_of(ticket.department) != official.chat_id
+            ):
                 raise NotAllowed("not_this_group")
             reason = allowed(ticket)
             if reason is not None:
@@ -297,16 +264,16 @@ class TicketService:
         photo: str | None = None,
     ) -> None:
         """The citizen hears of the change; the department's thread keeps a line of it."""
-        routing = self.routing
+        routing = self._routing
         update = self._views.citizen_update(ticket, action, note, routing)
         items = [
             Outgoing(ticket.chat_id, update.text, ref=ticket.ref, buttons=update.buttons),
         ]
         if photo:
-            items.append(Outgoing(ticket.chat_id, "", ref=ticket.ref, photo=photo))
-        group = self.group_of(ticket.department)
+            items.append(Outgoing(ticket.chat_id, Html(""), ref=ticket.ref, photo=photo))
+        group = self._departments.group_of(ticket.department)
         if group is not None and action not in ("reply",):
-            note_view = self._views.group_note(ticket, action, actor, note, self.routing)
+            note_view = self._views.group_note(ticket, action, actor, note, self._routing)
             items.append(Outgoing(group, note_view.text, ref=ticket.ref))
         await self._outbox.enqueue(conn, items)
 
@@ -328,13 +295,13 @@ class TicketService:
         return await self._change(ticket_id, official, _must_be_new, change)
 
     async def transfer(self, ticket_id: int, official: Official, department: str) -> Ticket:
-        if self.routing.department(department) is None or department == self.routing.leadership:
+        if self._routing.department(department) is None or department == self._routing.leadership:
             raise NotAllowed("gone")
 
         async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
             if department == t.department:
                 raise NotAllowed("same_department")
-            old_group = self.group_of(t.department)
+            old_group = self._departments.group_of(t.department)
             await self._repository.update(
                 conn,
                 t.id,
@@ -351,10 +318,10 @@ class TicketService:
             items = []
             if old_group is not None:
                 note = self._views.group_note(
-                    after, "transferred", official.name, None, self.routing
+                    after, "transferred", official.name, None, self._routing
                 )
                 items.append(Outgoing(old_group, note.text, ref=t.ref))
-            update = self._views.citizen_update(after, "transferred", None, self.routing)
+            update = self._views.citizen_update(after, "transferred", None, self._routing)
             items.append(Outgoing(t.chat_id, update.text, ref=t.ref))
             await self._outbox.enqueue(conn, items)
             await self._alert(conn, after)
@@ -407,11 +374,6 @@ class TicketService:
 
     # --- the citizen's side ---------------------------------------------------------------
 
-    def department_chats(self, department: str | None) -> list[int]:
-        """The department's group; while it has none, the admins, so nothing goes unheard."""
-        group = self.group_of(department) if department else None
-        return [group] if group is not None else list(self._admins)
-
     async def _to_department(
         self,
         conn: aiosqlite.Connection,
@@ -420,12 +382,12 @@ class TicketService:
         note: str | None,
         photo: str | None = None,
     ) -> None:
-        view = self._views.group_note(ticket, action, "", note, self.routing)
+        view = self._views.group_note(ticket, action, "", note, self._routing)
         items = []
-        for chat in self.department_chats(ticket.department):
+        for chat in self._departments.department_chats(ticket.department):
             items.append(Outgoing(chat, view.text, ref=ticket.ref))
             if photo:
-                items.append(Outgoing(chat, "", ref=ticket.ref, photo=photo))
+                items.append(Outgoing(chat, Html(""), ref=ticket.ref, photo=photo))
         await self._outbox.enqueue(conn, items)
 
     async def add_from_citizen(
@@ -469,7 +431,7 @@ class TicketService:
                 raise NotAllowed("gone")
             status = Status.ACCEPTED if t.assignee_id else Status.NEW
             calendar = self._calendar()
-            due = calendar.add_working_days(now, self.routing.apology_extension_days)
+            due = calendar.add_working_days(now, self._routing.apology_extension_days)
             await self._repository.update(
                 conn,
                 t.id,
@@ -486,67 +448,6 @@ class TicketService:
             await self._tell(conn, after, "reopened", None, t.citizen_name)
 
         return await self._change(ticket_id, None, _must_be_resolved, change)
-
-    # --- deadlines ------------------------------------------------------------------------
-
-    async def check_deadlines(self) -> int:
-        """Remind before a deadline; when one passes, tell the leadership and apologise to the
-        citizen with a new date, once per deadline. Works from the database alone, so a restart
-        misses nothing. Returns how many tickets were touched."""
-        now = self._clock.now()
-        touched = 0
-        for ticket in await self._repository.open_tickets():
-            for which in ("acknowledge", "resolve"):
-                if await self._check(ticket, which, now):
-                    touched += 1
-        return touched
-
-    async def _check(self, ticket: Ticket, which: str, now: dt.datetime) -> bool:
-        """One deadline of one ticket, decided on the ticket as it is inside the transaction
-        (an official may have resolved it a moment ago). A missed acknowledgement is told once;
-        a missed resolution moves the date, and the new date is watched like the first."""
-        routing = self.routing
-        async with self._db.transaction() as conn:
-            current = await self._repository.get_in(conn, ticket.id)
-            if current is None or not current.status.open:
-                return False
-            if which == "acknowledge" and (
-                current.acknowledged_at is not None or current.acknowledge_missed
-            ):
-                return False
-            due: dt.datetime = getattr(current, f"{which}_due")
-            if now >= due:
-                extended = self._calendar().add_working_days(now, routing.apology_extension_days)
-                new_due = max(current.resolve_due, extended)
-                changes: dict[str, object] = {"resolve_due": new_due, "resolve_reminded": True}
-                if which == "acknowledge":
-                    changes["acknowledge_missed"] = True
-                else:
-                    changes["resolve_missed"] = True
-                await self._repository.update(conn, current.id, **changes)
-                await self._repository.add_event(conn, current.id, now, None, f"{which}_missed")
-                after = await self._repository.get_in(conn, current.id)
-                assert after is not None
-                apology = self._views.apology(after, which, new_due)
-                items = [Outgoing(current.chat_id, apology.text, ref=current.ref)]
-                escalation = self._views.escalation(after, which, routing)
-                for chat in self.department_chats(routing.leadership):
-                    items.append(Outgoing(chat, escalation.text, ref=f"escalation:{current.id}"))
-                group = self.group_of(current.department)
-                if group is not None:
-                    note = self._views.group_note(after, f"{which}_missed", "", None, routing)
-                    items.append(Outgoing(group, note.text, ref=current.ref))
-                await self._outbox.enqueue(conn, items)
-                return True
-            start = current.created_at
-            remind_at = start + (due - start) * REMIND_AT
-            group = self.group_of(current.department)
-            if now < remind_at or getattr(current, f"{which}_reminded") or group is None:
-                return False
-            await self._repository.update(conn, current.id, **{f"{which}_reminded": True})
-            view = self._views.reminder(current, which)
-            await self._outbox.enqueue(conn, [Outgoing(group, view.text, ref=current.ref)])
-            return True
 
 
 def _must_be_new(ticket: Ticket) -> str | None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.html import Html
 from bot.storage.outbox import Buttons
 
 
 @dataclass(frozen=True, slots=True)
 class View:
-    text: str  # HTML, every piece of user text escaped
+    text: Html  # every piece of user text escaped
     buttons: Buttons = ()  # rows of (label, callback data)
 
 

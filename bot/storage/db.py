@@ -100,7 +100,7 @@ class Database:
         conn = self._require(self._writer)
         async with conn.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
-        current = int(row[0]) if row else 0
+        current = int(row["user_version"]) if row else 0
         for number, name, sql in _migrations():
             if number <= current:
                 continue

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.storage.db import Database
 
 
@@ -16,6 +18,16 @@ class StoredDocument:
     created_at: str
 
 
+def _document(row: aiosqlite.Row) -> StoredDocument:
+    return StoredDocument(
+        kind=row["kind"],
+        version=row["version"],
+        content=row["content"],
+        author_id=row["author_id"],
+        created_at=row["created_at"],
+    )
+
+
 class DocumentRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -26,7 +38,7 @@ class DocumentRepository:
             "WHERE kind = ? ORDER BY version DESC LIMIT 1",
             (kind,),
         )
-        return StoredDocument(*row) if row else None
+        return _document(row) if row else None
 
     async def history(self, kind: str) -> list[StoredDocument]:
         rows = await self._db.fetchall(
@@ -34,7 +46,7 @@ class DocumentRepository:
             "WHERE kind = ? ORDER BY version DESC",
             (kind,),
         )
-        return [StoredDocument(*row) for row in rows]
+        return [_document(row) for row in rows]
 
     async def add(self, kind: str, content: str, author_id: int | None) -> int:
         """Store a new version; returns its number."""
@@ -44,4 +56,4 @@ class DocumentRepository:
             "RETURNING version",
             (kind, content, author_id, self._db.clock.stamp(), kind),
         )
-        return int(rows[0][0])
+        return int(rows[0]["version"])

@@ -15,14 +15,14 @@ _COLUMNS = "code, check_value, procedure_code, received_on, due_on, status, note
 
 def _dossier(row: aiosqlite.Row) -> Dossier:
     return Dossier(
-        code=row[0],
-        check_value=row[1],
-        procedure_code=row[2],
-        received_on=dt.date.fromisoformat(row[3]),
-        due_on=dt.date.fromisoformat(row[4]) if row[4] else None,
-        status=DossierStatus(row[5]),
-        note=row[6],
-        updated_at=dt.datetime.fromisoformat(row[7]),
+        code=row["code"],
+        check_value=row["check_value"],
+        procedure_code=row["procedure_code"],
+        received_on=dt.date.fromisoformat(row["received_on"]),
+        due_on=dt.date.fromisoformat(row["due_on"]) if row["due_on"] else None,
+        status=DossierStatus(row["status"]),
+        note=row["note"],
+        updated_at=dt.datetime.fromisoformat(row["updated_at"]),
     )
 
 
@@ -77,14 +77,14 @@ class DossierRepository:
                 actor,
             ),
         )
-        return int(next(iter(rows))[0])
+        return int(next(iter(rows))["id"])
 
     @staticmethod
     async def followers_in(conn: aiosqlite.Connection, code: str) -> list[int]:
         rows = await conn.execute_fetchall(
             "SELECT user_id FROM dossier_followers WHERE code = ? ORDER BY since", (code,)
         )
-        return [int(row[0]) for row in rows]
+        return [int(row["user_id"]) for row in rows]
 
     @staticmethod
     async def overdue_unreminded(conn: aiosqlite.Connection, today: dt.date) -> list[Dossier]:
@@ -102,7 +102,10 @@ class DossierRepository:
         rows = await self._db.fetchall(
             "SELECT at, status, note FROM dossier_events WHERE code = ? ORDER BY id", (code,)
         )
-        return [(dt.datetime.fromisoformat(r[0]), DossierStatus(r[1]), r[2]) for r in rows]
+        return [
+            (dt.datetime.fromisoformat(r["at"]), DossierStatus(r["status"]), r["note"])
+            for r in rows
+        ]
 
     async def follow(self, code: str, user_id: int, now: dt.datetime) -> bool:
         """True if the person was not following it already."""

@@ -2,7 +2,7 @@
 
 A service that files a complaint and alerts the department commits both at once, so an alert
 is never sent for a ticket that was rolled back, nor lost for one that was kept. The sender
-(:mod:`bot.ui.outbox`) reads rows from here and records what became of them.
+(:mod:`bot.delivery.worker`) reads rows from here and records what became of them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.html import Html
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class Outgoing:
     """
 
     chat_id: int
-    text: str
+    text: Html
     ref: str | None = None
     topic: str | None = None
     buttons: Buttons = ()
@@ -116,7 +117,7 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
     location = data.get("location")
     return Outgoing(
         chat_id=int(row["chat_id"]),
-        text=str(data.get("text", "")),
+        text=Html(data.get("text", "")),  # stored from an Html, so already safe
         ref=row["ref"],
         topic=row["topic"],
         buttons=tuple(
@@ -169,7 +170,7 @@ class OutboxRepository:
                     clock.stamp(now),
                 ),
             )
-            ids += [int(row[0]) for row in rows]
+            ids += [int(row["id"]) for row in rows]
         if ids and self._listener is not None:
             self._db.on_commit(self._listener)  # before the commit the rows are not visible
         return ids
@@ -191,7 +192,7 @@ class OutboxRepository:
             "SELECT ref FROM outbox_messages WHERE chat_id = ? AND message_id = ?",
             (chat_id, message_id),
         )
-        return str(row[0]) if row else None
+        return str(row["ref"]) if row else None
 
     async def thread_of(self, ref: str, chat_id: int) -> int | None:
         """The forum topic the ref's messages go to in that chat, if one was opened."""
@@ -204,14 +205,14 @@ class OutboxRepository:
             "SELECT ref FROM outbox_threads WHERE chat_id = ? AND thread_id = ?",
             (chat_id, thread_id),
         )
-        return str(row[0]) if row else None
+        return str(row["ref"]) if row else None
 
     async def thread(self, ref: str, chat_id: int) -> Thread | None:
         row = await self._db.fetchone(
             "SELECT thread_id, first_message_id FROM outbox_threads WHERE ref = ? AND chat_id = ?",
             (ref, chat_id),
         )
-        return Thread(row[0], row[1]) if row else None
+        return Thread(row["thread_id"], row["first_message_id"]) if row else None
 
     # ------------------------------------------------------------------ for the sender
     async def due(

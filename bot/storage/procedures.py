@@ -35,12 +35,12 @@ class ProcedureRepository:
             if not rows:
                 return
             for row in rows:
-                yield Procedure.model_validate_json(row[1])
-            after = str(rows[-1][0])
+                yield Procedure.model_validate_json(row["data"])
+            after = str(rows[-1]["code"])
 
     async def get(self, code: str) -> Procedure | None:
         row = await self._db.fetchone("SELECT data FROM procedures WHERE code = ?", (code,))
-        return Procedure.model_validate_json(row[0]) if row else None
+        return Procedure.model_validate_json(row["data"]) if row else None
 
     async def is_empty(self) -> bool:
         return await self._db.fetchone("SELECT 1 FROM procedures LIMIT 1") is None
@@ -48,7 +48,7 @@ class ProcedureRepository:
     async def replace(self, procedures: Iterable[Procedure], prune: bool) -> UpsertCounts:
         """Store the catalogue; unchanged rows are left alone, so a re-import is a no-op."""
         existing = {
-            str(row[0]): str(row[1])
+            str(row["code"]): str(row["data"])
             for row in await self._db.fetchall("SELECT code, data FROM procedures")
         }
         added = changed = unchanged = 0
@@ -81,7 +81,7 @@ class ProcedureRepository:
 
     async def views(self) -> dict[str, int]:
         rows = await self._db.fetchall("SELECT code, views FROM procedure_views")
-        return {str(r[0]): int(r[1]) for r in rows}
+        return {str(r["code"]): int(r["views"]) for r in rows}
 
     async def add_views(self, counts: dict[str, int]) -> None:
         await self._db.write_many(
@@ -101,4 +101,4 @@ class ProcedureRepository:
             "SELECT query, language, created_at FROM search_misses ORDER BY id DESC LIMIT ?",
             (limit,),
         )
-        return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+        return [(str(r["query"]), str(r["language"]), str(r["created_at"])) for r in rows]

@@ -1,4 +1,4 @@
-"""SQL for tickets, their history, department groups and the admin's blocklist.
+"""SQL for tickets, their history and the admin's blocklist.
 
 Writes take the caller's transaction connection: the service decides what commits together
 (a ticket, its first event and its alert in the outbox, say)."""
@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
-from typing import Any
 
 import aiosqlite
 
@@ -55,40 +53,42 @@ def _stored(value: object) -> object:
     return value
 
 
-def _ticket(row: Sequence[Any]) -> Ticket:
-    created, ack_due, resolve_due = (_time(row[i]) for i in (17, 18, 19))
+def _ticket(row: aiosqlite.Row) -> Ticket:
+    created, ack_due, resolve_due = (
+        _time(row[name]) for name in ("created_at", "acknowledge_due", "resolve_due")
+    )
     assert created is not None and ack_due is not None and resolve_due is not None
     return Ticket(
-        id=row[0],
-        kind=row[1],
-        user_id=row[2],
-        chat_id=row[3],
-        category=row[4],
-        department=row[5],
-        status=Status(row[6]),
-        body=row[7],
-        photos=tuple(json.loads(row[8])),
-        latitude=row[9],
-        longitude=row[10],
-        address=row[11],
-        phone=row[12],
-        hide_name=bool(row[13]),
-        citizen_name=row[14],
-        language=row[15],
-        procedure_code=row[16],
+        id=row["id"],
+        kind=row["kind"],
+        user_id=row["user_id"],
+        chat_id=row["chat_id"],
+        category=row["category"],
+        department=row["department"],
+        status=Status(row["status"]),
+        body=row["body"],
+        photos=tuple(json.loads(row["photos"])),
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        address=row["address"],
+        phone=row["phone"],
+        hide_name=bool(row["hide_name"]),
+        citizen_name=row["citizen_name"],
+        language=row["language"],
+        procedure_code=row["procedure_code"],
         created_at=created,
         acknowledge_due=ack_due,
         resolve_due=resolve_due,
-        acknowledged_at=_time(row[20]),
-        resolved_at=_time(row[21]),
-        assignee_id=row[22],
-        assignee_name=row[23],
-        result=row[24],
-        rating=row[25],
-        acknowledge_reminded=bool(row[26]),
-        acknowledge_missed=bool(row[27]),
-        resolve_reminded=bool(row[28]),
-        resolve_missed=bool(row[29]),
+        acknowledged_at=_time(row["acknowledged_at"]),
+        resolved_at=_time(row["resolved_at"]),
+        assignee_id=row["assignee_id"],
+        assignee_name=row["assignee_name"],
+        result=row["result"],
+        rating=row["rating"],
+        acknowledge_reminded=bool(row["acknowledge_reminded"]),
+        acknowledge_missed=bool(row["acknowledge_missed"]),
+        resolve_reminded=bool(row["resolve_reminded"]),
+        resolve_missed=bool(row["resolve_missed"]),
     )
 
 
@@ -215,24 +215,17 @@ class TicketRepository:
             "SELECT at, actor_id, action, note FROM ticket_events WHERE ticket_id = ? ORDER BY id",
             (ticket_id,),
         )
-        return [TicketEvent(dt.datetime.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]
+        return [
+            TicketEvent(
+                at=dt.datetime.fromisoformat(r["at"]),
+                actor_id=r["actor_id"],
+                action=r["action"],
+                note=r["note"],
+            )
+            for r in rows
+        ]
 
-    # --- department groups and the blocklist ----------------------------------------------
-
-    async def link(self, department: str, chat_id: int, is_forum: bool, by: int) -> None:
-        await self._db.write(
-            "INSERT INTO department_groups (department, chat_id, is_forum, linked_by, linked_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(department) DO UPDATE SET "
-            "chat_id = excluded.chat_id, is_forum = excluded.is_forum, "
-            "linked_by = excluded.linked_by, linked_at = excluded.linked_at",
-            (department, chat_id, int(is_forum), by, self._db.clock.stamp()),
-        )
-
-    async def groups(self) -> dict[str, tuple[int, bool]]:
-        rows = await self._db.fetchall(
-            "SELECT department, chat_id, is_forum FROM department_groups"
-        )
-        return {str(r[0]): (int(r[1]), bool(r[2])) for r in rows}
+    # --- the blocklist --------------------------------------------------------------------
 
     async def set_blocked(self, user_id: int, blocked: bool, by: int) -> None:
         if blocked:
@@ -244,4 +237,5 @@ class TicketRepository:
             await self._db.write("DELETE FROM blocklist WHERE user_id = ?", (user_id,))
 
     async def blocklist(self) -> set[int]:
-        return {int(r[0]) for r in await self._db.fetchall("SELECT user_id FROM blocklist")}
+        rows = await self._db.fetchall("SELECT user_id FROM blocklist")
+        return {int(r["user_id"]) for r in rows}

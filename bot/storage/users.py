@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import aiosqlite
+
 from bot.domain.people import Conversation, User
 from bot.storage.db import Database
 
@@ -29,13 +31,20 @@ class UserRepository:
             "SELECT user_id, first_name, language, tg_language FROM users WHERE user_id = ?",
             (user_id,),
         )
-        return User(row[0], row[1], row[2], row[3]) if row else None
+        if row is None:
+            return None
+        return User(
+            user_id=row["user_id"],
+            first_name=row["first_name"],
+            language=row["language"],
+            tg_language=row["tg_language"],
+        )
 
     async def language_choices(self) -> dict[int, str]:
         rows = await self._db.fetchall(
             "SELECT user_id, language FROM users WHERE language IS NOT NULL"
         )
-        return {int(r[0]): str(r[1]) for r in rows}
+        return {int(r["user_id"]): str(r["language"]) for r in rows}
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self._db.write(
@@ -43,6 +52,10 @@ class UserRepository:
             "ON CONFLICT(user_id) DO UPDATE SET language = excluded.language",
             (user_id, language, *[self._db.clock.stamp()] * 2),
         )
+
+
+def _conversation(row: aiosqlite.Row) -> Conversation:
+    return Conversation(name=row["name"], step=row["step"], data=json.loads(row["data"]))
 
 
 class ConversationRepository:
@@ -54,7 +67,7 @@ class ConversationRepository:
             "SELECT name, step, data FROM conversations WHERE chat_id = ? AND user_id = ?",
             (chat_id, user_id),
         )
-        return Conversation(row[0], row[1], json.loads(row[2])) if row else None
+        return _conversation(row) if row else None
 
     async def active(self, max_age_days: int) -> dict[tuple[int, int], Conversation]:
         """Every conversation in progress, keyed by (chat, user); older ones are dropped, since
@@ -66,7 +79,7 @@ class ConversationRepository:
         rows = await self._db.fetchall(
             "SELECT chat_id, user_id, name, step, data FROM conversations"
         )
-        return {(r[0], r[1]): Conversation(r[2], r[3], json.loads(r[4])) for r in rows}
+        return {(r["chat_id"], r["user_id"]): _conversation(r) for r in rows}
 
     async def save(self, chat_id: int, user_id: int, conversation: Conversation) -> None:
         await self._db.write(

@@ -7,9 +7,16 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Texts
-from bot.ui.callbacks import encode
+from bot.ui.buttons import Button, CancelDraft, MenuEntry, MenuItem
 
-MENU_ITEMS = ("ask", "complain", "dossier", "mine", "language")
+MENU_ITEMS = (
+    MenuEntry.ASK,
+    MenuEntry.COMPLAIN,
+    MenuEntry.DOSSIER,
+    MenuEntry.MINE,
+    MenuEntry.LANGUAGE,
+)
+HOME = MenuItem(MenuEntry.HOME)
 
 
 _menus: dict[str, InlineKeyboardMarkup] = {}
@@ -19,10 +26,7 @@ def main_menu(texts: Texts) -> InlineKeyboardMarkup:
     """The main menu; built once per language (keyboards are immutable)."""
     menu = _menus.get(texts.language)
     if menu is None:
-        rows = [
-            [InlineKeyboardButton(texts.plain(f"menu.{item}"), callback_data=encode("m", item))]
-            for item in MENU_ITEMS
-        ]
+        rows = [[MenuItem(item).button(texts.plain(f"menu.{item.value}"))] for item in MENU_ITEMS]
         menu = _menus[texts.language] = InlineKeyboardMarkup(rows)
     return menu
 
@@ -36,26 +40,21 @@ def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup | 
     )
 
 
-def cancel_only(texts: Texts, action: str) -> InlineKeyboardMarkup:
-    """Just «✖️ Hủy» under a question, for the feature ``action`` to answer."""
+def cancel_only(texts: Texts, cancel: Button | None = None) -> InlineKeyboardMarkup:
+    """Just «✖️ Hủy» under a question: the feature's own ``cancel``, else a draft's."""
     label = texts.plain("complaint.button.cancel")
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=encode(action, "cancel"))]]
-    )
+    return InlineKeyboardMarkup([[(cancel or CancelDraft()).button(label)]])
+
+
+def back_button(texts: Texts) -> InlineKeyboardButton:
+    """«⬅️ Về menu chính»."""
+    return HOME.button(texts.plain("menu.back"))
+
+
+def back_key(texts: Texts) -> tuple[str, str]:
+    """«⬅️ Về menu chính», as services describe a button."""
+    return HOME.pair(texts.plain("menu.back"))
 
 
 def back_to_menu(texts: Texts) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))]]
-    )
-
-
-def languages(texts: Texts, available: list[str]) -> InlineKeyboardMarkup:
-    """One button per language, labelled in that language's own name; the current one ticked."""
-    rows = []
-    for code in available:
-        label = texts.plain(f"language.name.{code}")
-        if code == texts.language:
-            label = "✓ " + label
-        rows.append([InlineKeyboardButton(label, callback_data=encode("lang", code))])
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup([[back_button(texts)]])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.domain.unit import WEEKDAYS, OpeningHours, UnitProfile
-from bot.i18n import Html, Texts
+from bot.html import NEWLINE, Html
+from bot.i18n import Texts
 from bot.ui.memo import Rendered
 
 
@@ -37,12 +38,12 @@ def office_hours(texts: Texts, hours: list[OpeningHours]) -> Html:
 
 
 def _hours_of(texts: Texts, hours: list[OpeningHours]) -> Html:
-    lines = []
+    lines: list[Html] = []
     for block in hours:
         days = _day_span(texts, [WEEKDAYS.index(d) for d in block.days])
         ranges = ", ".join(f"{texts.time(r.start)}–{texts.time(r.end)}" for r in block.hours)
         lines.append(texts("unit.hours_line", days=days, hours=ranges))
-    return Html("\n".join(lines))
+    return NEWLINE.join(lines)
 
 
 _contacts: Rendered[Html] = Rendered(limit=8)
@@ -67,4 +68,4 @@ def _contacts_of(texts: Texts, profile: UnitProfile) -> Html:
         lines.append(texts("unit.email", email=profile.email))
     if profile.website:
         lines.append(texts("unit.website", website=profile.website))
-    return Html("\n".join(lines))
+    return NEWLINE.join(lines)

@@ -8,12 +8,14 @@ from telegram import (
     Bot,
     ForceReply,
     InlineKeyboardMarkup,
+    InputFile,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 from telegram.error import BadRequest
 
+from bot.html import Html
 from bot.ui.text import MESSAGE_LIMIT, cut_to_units, plain_text, split_html
 
 log = logging.getLogger(__name__)
@@ -24,7 +26,7 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | Forc
 async def send_html(
     bot: Bot,
     chat_id: int,
-    text: str,
+    text: Html,
     reply_markup: Markup | None = None,
     message_thread_id: int | None = None,
 ) -> list[Message]:
@@ -57,6 +59,32 @@ async def send_html(
     return sent
 
 
+async def send_captioned(
+    bot: Bot,
+    chat_id: int,
+    caption: Html,
+    *,
+    photo: InputFile | bytes | None = None,
+    document: InputFile | bytes | None = None,
+    filename: str | None = None,
+    message_thread_id: int | None = None,
+) -> Message:
+    """A picture or a file with its caption, which must be Html like any text we send."""
+    if photo is not None:
+        return await bot.send_photo(
+            chat_id, photo, caption=caption, message_thread_id=message_thread_id
+        )
+    if document is None:
+        raise ValueError("send_captioned needs a photo or a document")
+    return await bot.send_document(
+        chat_id,
+        document,
+        filename=filename,
+        caption=caption,
+        message_thread_id=message_thread_id,
+    )
+
+
 def not_modified(error: Exception) -> bool:
     """Telegram's answer to an edit that changes nothing ("message is not modified"), as when
     a button is pressed twice: the message already reads as wanted, so it is no failure."""
@@ -67,7 +95,7 @@ async def edit_html(
     bot: Bot,
     chat_id: int,
     message_id: int,
-    text: str,
+    text: Html,
     reply_markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     """Edit a message's text (and buttons); one that already reads so is left as it is."""

@@ -11,6 +11,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from bot.html import Html
+
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
@@ -63,7 +65,7 @@ def cut_to_units(text: str, limit: int) -> str:
     return _chunks(text, limit)[0] if text else text
 
 
-def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+def split_html(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
     """Split into pieces of at most ``limit`` visible units, preferring paragraph, line, then
     word breaks in the second half of a piece; tags open at a break are closed there and
     reopened in the next piece. A cut is only ever made between tags, entities and characters,
@@ -76,7 +78,8 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     out: list[str] = []
     for piece in _split(text, limit):
         out.extend(_refit(piece, limit))
-    return [p for p in out if visible_length(p) > 0]
+    # Cut only between tags and entities, with open tags closed and reopened: still safe.
+    return [Html(p) for p in out if visible_length(p) > 0]
 
 
 def _refit(piece: str, limit: int) -> list[str]:
@@ -188,3 +191,15 @@ def _tokens(text: str) -> list[str]:
             for word in re.split(r"(\n\n|\n| )", part):
                 out.extend(word[i : i + _LONGEST_WORD] for i in range(0, len(word), _LONGEST_WORD))
     return out
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters on one line, cut between words where one ends late enough."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–") + "…"

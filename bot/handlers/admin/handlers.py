@@ -5,36 +5,27 @@ questions that found nothing."""
 
 from __future__ import annotations
 
-import io
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
+from telegram import InlineKeyboardMarkup, Update
 
+from bot.handlers.admin.buttons import GetFile, RestoreFile
+from bot.handlers.common import is_admin
 from bot.handlers.context import BotContext
-from bot.i18n import Html, Texts
+from bot.handlers.pressing import acknowledge
+from bot.html import NEWLINE, Html
+from bot.i18n import Texts
 from bot.services.documents import NoPreviousVersion, SetAside
 from bot.services.dossier_import import MAX_BYTES as MAX_CSV_BYTES
 from bot.services.dossiers import ImportReport
 from bot.services.unit import FILENAME as UNIT_FILE
-from bot.ui.callbacks import Callback, encode, number
 from bot.ui.dossiers import refusal_text
-from bot.ui.send import send_html
+from bot.ui.send import send_captioned, send_html
 from bot.yamldoc import DocumentError
 
 MAX_DOCUMENT_BYTES = 256 * 1024
 SHOWN_REFUSALS = 20  # refused rows listed in the reply; the count says how many more
 MAX_REASONS = 5  # of a file set aside at start-up; the admin sees all when sending it again
-
-
-def is_admin(update: Update, context: BotContext) -> bool:
-    user, chat = update.effective_user, update.effective_chat
-    return (
-        user is not None
-        and chat is not None
-        and chat.type == ChatType.PRIVATE
-        and user.id in context.services.settings.admins
-    )
 
 
 async def _refuse(update: Update, context: BotContext) -> None:
@@ -71,17 +62,12 @@ async def files_command(update: Update, context: BotContext) -> None:
             lines.append(_set_aside_text(texts, aside))
         rows.append(
             [
-                InlineKeyboardButton(
-                    texts.plain("admin.files.get", name=name),
-                    callback_data=encode("af", "get", index),
-                ),
-                InlineKeyboardButton(
-                    texts.plain("admin.files.restore"), callback_data=encode("af", "restore", index)
-                ),
+                GetFile(index).button(texts.plain("admin.files.get", name=name)),
+                RestoreFile(index).button(texts.plain("admin.files.restore")),
             ]
         )
     lines.append(texts("admin.files.how"))
-    await send_html(context.bot, chat_id, Html("\n".join(lines)), InlineKeyboardMarkup(rows))
+    await send_html(context.bot, chat_id, NEWLINE.join(lines), InlineKeyboardMarkup(rows))
 
 
 def _set_aside_text(texts: Texts, aside: SetAside) -> Html:
@@ -109,32 +95,43 @@ async def send_file(update: Update, context: BotContext, name: str) -> None:
     if chat is None:
         return
     documents = context.services.documents
-    await context.bot.send_document(
+    await send_captioned(
+        context.bot,
         chat.id,
-        document=io.BytesIO(documents.text(name).encode("utf-8")),
+        context.texts("admin.files.current", name=name, version=documents.version(name)),
+        document=documents.text(name).encode("utf-8"),
         filename=name,
-        caption=context.texts("admin.files.current", name=name, version=documents.version(name)),
     )
 
 
-async def file_pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``af:get:<n>`` sends a file; ``af:restore:<n>`` goes back to its previous version."""
-    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-    if query is None or chat is None or user is None:
-        return
+async def _pressed_file(update: Update, context: BotContext, index: int) -> str | None:
+    """The file a ``/files`` button names, the press answered; None (said why) if the one
+    pressing is no admin or the list has since grown shorter."""
     if not is_admin(update, context):
         await _refuse(update, context)
-        return
+        return None
     names = context.services.documents.names
-    index = callback.arg(1)
-    position = number(index)
-    if str(position) != index or position >= len(names):
-        await query.answer(context.texts.plain("button.stale"), show_alert=True)
-        return
-    name = names[position]
-    await query.answer()
-    if callback.arg(0) == "get":
+    if index >= len(names):
+        await acknowledge(update, context.texts.plain("button.stale"), alert=True)
+        return None
+    await acknowledge(update)
+    return names[index]
+
+
+async def get_pressed(update: Update, context: BotContext, button: GetFile) -> None:
+    """``af:get:<n>``: the file's current version."""
+    name = await _pressed_file(update, context, button.index)
+    if name is not None:
         await send_file(update, context, name)
+
+
+async def restore_pressed(update: Update, context: BotContext, button: RestoreFile) -> None:
+    """``af:restore:<n>``: back to the file's previous version."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    name = await _pressed_file(update, context, button.index)
+    if name is None:
         return
     texts = context.texts
     try:
@@ -150,7 +147,7 @@ async def file_pressed(update: Update, context: BotContext, callback: Callback) 
 
 def _rejection(context: BotContext, name: str, error: DocumentError) -> Html:
     texts = context.texts
-    problems = Html("\n".join(texts("admin.file.problem", text=line) for line in error.lines()))
+    problems = NEWLINE.join(texts("admin.file.problem", text=line) for line in error.lines())
     return texts("admin.file.rejected", name=name, problems=problems)
 
 
@@ -209,7 +206,7 @@ def import_summary(texts: Texts, name: str, report: ImportReport) -> Html:
         ]
         if len(report.refused) > SHOWN_REFUSALS:
             lines.append(texts("dossier.import.more", n=len(report.refused) - SHOWN_REFUSALS))
-    return Html("\n".join(lines))
+    return NEWLINE.join(lines)
 
 
 async def misses_command(update: Update, context: BotContext) -> None:
@@ -226,7 +223,7 @@ async def misses_command(update: Update, context: BotContext) -> None:
         texts("admin.misses.line", query=q, when=when[:16].replace("T", " "))
         for q, _, when in misses
     )
-    await send_html(context.bot, chat_id, Html("\n".join(lines)))
+    await send_html(context.bot, chat_id, NEWLINE.join(lines))
 
 
 USER_ID = re.compile(r"-?[0-9]{1,15}")

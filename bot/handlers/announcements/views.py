@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.domain.unit import UnitProfile
+from bot.handlers.announcements.buttons import NoMoreNews
 from bot.i18n import I18n
 from bot.services.views import View
-from bot.ui.callbacks import encode
 
 
 def announcement_view(i18n: I18n, profile: Callable[[], UnitProfile]) -> Callable[[str, str], View]:
     def view(text: str, language: str) -> View:
         texts = i18n.texts(language)
         body = texts("announce.message", unit=profile().name.get(language), text=text)
-        return View(body, (((texts.plain("announce.button.off"), encode("an", "off")),),))
+        return View(body, ((NoMoreNews().pair(texts.plain("announce.button.off")),),))
 
     return view

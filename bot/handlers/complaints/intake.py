@@ -7,6 +7,7 @@ Each step is saved before the bot answers, so a restart resumes it; wrong input 
 
 from __future__ import annotations
 
+import enum
 import logging
 
 from telegram import (
@@ -19,34 +20,53 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from bot.domain.people import Conversation
 from bot.domain.tickets import MAX_BODY, MAX_PHOTOS, MIN_BODY, Draft
+from bot.handlers.common import private
+from bot.handlers.complaints.buttons import (
+    NEW,
+    Category,
+    Continue,
+    Duplicate,
+    Edit,
+    Privacy,
+    Send,
+    SkipPlace,
+)
 from bot.handlers.context import BotContext
-from bot.i18n import Html, Texts
+from bot.handlers.conversations import ConversationRouter, Dialogue
+from bot.handlers.pressing import acknowledge
+from bot.html import Html
+from bot.i18n import Texts
 from bot.services.views import NotAllowed
 from bot.ui import keyboards
-from bot.ui.callbacks import Callback, encode, number
+from bot.ui.buttons import AskOfficial, CancelDraft
 from bot.ui.render import unit_contacts
 from bot.ui.send import Markup, send_html
 
 log = logging.getLogger(__name__)
 
-CONVERSATION = "complaint"
-CANCELLABLE = {CONVERSATION, "ticket_add"}  # the conversations whose "✖️ Hủy" buttons we show
+QUESTION_CATEGORY = "hoi-dap"  # where a question to an official is filed
 
 
-def _button(label: str, *data: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=encode("c", *data))
+class Step(enum.StrEnum):
+    CATEGORY = "category"
+    BODY = "body"
+    PHOTOS = "photos"
+    PLACE = "place"
+    PHONE = "phone"  # the only step with a reply keyboard (share the phone number)
+    PRIVACY = "privacy"
+    REVIEW = "review"
+    DUPLICATE = "duplicate"  # the same words as one of their open tickets
 
 
-def _draft(conversation: Conversation) -> Draft:
-    return Draft.from_json(conversation.data)
+# What is gathered is the ticket's Draft itself, saved as it will be filed.
+COMPLAINT = Dialogue(
+    "complaint", Step, Draft, draft=True, keyboard_steps=frozenset({Step.PHONE.value})
+)
 
 
-async def _save(context: BotContext, chat_id: int, user_id: int, step: str, draft: Draft) -> None:
-    await context.services.people.begin(
-        chat_id, user_id, Conversation(CONVERSATION, step, draft.to_json())
-    )
+async def _save(context: BotContext, chat_id: int, user_id: int, step: Step, draft: Draft) -> None:
+    await COMPLAINT.begin(context, chat_id, user_id, step, draft)
 
 
 async def _say(context: BotContext, chat_id: int, text: Html, markup: Markup | None = None) -> None:
@@ -54,7 +74,7 @@ async def _say(context: BotContext, chat_id: int, text: Html, markup: Markup | N
 
 
 def _cancel_row(texts: Texts) -> list[InlineKeyboardButton]:
-    return [_button(texts.plain("complaint.button.cancel"), "cancel")]
+    return [CancelDraft().button(texts.plain("complaint.button.cancel"))]
 
 
 # --- starting ------------------------------------------------------------------------------
@@ -62,12 +82,24 @@ def _cancel_row(texts: Texts) -> list[InlineKeyboardButton]:
 
 async def command(update: Update, context: BotContext) -> None:
     """/phananh (or /complain) in the private chat."""
-    if update.effective_chat is not None and update.effective_chat.type == "private":
+    if private(update):
         await start(update, context)
 
 
+async def complain(update: Update, context: BotContext) -> None:
+    """The main menu's «Gửi phản ánh»."""
+    await start(update, context)
+
+
+async def ask_official(update: Update, context: BotContext, button: AskOfficial) -> None:
+    """«Hỏi cán bộ» (from a procedure's card, about it): a question is a ticket too."""
+    await acknowledge(update)
+    draft = Draft(kind="question", category=QUESTION_CATEGORY, procedure_code=button.code or None)
+    await start(update, context, draft)
+
+
 async def start(update: Update, context: BotContext, draft: Draft | None = None) -> None:
-    """The menu's "send a complaint" (or /phananh); with a question draft, "ask an official"."""
+    """A complaint from its category; with a question draft, straight to the question."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
@@ -90,27 +122,18 @@ async def start(update: Update, context: BotContext, draft: Draft | None = None)
         return
     draft = draft or Draft()
     if draft.kind == "question":
-        await _save(context, chat.id, user.id, "body", draft)
-        await _say(context, chat.id, _body_prompt(context, draft), _cancel_markup(texts))
+        await _save(context, chat.id, user.id, Step.BODY, draft)
+        await _say(context, chat.id, _body_prompt(context, draft), keyboards.cancel_only(texts))
         return
-    await _save(context, chat.id, user.id, "category", draft)
+    await _save(context, chat.id, user.id, Step.CATEGORY, draft)
     await _ask_category(context, chat.id)
-
-
-def shows_keyboard(conversation: Conversation) -> bool:
-    """Whether this step put the phone keyboard under the chat (leaving must remove it)."""
-    return conversation.name == CONVERSATION and conversation.step == "phone"
-
-
-def _cancel_markup(texts: Texts) -> InlineKeyboardMarkup:
-    return keyboards.cancel_only(texts, "c")
 
 
 async def _ask_category(context: BotContext, chat_id: int) -> None:
     texts = context.texts
     language = texts.language
-    categories = context.services.tickets.routing.complaint_categories()
-    rows = [[_button(c.name.get(language), "cat", c.code)] for c in categories]
+    categories = context.services.departments.routing.complaint_categories()
+    rows = [[Category(c.code).button(c.name.get(language))] for c in categories]
     rows.append(_cancel_row(texts))
     await _say(context, chat_id, texts("complaint.start"), InlineKeyboardMarkup(rows))
 
@@ -130,22 +153,20 @@ def _body_prompt(context: BotContext, draft: Draft) -> Html:
 # --- steps ---------------------------------------------------------------------------------
 
 
-async def step(update: Update, context: BotContext, conversation: Conversation) -> None:
+async def step(update: Update, context: BotContext, at: Step, draft: Draft) -> None:
     """Whatever the citizen sent at the current step: text, photo, location or contact."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or user is None or message is None:
         return
     texts = context.texts
-    draft = _draft(conversation)
-    where = conversation.step
-    if where == "category":
+    if at is Step.CATEGORY:
         await _say(context, chat.id, texts("complaint.pick_category"))
         await _ask_category(context, chat.id)
-    elif where == "body":
+    elif at is Step.BODY:
         await _body_step(update, context, draft)
-    elif where == "photos":
+    elif at is Step.PHOTOS:
         await _photo_step(update, context, draft)
-    elif where == "place":
+    elif at is Step.PLACE:
         if message.location is not None:
             draft.latitude, draft.longitude = message.location.latitude, message.location.longitude
         elif message.text and message.text.strip():
@@ -154,7 +175,7 @@ async def step(update: Update, context: BotContext, conversation: Conversation) 
             await _say(context, chat.id, texts("complaint.place_hint"), _skip_markup(texts))
             return
         await _ask_phone(context, chat.id, user.id, draft)
-    elif where == "phone":
+    elif at is Step.PHONE:
         skip = texts.plain("complaint.button.skip")
         if message.contact is not None and message.contact.user_id == user.id:  # their own
             draft.phone = message.contact.phone_number
@@ -193,11 +214,12 @@ async def _body_step(update: Update, context: BotContext, draft: Draft) -> None:
         draft.photos.append(message.photo[-1].file_id)
     same = await context.services.tickets.same_open_ticket(user.id, text)
     if same is not None:
-        await _save(context, chat.id, user.id, "duplicate", draft)
+        await _save(context, chat.id, user.id, Step.DUPLICATE, draft)
+        add_to = texts.plain("complaint.button.add_to", code=same.code)
         markup = InlineKeyboardMarkup(
             [
-                [_button(texts.plain("complaint.button.add_to", code=same.code), "dup", same.id)],
-                [_button(texts.plain("complaint.button.new"), "dup", "new")],
+                [Duplicate(str(same.id)).button(add_to)],
+                [Duplicate(NEW).button(texts.plain("complaint.button.new"))],
                 _cancel_row(texts),
             ]
         )
@@ -206,19 +228,24 @@ async def _body_step(update: Update, context: BotContext, draft: Draft) -> None:
     if draft.kind == "question":
         await _ask_privacy(context, chat.id, user.id, draft)
         return
-    await _save(context, chat.id, user.id, "photos", draft)
-    await _say(context, chat.id, texts("complaint.ask_photos", max=MAX_PHOTOS), _next_markup(texts))
+    await _ask_photos(context, chat.id, user.id, draft)
+
+
+async def _ask_photos(context: BotContext, chat_id: int, user_id: int, draft: Draft) -> None:
+    await _save(context, chat_id, user_id, Step.PHOTOS, draft)
+    texts = context.texts
+    await _say(context, chat_id, texts("complaint.ask_photos", max=MAX_PHOTOS), _next_markup(texts))
 
 
 def _next_markup(texts: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_button(texts.plain("complaint.button.continue"), "next")], _cancel_row(texts)]
+        [[Continue().button(texts.plain("complaint.button.continue"))], _cancel_row(texts)]
     )
 
 
 def _skip_markup(texts: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_button(texts.plain("complaint.button.skip"), "skip")], _cancel_row(texts)]
+        [[SkipPlace().button(texts.plain("complaint.button.skip"))], _cancel_row(texts)]
     )
 
 
@@ -238,7 +265,7 @@ async def _photo_step(update: Update, context: BotContext, draft: Draft) -> None
         )
         return
     draft.photos.append(message.photo[-1].file_id)
-    await _save(context, chat.id, user.id, "photos", draft)
+    await _save(context, chat.id, user.id, Step.PHOTOS, draft)
     await _say(
         context,
         chat.id,
@@ -248,7 +275,7 @@ async def _photo_step(update: Update, context: BotContext, draft: Draft) -> None
 
 
 async def _ask_place(context: BotContext, chat_id: int, user_id: int, draft: Draft) -> None:
-    await _save(context, chat_id, user_id, "place", draft)
+    await _save(context, chat_id, user_id, Step.PLACE, draft)
     texts = context.texts
     await _say(context, chat_id, texts("complaint.ask_place"), _skip_markup(texts))
 
@@ -265,13 +292,13 @@ def _phone_keyboard(texts: Texts) -> ReplyKeyboardMarkup:
 
 
 async def _ask_phone(context: BotContext, chat_id: int, user_id: int, draft: Draft) -> None:
-    await _save(context, chat_id, user_id, "phone", draft)
+    await _save(context, chat_id, user_id, Step.PHONE, draft)
     texts = context.texts
     await _say(context, chat_id, texts("complaint.ask_phone"), _phone_keyboard(texts))
 
 
 async def _ask_privacy(context: BotContext, chat_id: int, user_id: int, draft: Draft) -> None:
-    await _save(context, chat_id, user_id, "privacy", draft)
+    await _save(context, chat_id, user_id, Step.PRIVACY, draft)
     texts = context.texts
     if draft.kind == "complaint":  # the contact keyboard goes away once it has done its job
         said = "complaint.phone_saved" if draft.phone else "complaint.phone_skipped"
@@ -279,8 +306,8 @@ async def _ask_privacy(context: BotContext, chat_id: int, user_id: int, draft: D
     markup = InlineKeyboardMarkup(
         [
             [
-                _button(texts.plain("complaint.button.show"), "hide", 0),
-                _button(texts.plain("complaint.button.hide"), "hide", 1),
+                Privacy(hide=False).button(texts.plain("complaint.button.show")),
+                Privacy(hide=True).button(texts.plain("complaint.button.hide")),
             ],
             _cancel_row(texts),
         ]
@@ -289,7 +316,7 @@ async def _ask_privacy(context: BotContext, chat_id: int, user_id: int, draft: D
 
 
 async def _review(context: BotContext, chat_id: int, user_id: int, draft: Draft) -> None:
-    await _save(context, chat_id, user_id, "review", draft)
+    await _save(context, chat_id, user_id, Step.REVIEW, draft)
     texts = context.texts
     tickets = context.services.tickets
     category = tickets.category_for(draft)
@@ -311,8 +338,8 @@ async def _review(context: BotContext, chat_id: int, user_id: int, draft: Draft)
     )
     markup = InlineKeyboardMarkup(
         [
-            [_button(texts.plain(f"complaint.button.send_{draft.kind}"), "send")],
-            [_button(texts.plain("complaint.button.edit"), "edit")],
+            [Send().button(texts.plain(f"complaint.button.send_{draft.kind}"))],
+            [Edit().button(texts.plain("complaint.button.edit"))],
             _cancel_row(texts),
         ]
     )
@@ -322,93 +349,101 @@ async def _review(context: BotContext, chat_id: int, user_id: int, draft: Draft)
 # --- buttons -------------------------------------------------------------------------------
 
 
-async def pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``c:<what>[:<arg>]``: buttons of the intake; a button from an earlier intake, or one
+async def _at(update: Update, context: BotContext, step: Step) -> Draft | None:
+    """The draft, if the intake is at ``step``: a button from an earlier intake, or one
     pressed out of turn, is answered without acting."""
-    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-    if query is None or chat is None or user is None:
-        return
-    texts = context.texts
-    people = context.services.people
-    conversation = await people.conversation(chat.id, user.id)
-    what = callback.arg(0)
-    if what == "cancel" and conversation is not None and conversation.name in CANCELLABLE:
-        await query.answer()
-        await people.end(chat.id, user.id)
-        await _say(context, chat.id, texts("complaint.cancelled"), ReplyKeyboardRemove())
-        await _say(context, chat.id, texts("menu.title"), keyboards.main_menu(texts))
-        return
-    expected = {
-        "cat": "category",
-        "next": "photos",
-        "skip": "place",
-        "hide": "privacy",
-        "send": "review",
-        "edit": "review",
-        "dup": "duplicate",
-    }
-    if (
-        conversation is None
-        or conversation.name != CONVERSATION
-        or expected.get(what) != conversation.step
-    ):
-        await query.answer(texts.plain("button.stale"), show_alert=True)
-        return
-    await query.answer()
-    draft = _draft(conversation)
-    if what == "cat":
-        category = context.services.tickets.routing.category(callback.arg(1))
-        if category is None or category.kind != "complaint":
-            await _ask_category(context, chat.id)
-            return
-        draft.category = category.code
-        await _save(context, chat.id, user.id, "body", draft)
-        await _say(context, chat.id, _body_prompt(context, draft), _cancel_markup(texts))
-    elif what == "next":
-        await _ask_place(context, chat.id, user.id, draft)
-    elif what == "skip":
-        await _ask_phone(context, chat.id, user.id, draft)
-    elif what == "hide":
-        draft.hide_name = callback.arg(1) == "1"
-        await _review(context, chat.id, user.id, draft)
-    elif what == "edit":
-        await _save(context, chat.id, user.id, "body", draft)
-        await _say(
-            context, chat.id, texts("complaint.edit", body=draft.body), _cancel_markup(texts)
-        )
-    elif what == "dup":
-        await _duplicate(update, context, draft, callback.arg(1))
-    elif what == "send":
-        await _send(update, context, draft)
-
-
-async def _duplicate(update: Update, context: BotContext, draft: Draft, choice: str) -> None:
     chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
+    if chat is None or user is None:
+        return None
+    conversation = await context.services.people.conversation(chat.id, user.id)
+    if conversation is None or COMPLAINT.step_of(conversation) is not step:
+        await acknowledge(update, context.texts.plain("button.stale"), alert=True)
+        return None
+    await acknowledge(update)
+    return COMPLAINT.data_of(conversation)
+
+
+def _ids(update: Update) -> tuple[int, int]:
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None  # _at has answered only with both
+    return chat.id, user.id
+
+
+async def category_chosen(update: Update, context: BotContext, button: Category) -> None:
+    draft = await _at(update, context, Step.CATEGORY)
+    if draft is None:
+        return
+    chat_id, user_id = _ids(update)
+    category = context.services.departments.routing.category(button.code)
+    if category is None or category.kind != "complaint":
+        await _ask_category(context, chat_id)
+        return
+    draft.category = category.code
+    await _save(context, chat_id, user_id, Step.BODY, draft)
     texts = context.texts
-    if choice == "new":
-        if draft.kind == "question":
-            await _ask_privacy(context, chat.id, user.id, draft)
-        else:
-            await _save(context, chat.id, user.id, "photos", draft)
-            await _say(
-                context, chat.id, texts("complaint.ask_photos", max=MAX_PHOTOS), _next_markup(texts)
-            )
+    await _say(context, chat_id, _body_prompt(context, draft), keyboards.cancel_only(texts))
+
+
+async def photos_done(update: Update, context: BotContext, button: Continue) -> None:
+    draft = await _at(update, context, Step.PHOTOS)
+    if draft is not None:
+        await _ask_place(context, *_ids(update), draft)
+
+
+async def place_skipped(update: Update, context: BotContext, button: SkipPlace) -> None:
+    draft = await _at(update, context, Step.PLACE)
+    if draft is not None:
+        await _ask_phone(context, *_ids(update), draft)
+
+
+async def privacy_chosen(update: Update, context: BotContext, button: Privacy) -> None:
+    draft = await _at(update, context, Step.PRIVACY)
+    if draft is not None:
+        draft.hide_name = button.hide
+        await _review(context, *_ids(update), draft)
+
+
+async def edit_pressed(update: Update, context: BotContext, button: Edit) -> None:
+    draft = await _at(update, context, Step.REVIEW)
+    if draft is None:
         return
-    await context.services.people.end(chat.id, user.id)
-    try:
-        ticket = await context.services.tickets.add_from_citizen(
-            number(choice), user.id, draft.body
-        )
-    except NotAllowed:
-        await _say(context, chat.id, texts("ticket.refused.gone"), keyboards.back_to_menu(texts))
-        return
+    chat_id, user_id = _ids(update)
+    await _save(context, chat_id, user_id, Step.BODY, draft)
+    texts = context.texts
     await _say(
-        context, chat.id, texts("mine.added", code=ticket.code), keyboards.back_to_menu(texts)
+        context, chat_id, texts("complaint.edit", body=draft.body), keyboards.cancel_only(texts)
     )
 
 
-async def _send(update: Update, context: BotContext, draft: Draft) -> None:
+async def duplicate_chosen(update: Update, context: BotContext, button: Duplicate) -> None:
+    draft = await _at(update, context, Step.DUPLICATE)
+    if draft is None:
+        return
+    chat_id, user_id = _ids(update)
+    texts = context.texts
+    if button.choice == NEW:
+        if draft.kind == "question":
+            await _ask_privacy(context, chat_id, user_id, draft)
+        else:
+            await _ask_photos(context, chat_id, user_id, draft)
+        return
+    await context.services.people.end(chat_id, user_id)
+    try:
+        ticket = await context.services.tickets.add_from_citizen(
+            button.ticket_id, user_id, draft.body
+        )
+    except NotAllowed:
+        await _say(context, chat_id, texts("ticket.refused.gone"), keyboards.back_to_menu(texts))
+        return
+    await _say(
+        context, chat_id, texts("mine.added", code=ticket.code), keyboards.back_to_menu(texts)
+    )
+
+
+async def send_pressed(update: Update, context: BotContext, button: Send) -> None:
+    draft = await _at(update, context, Step.REVIEW)
+    if draft is None:
+        return
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     texts = context.texts
@@ -436,3 +471,22 @@ async def _send(update: Update, context: BotContext, draft: Draft) -> None:
             "ticket %s: acknowledgement left to the outbox (%s)", ticket.id, type(error).__name__
         )
         await services.tickets.acknowledge_later(ticket)
+
+
+async def cancel_pressed(
+    update: Update, context: BotContext, button: CancelDraft, router: ConversationRouter
+) -> None:
+    """«✖️ Hủy» under any draft's question (a complaint, an addition): the draft is dropped;
+    with none open, the button is an old one."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    texts = context.texts
+    people = context.services.people
+    if not router.holds_draft(await people.conversation(chat.id, user.id)):
+        await acknowledge(update, texts.plain("button.stale"), alert=True)
+        return
+    await acknowledge(update)
+    await people.end(chat.id, user.id)
+    await _say(context, chat.id, texts("complaint.cancelled"), ReplyKeyboardRemove())
+    await _say(context, chat.id, texts("menu.title"), keyboards.main_menu(texts))

@@ -4,34 +4,51 @@ that moment, whatever the button's data says."""
 
 from __future__ import annotations
 
-import logging
+import enum
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 
 from bot.domain.people import Conversation
 from bot.domain.tickets import MAX_BODY, Ticket, ticket_of_ref
+from bot.handlers.alerts import refresh_alert
+from bot.handlers.complaints.buttons import Action, TicketAction, TransferTo
 from bot.handlers.context import BotContext
+from bot.handlers.conversations import Dialogue
 from bot.handlers.groups import (
     answer,
     answers_prompt,
     asked_lately,
     asked_now,
-    edits,
     in_group,
     is_member,
     prompt,
     topic_of,
 )
-from bot.i18n import Html
+from bot.handlers.pressing import acknowledge
+from bot.html import NEWLINE, Html
 from bot.services.tickets import Official
 from bot.services.views import NotAllowed
-from bot.ui import keyboards
-from bot.ui.callbacks import Callback, encode, number
 from bot.ui.send import send_html
 
-log = logging.getLogger(__name__)
 
-NOTE = "ticket_note"  # an official writing a result or a reason, in the group
+class NoteStep(enum.StrEnum):
+    """What the official was asked to write, by reply to the bot's prompt."""
+
+    RESOLVE = "resolve"  # the result
+    REJECT = "reject"  # the reason
+
+
+@dataclass
+class Note:
+    ticket: int = 0
+    prompt: str | int | None = None  # the prompt's ref (a message id, asked before refs)
+    asked_at: str | None = None  # groups.asked_now(): one prompt for a hammered button
+
+
+# An official writing a result or a reason, in the group. Group messages reach it through the
+# group chain (group_message), not the private chats' router.
+NOTE = Dialogue("ticket_note", NoteStep, Note)
 
 
 async def link(update: Update, context: BotContext) -> None:
@@ -40,7 +57,7 @@ async def link(update: Update, context: BotContext) -> None:
     if chat is None or user is None:
         return
     texts = context.texts
-    tickets = context.services.tickets
+    departments = context.services.departments
 
     async def say(text: Html) -> None:
         if in_group(update):
@@ -51,14 +68,12 @@ async def link(update: Update, context: BotContext) -> None:
     if user.id not in context.services.settings.admins:
         await say(texts("link.only_admins"))
         return
-    routing = tickets.routing
+    routing = departments.routing
     code = (context.args[0] if context.args else "").strip().lower()
     if not code:
-        lines = Html(
-            "\n".join(
-                texts("link.line", code=d.code, name=d.name.get(texts.language))
-                for d in routing.departments
-            )
+        lines = NEWLINE.join(
+            texts("link.line", code=d.code, name=d.name.get(texts.language))
+            for d in routing.departments
         )
         await say(texts("link.list", lines=lines))
         return
@@ -69,32 +84,8 @@ async def link(update: Update, context: BotContext) -> None:
     if not in_group(update):
         await say(texts("link.only_groups"))
         return
-    await tickets.link(department.code, chat.id, bool(chat.is_forum), user.id)
+    await departments.link(department.code, chat.id, bool(chat.is_forum), user.id)
     await say(texts("link.done", department=department.name.get(texts.language)))
-
-
-def refresh_alert(context: BotContext, ticket: Ticket, chat_id: int | None) -> None:
-    """Bring the alert in ``chat_id`` up to date (state, buttons), so officials see at a
-    glance what was done and are not offered what can no longer be done; beside the handler,
-    with the ticket as it is when the edit goes."""
-    if chat_id is None:
-        return
-    services = context.services
-
-    async def render() -> tuple[str, InlineKeyboardMarkup | None] | None:
-        now = await services.tickets.get(ticket.id)
-        if now is None:
-            return None
-        view = services.tickets.alert_in(now, chat_id)
-        return view.text, keyboards.inline(view.buttons)
-
-    async def start() -> None:
-        place = await services.outbox.thread(ticket.ref, chat_id)
-        if place is None or place.first_message_id is None:
-            return  # not delivered yet: it will go out as it is then
-        edits(context).refresh(context, chat_id, place.first_message_id, render)
-
-    context.application.create_task(start(), name=f"alert-{ticket.id}")
 
 
 def _official(update: Update) -> Official | None:
@@ -104,73 +95,101 @@ def _official(update: Update) -> Official | None:
     return Official(user.id, user.full_name, chat.id)
 
 
-async def pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``t:<ticket>:<action>`` and ``tt:<ticket>:<department>`` (transfer target)."""
-    query, official = update.callback_query, _official(update)
-    if query is None or official is None:
+async def _member(update: Update, context: BotContext) -> Official | None:
+    """Who pressed, if they are a member of this group now; anyone else is told so."""
+    official = _official(update)
+    if official is None:
+        return None
+    if not in_group(update) or not await is_member(context, official.chat_id, official.user_id):
+        await acknowledge(update, context.texts.plain("ticket.refused.not_member"), alert=True)
+        return None
+    return official
+
+
+async def alert_pressed(update: Update, context: BotContext, button: TicketAction) -> None:
+    """A button under the alert: take it, or ask where to transfer it, or for a note."""
+    official = await _member(update, context)
+    if official is None:
         return
     texts = context.texts
-    tickets = context.services.tickets
-    if not in_group(update) or not await is_member(context, official.chat_id, official.user_id):
-        await query.answer(texts.plain("ticket.refused.not_member"), show_alert=True)
-        return
-    ticket_id = number(callback.arg(0))
-    action = callback.arg(1) if callback.action == "t" else "to"
     try:
-        if action == "accept":
-            ticket = await tickets.accept(ticket_id, official)
-            await query.answer(texts.plain("ticket.done.accepted", code=ticket.code))
+        if button.action is Action.ACCEPT:
+            ticket = await context.services.tickets.accept(button.ticket_id, official)
+            await acknowledge(update, texts.plain("ticket.done.accepted", code=ticket.code))
             refresh_alert(context, ticket, official.chat_id)
-        elif action == "to":
-            ticket = await tickets.transfer(ticket_id, official, callback.arg(1))
-            await query.answer(texts.plain("ticket.done.transferred", code=ticket.code))
-            refresh_alert(context, ticket, official.chat_id)
-        elif action == "transfer":
-            ticket = await _ticket_here(context, ticket_id, official)
-            if not ticket.status.open:
-                raise NotAllowed("closed")
-            await query.answer()
-            rows = tuple(
-                ((d.name.get(texts.language), encode("tt", ticket.id, d.code)),)
-                for d in tickets.routing.departments
-                if d.code not in (ticket.department, tickets.routing.leadership)
-            )
-            picker = texts("ticket.pick_department", code=ticket.code)
-            await answer(context, official.chat_id, picker, to=query.message, buttons=rows)
-        elif action in ("resolve", "reject"):
-            ticket = await _ticket_here(context, ticket_id, official)
-            if not ticket.status.open:
-                raise NotAllowed("closed")
-            people = context.services.people
-            asked = await people.conversation(official.chat_id, official.user_id)
-            if asked_lately(context, asked, NOTE, step=action, ticket=ticket.id):
-                await query.answer(texts.plain("ticket.already_asked", code=ticket.code))
-                return  # one prompt, however often the button is pressed
-            await query.answer()
-            text = texts(f"ticket.ask_{action}", actor=official.name, code=ticket.code)
-            ref = await prompt(context, official.chat_id, text, thread=topic_of(query.message))
-            # Only a reply to this prompt is the note: their other messages stay their own.
-            await people.begin(
-                official.chat_id,
-                official.user_id,
-                Conversation(
-                    NOTE,
-                    action,
-                    {"ticket": ticket.id, "prompt": ref, "asked_at": asked_now(context)},
-                ),
-            )
+        elif button.action is Action.TRANSFER:
+            await _pick_department(update, context, button.ticket_id, official)
         else:
-            raise NotAllowed("gone")
+            await _ask_note(
+                update, context, button.ticket_id, official, NoteStep(button.action.value)
+            )
     except NotAllowed as refused:
-        await query.answer(texts.plain(f"ticket.refused.{refused.reason}"), show_alert=True)
+        await acknowledge(update, texts.plain(f"ticket.refused.{refused.reason}"), alert=True)
 
 
-async def _ticket_here(context: BotContext, ticket_id: int, official: Official) -> Ticket:
+async def transfer_to(update: Update, context: BotContext, button: TransferTo) -> None:
+    """The department chosen in the transfer picker."""
+    official = await _member(update, context)
+    if official is None:
+        return
+    texts = context.texts
+    try:
+        ticket = await context.services.tickets.transfer(
+            button.ticket_id, official, button.department
+        )
+    except NotAllowed as refused:
+        await acknowledge(update, texts.plain(f"ticket.refused.{refused.reason}"), alert=True)
+        return
+    await acknowledge(update, texts.plain("ticket.done.transferred", code=ticket.code))
+    refresh_alert(context, ticket, official.chat_id)
+
+
+async def _pick_department(
+    update: Update, context: BotContext, ticket_id: int, official: Official
+) -> None:
+    texts = context.texts
+    ticket = await _open_here(context, ticket_id, official)
+    await acknowledge(update)
+    routing = context.services.departments.routing
+    rows = tuple(
+        (TransferTo(ticket.id, d.code).pair(d.name.get(texts.language)),)
+        for d in routing.departments
+        if d.code not in (ticket.department, routing.leadership)
+    )
+    picker = texts("ticket.pick_department", code=ticket.code)
+    message = update.callback_query.message if update.callback_query else None
+    await answer(context, official.chat_id, picker, to=message, buttons=rows)
+
+
+async def _ask_note(
+    update: Update, context: BotContext, ticket_id: int, official: Official, step: NoteStep
+) -> None:
+    """Ask for the result or the reason, by reply: only a reply to this prompt is the note,
+    so their other messages stay their own."""
+    texts = context.texts
+    ticket = await _open_here(context, ticket_id, official)
+    people = context.services.people
+    asked = await people.conversation(official.chat_id, official.user_id)
+    if asked_lately(context, asked, NOTE.name, step=step.value, ticket=ticket.id):
+        await acknowledge(update, texts.plain("ticket.already_asked", code=ticket.code))
+        return  # one prompt, however often the button is pressed
+    await acknowledge(update)
+    text = texts(f"ticket.ask_{step.value}", actor=official.name, code=ticket.code)
+    message = update.callback_query.message if update.callback_query else None
+    ref = await prompt(context, official.chat_id, text, thread=topic_of(message))
+    note = Note(ticket=ticket.id, prompt=ref, asked_at=asked_now(context))
+    await NOTE.begin(context, official.chat_id, official.user_id, step, note)
+
+
+async def _open_here(context: BotContext, ticket_id: int, official: Official) -> Ticket:
+    """The ticket, if it is still open and this group's department's."""
     ticket = await context.services.tickets.get(ticket_id)
     if ticket is None:
         raise NotAllowed("gone")
-    if context.services.tickets.group_of(ticket.department) != official.chat_id:
+    if context.services.departments.group_of(ticket.department) != official.chat_id:
         raise NotAllowed("not_this_group")
+    if not ticket.status.open:
+        raise NotAllowed("closed")
     return ticket
 
 
@@ -186,33 +205,27 @@ async def group_message(update: Update, context: BotContext) -> bool:
     if not text and photo is None:
         return False
     texts = context.texts
-    conversation = await services.people.conversation(official.chat_id, official.user_id)
-    noting = (
-        conversation is not None
-        and conversation.name == NOTE
-        and await answers_prompt(context, message, conversation.data.get("prompt"))
-    )
-    answered = None if noting else await _ticket_of_message(context, message)
-    if not noting and answered is None:
+    asked = await services.people.conversation(official.chat_id, official.user_id)
+    noted = await _note_written(context, message, asked)
+    answered = None if noted else await _ticket_of_message(context, message)
+    if noted is None and answered is None:
         return False  # officials talking among themselves
     chat_id = official.chat_id
     try:
         if not await is_member(context, chat_id, official.user_id):
             raise NotAllowed("not_member")
-        if conversation is not None and noting:
+        if noted is not None:
+            step, note = noted
             if not text:
-                await answer(
-                    context, chat_id, texts(f"ticket.ask_{conversation.step}_text"), to=message
-                )
+                await answer(context, chat_id, texts(f"ticket.ask_{step.value}_text"), to=message)
                 return True
-            ticket_id = int(conversation.data.get("ticket", 0))
             await services.people.end(chat_id, official.user_id)
-            note = text[:MAX_BODY]
-            if conversation.step == "resolve":
-                ticket = await services.tickets.resolve(ticket_id, official, note, photo)
+            written = text[:MAX_BODY]
+            if step is NoteStep.RESOLVE:
+                ticket = await services.tickets.resolve(note.ticket, official, written, photo)
             else:
-                ticket = await services.tickets.reject(ticket_id, official, note)
-            done = "resolved" if conversation.step == "resolve" else "rejected"
+                ticket = await services.tickets.reject(note.ticket, official, written)
+            done = "resolved" if step is NoteStep.RESOLVE else "rejected"
             await answer(
                 context, chat_id, texts(f"ticket.done.{done}", code=ticket.code), to=message
             )
@@ -225,6 +238,17 @@ async def group_message(update: Update, context: BotContext) -> bool:
     except NotAllowed as refused:
         await answer(context, chat_id, texts(f"ticket.refused.{refused.reason}"), to=message)
         return True
+
+
+async def _note_written(
+    context: BotContext, message: Message, asked: Conversation | None
+) -> tuple[NoteStep, Note] | None:
+    """The note ``message`` writes, if it replies to the prompt its writer was asked."""
+    step = NOTE.step_of(asked)
+    if asked is None or step is None:
+        return None
+    note = NOTE.data_of(asked)
+    return (step, note) if await answers_prompt(context, message, note.prompt) else None
 
 
 async def _ticket_of_message(context: BotContext, message: Message) -> int | None:

@@ -1,6 +1,6 @@
 """How tickets read: the alert officials act on, the updates citizens receive, reminders,
-escalations and apologies. Officials read the unit's default language; each citizen reads
-their own."""
+escalations and apologies (what the ticket services send; bot/app.py hands them this).
+Officials read the unit's default language; each citizen reads their own."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from collections.abc import Callable
 
 from bot.domain.routing import Routing
 from bot.domain.tickets import Status, Ticket
-from bot.i18n import Html, I18n, Texts
+from bot.handlers.complaints.buttons import Action, TicketAction
+from bot.handlers.followups.buttons import AnswerOfficial, Rate, Reopen
+from bot.i18n import I18n, Texts
 from bot.services.views import View
 from bot.storage.outbox import Buttons
-from bot.ui.callbacks import encode
-from bot.ui.cards import shorten
-from bot.ui.text import cut_to_units
+from bot.ui.keyboards import back_key
+from bot.ui.text import cut_to_units, shorten
 
 STARS = 5
 TOPIC_CHARS = 120  # Telegram's limit for a forum topic's name is 128
@@ -83,19 +84,21 @@ class TelegramTicketViews:
         )
         procedure = self._procedure_name(ticket.procedure_code) if ticket.procedure_code else None
         if procedure:
-            text = Html(text + "\n" + texts("ticket.alert_about", procedure=procedure))
+            text = text + "\n" + texts("ticket.alert_about", procedure=procedure)
         if not here:
-            return View(Html(text + "\n\n" + texts("ticket.alert_moved", **facts)))
+            return View(text + "\n\n" + texts("ticket.alert_moved", **facts))
         if ticket.status != Status.NEW:
             status = texts.plain(f"ticket.status.{ticket.status.value}")
             state = texts("ticket.alert_state", status=status)
             if ticket.assignee_name:
                 state = texts("ticket.alert_state_by", status=status, actor=ticket.assignee_name)
-            text = Html(text + "\n\n" + state)
-        accept = (texts.plain("ticket.button.accept"), encode("t", ticket.id, "accept"))
-        transfer = (texts.plain("ticket.button.transfer"), encode("t", ticket.id, "transfer"))
-        resolve = (texts.plain("ticket.button.resolve"), encode("t", ticket.id, "resolve"))
-        reject = (texts.plain("ticket.button.reject"), encode("t", ticket.id, "reject"))
+            text = text + "\n\n" + state
+        accept = TicketAction(ticket.id, Action.ACCEPT).pair(texts.plain("ticket.button.accept"))
+        transfer = TicketAction(ticket.id, Action.TRANSFER).pair(
+            texts.plain("ticket.button.transfer")
+        )
+        resolve = TicketAction(ticket.id, Action.RESOLVE).pair(texts.plain("ticket.button.resolve"))
+        reject = TicketAction(ticket.id, Action.REJECT).pair(texts.plain("ticket.button.reject"))
         buttons: Buttons = ()
         if ticket.status == Status.NEW:
             buttons = ((accept, transfer), (resolve, reject))
@@ -105,9 +108,9 @@ class TelegramTicketViews:
 
     def acknowledgement(self, ticket: Ticket, routing: Routing) -> View:
         texts = self._i18n.texts(ticket.language)
-        back = ((texts.plain("menu.back"), encode("m", "home")),)
         return View(
-            texts(f"complaint.sent_{ticket.kind}", **self._facts(texts, ticket, routing)), (back,)
+            texts(f"complaint.sent_{ticket.kind}", **self._facts(texts, ticket, routing)),
+            ((back_key(texts),),),
         )
 
     def topic(self, ticket: Ticket, routing: Routing) -> str:
@@ -142,14 +145,14 @@ class TelegramTicketViews:
         if action == "resolved":
             buttons = (
                 tuple(
-                    (texts.plain("ticket.button.stars", n=n), encode("rt", ticket.id, n))
+                    Rate(ticket.id, n).pair(texts.plain("ticket.button.stars", n=n))
                     for n in range(1, STARS + 1)
                 ),
-                ((texts.plain("ticket.button.reopen"), encode("ro", ticket.id)),),
+                (Reopen(ticket.id).pair(texts.plain("ticket.button.reopen")),),
             )
         elif action == "reply" and ticket.status.open:
             # Few people know Telegram's swipe-to-reply; a button says how to answer.
-            buttons = (((texts.plain("ticket.button.answer"), encode("rq", "ans", ticket.id)),),)
+            buttons = ((AnswerOfficial(ticket.id).pair(texts.plain("ticket.button.answer")),),)
         return View(text, buttons)
 
     def reminder(self, ticket: Ticket, which: str) -> View:

@@ -1,33 +1,42 @@
 """Dossiers in a citizen's chat: look one up by its receipt's code, follow it with the check
-value (or in one tap from the receipt's QR link). The office's side is in dossier_office.py.
+value (or in one tap from the receipt's QR link). The office's side is bot/handlers/office.
 
 Look-ups and check values share a per-person limit, so codes cannot be farmed.
 """
 
 from __future__ import annotations
 
+import enum
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
 
-from bot.domain.dossiers import (
-    normal_code,
-    parse_follow_payload,
-)
-from bot.domain.people import Conversation
-from bot.handlers import dossier_office
+from bot.domain.dossiers import looks_like_receipt, normal_code, parse_follow_payload
 from bot.handlers.context import BotContext
-from bot.handlers.procedures import answer_question
-from bot.i18n import Html
+from bot.handlers.conversations import Dialogue
+from bot.handlers.dossiers.buttons import CancelLookup, Follow, Unfollow
 from bot.services.flood import Verdict
 from bot.services.views import NotAllowed
 from bot.ui import keyboards
-from bot.ui.callbacks import Callback, encode
 from bot.ui.render import unit_contacts
 from bot.ui.send import send_html
 
-CONVERSATION = "dossier"  # steps: code (which dossier), check (the receipt's check value)
+Ask = Callable[[Update, BotContext, str], Awaitable[None]]
+
+
+class LookupStep(enum.StrEnum):
+    CODE = "code"  # which dossier: the receipt's code
+    CHECK = "check"  # the receipt's check value, to follow the dossier ``code``
+
+
+@dataclass
+class Lookup:
+    code: str = ""  # the dossier whose check value is asked for
+
+
+LOOKUP = Dialogue("dossier", LookupStep, Lookup)
 
 
 def _back(context: BotContext) -> InlineKeyboardMarkup:
@@ -35,7 +44,7 @@ def _back(context: BotContext) -> InlineKeyboardMarkup:
 
 
 def _cancel(context: BotContext) -> InlineKeyboardMarkup:
-    return keyboards.cancel_only(context.texts, "ds")
+    return keyboards.cancel_only(context.texts, CancelLookup())
 
 
 async def _limited(update: Update, context: BotContext) -> bool:
@@ -52,17 +61,13 @@ async def ask_code(update: Update, context: BotContext) -> None:
     """The menu's "look up a dossier"."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    await context.services.people.begin(chat.id, user.id, Conversation(CONVERSATION, "code", {}))
+    await LOOKUP.begin(context, chat.id, user.id, LookupStep.CODE, Lookup())
     await send_html(context.bot, chat.id, context.texts("dossier.ask_code"), _cancel(context))
 
 
 async def command(update: Update, context: BotContext) -> None:
-    """``/hoso [code [check]]`` in the private chat; ``/hs <code>`` in the one-stop group."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    if chat.type != ChatType.PRIVATE:
-        await dossier_office.command(update, context)
+    """``/hoso [code [check]]`` in the private chat (in a group it is the office's)."""
+    if update.effective_chat is None:
         return
     args = context.args or []
     if not args:
@@ -70,24 +75,34 @@ async def command(update: Update, context: BotContext) -> None:
     elif len(args) == 1:
         await show(update, context, args[0])
     else:
-        await _follow(update, context, args[0], args[1])
+        await follow(update, context, args[0], args[1])
 
 
-async def step(update: Update, context: BotContext, conversation: Conversation) -> None:
+async def step(update: Update, context: BotContext, at: LookupStep, data: Lookup, ask: Ask) -> None:
+    """What was typed for the code or the check value; words that are no code are a
+    question after all, and ``ask`` answers them rather than "not found"."""
     message = update.effective_message
     if message is None:
         return
     typed = (message.text or "").strip()
-    if conversation.step == "check":
-        await _follow(update, context, str(conversation.data.get("code", "")), typed)
+    if at is LookupStep.CHECK:
+        await follow(update, context, data.code, typed)
     elif normal_code(typed) is None and " " in typed:
-        # Not a code but words: a question after all. Answer it rather than "not found".
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
         await context.services.people.end(chat.id, user.id)
-        await answer_question(update, context, typed)
+        await ask(update, context, typed)
     else:
         await show(update, context, typed)
+
+
+async def receipt(update: Update, context: BotContext) -> bool:
+    """A receipt's code typed without the menu: its card; False for anything else."""
+    text = update.effective_message.text if update.effective_message else None
+    if not looks_like_receipt(text or ""):
+        return False
+    await show(update, context, text or "")
+    return True
 
 
 async def show(update: Update, context: BotContext, typed: str) -> None:
@@ -100,24 +115,22 @@ async def show(update: Update, context: BotContext, typed: str) -> None:
     dossier = await context.services.dossiers.get(code) if code else None
     if dossier is None:
         # They stay in the look-up, so the next try is just the code again.
-        await context.services.people.begin(
-            chat.id, user.id, Conversation(CONVERSATION, "code", {})
-        )
+        await LOOKUP.begin(context, chat.id, user.id, LookupStep.CODE, Lookup())
         contacts = unit_contacts(texts, context.services.unit.profile)
         body = texts("dossier.not_found", code=typed[:60], contacts=contacts)
         await send_html(context.bot, chat.id, body, _back(context))
         return
     await context.services.people.end(chat.id, user.id)
     if await context.services.dossiers.follows(dossier.code, user.id):
-        button = (texts.plain("dossier.button.unfollow"), encode("ds", "unf", dossier.code))
+        button = Unfollow(dossier.code).button(texts.plain("dossier.button.unfollow"))
     else:
-        button = (texts.plain("dossier.button.follow"), encode("ds", "fol", dossier.code))
-    rows = [[button], [(texts.plain("menu.back"), encode("m", "home"))]]
+        button = Follow(dossier.code).button(texts.plain("dossier.button.follow"))
+    markup = InlineKeyboardMarkup([[button], [keyboards.back_button(texts)]])
     card = context.services.dossiers.card(dossier, texts.language)
-    await send_html(context.bot, chat.id, card, keyboards.inline(rows))
+    await send_html(context.bot, chat.id, card, markup)
 
 
-async def _follow(update: Update, context: BotContext, raw_code: str, check: str) -> None:
+async def follow(update: Update, context: BotContext, raw_code: str, check: str) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     texts = context.texts
@@ -128,14 +141,12 @@ async def _follow(update: Update, context: BotContext, raw_code: str, check: str
         dossier, _ = await context.services.dossiers.follow(code, check, user.id)
     except NotAllowed as refused:
         if refused.reason == "wrong_check":  # let them type it again
-            await context.services.people.begin(
-                chat.id, user.id, Conversation(CONVERSATION, "check", {"code": code})
-            )
+            await LOOKUP.begin(context, chat.id, user.id, LookupStep.CHECK, Lookup(code))
         body = texts(f"dossier.refused.{refused.reason}", code=code or raw_code[:60])
         await send_html(context.bot, chat.id, body, _back(context))
         return
     await context.services.people.end(chat.id, user.id)
-    body = Html(
+    body = (
         texts("dossier.following", code=dossier.code)
         + "\n\n"
         + context.services.dossiers.card(dossier, texts.language)
@@ -148,36 +159,55 @@ async def opened_from_link(update: Update, context: BotContext, argument: str) -
     parsed = parse_follow_payload(argument)
     if parsed is None:
         return False
-    await _follow(update, context, *parsed)
+    await follow(update, context, *parsed)
     return True
 
 
-async def pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``ds:fol:<code>``, ``ds:unf:<code>``, ``ds:cancel``."""
+async def cancel_pressed(update: Update, context: BotContext, button: CancelLookup) -> None:
+    """«✖️ Hủy» under the code or check-value question: the look-up ends, the menu shows."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
         return
     texts = context.texts
-    what = callback.arg(0)
-    if what == "cancel":
-        await query.answer()
-        ended = await context.services.people.end(chat.id, user.id)
-        body = texts("cancel.done" if ended else "cancel.nothing")
-        await send_html(context.bot, chat.id, body, keyboards.main_menu(texts))
+    await query.answer()
+    ended = await context.services.people.end(chat.id, user.id)
+    body = texts("cancel.done" if ended else "cancel.nothing")
+    await send_html(context.bot, chat.id, body, keyboards.main_menu(texts))
+
+
+async def follow_pressed(update: Update, context: BotContext, button: Follow) -> None:
+    """«🔔 Theo dõi hồ sơ này»: the check value on the receipt is asked for."""
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None or chat is None or user is None:
         return
-    code = normal_code(callback.arg(1)) or ""
-    dossier = await context.services.dossiers.get(code) if code else None
-    if dossier is None or what not in ("fol", "unf"):
-        await query.answer(texts.plain("button.stale"), show_alert=True)
+    code = await _known(update, context, button.code)
+    if code is None:
         return
     await query.answer()
-    if what == "unf":
-        await context.services.dossiers.unfollow(code, user.id)
-        await send_html(
-            context.bot, chat.id, texts("dossier.unfollowed", code=code), _back(context)
-        )
+    await LOOKUP.begin(context, chat.id, user.id, LookupStep.CHECK, Lookup(code))
+    body = context.texts("dossier.ask_check", code=code)
+    await send_html(context.bot, chat.id, body, _cancel(context))
+
+
+async def unfollow_pressed(update: Update, context: BotContext, button: Unfollow) -> None:
+    """«🔕 Bỏ theo dõi», under a card or under the news of a change."""
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None or chat is None or user is None:
         return
-    await context.services.people.begin(
-        chat.id, user.id, Conversation(CONVERSATION, "check", {"code": code})
-    )
-    await send_html(context.bot, chat.id, texts("dossier.ask_check", code=code), _cancel(context))
+    code = await _known(update, context, button.code)
+    if code is None:
+        return
+    await query.answer()
+    await context.services.dossiers.unfollow(code, user.id)
+    body = context.texts("dossier.unfollowed", code=code)
+    await send_html(context.bot, chat.id, body, _back(context))
+
+
+async def _known(update: Update, context: BotContext, raw_code: str) -> str | None:
+    """The code of a dossier we have; None (and the press answered "stale") otherwise."""
+    code = normal_code(raw_code)
+    if code is not None and await context.services.dossiers.get(code) is not None:
+        return code
+    assert update.callback_query is not None
+    await update.callback_query.answer(context.texts.plain("button.stale"), show_alert=True)
+    return None

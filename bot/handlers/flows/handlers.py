@@ -2,108 +2,73 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.people import Conversation
-from bot.flows.engine import Position
-from bot.handlers import procedures
+from bot.flows.engine import CONVERSATION, Position
 from bot.handlers.context import BotContext
-from bot.i18n import Html
-from bot.ui import cards
-from bot.ui.callbacks import Callback, encode, number
+from bot.handlers.flows import views
+from bot.handlers.flows.buttons import GuidedFlow
+from bot.handlers.pressing import acknowledge, act
+from bot.handlers.wiring import Asker
+from bot.ui.buttons import ShowCard
+from bot.ui.lists import procedure_rows
 from bot.ui.send import send_html
 
 
-def flow_buttons(context: BotContext) -> list[list[InlineKeyboardButton]]:
-    """One button per guided flow, for the "ask" screen."""
-    language = context.texts.language
-    return [
-        [
-            InlineKeyboardButton(
-                cards.button_label("🧭 " + flow.title.get(language)),
-                callback_data=encode("g", flow.id),
-            )
-        ]
-        for flow in context.services.flows.flows
-    ]
-
-
-async def flow_pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``g:<flow>`` starts a flow; ``g:<flow>:<step>:<option>`` answers one of its questions.
-
-    The buttons carry where they were pressed, so an older message still leads somewhere
-    sensible; a flow or step an admin has since removed is a stale button."""
-    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-    if query is None or chat is None or user is None:
-        return
+async def flow_pressed(update: Update, context: BotContext, button: GuidedFlow) -> None:
+    """Start a flow, or go where the chosen option leads; a flow, step or option an admin has
+    since removed answers as a procedure gone from the catalogue does."""
     engine = context.services.flows
-    flow_id, step_name, option = callback.arg(0), callback.arg(1), callback.arg(2)
-    position = engine.at(flow_id, step_name or None)
-    if position is not None and step_name:
-        position = (
-            engine.choose(position, number(option)) if str(number(option)) == option else None
-        )
+    position = engine.at(button.flow, button.step or None)
+    if position is not None and button.step:
+        index = button.index
+        position = engine.choose(position, index) if index is not None else None
     if position is None:
-        await procedures.answer_gone(update, context)
+        await acknowledge(update, context.texts.plain("card.gone"), alert=True)
         return
-    await query.answer()
     await show_step(update, context, position)
 
 
 async def show_step(update: Update, context: BotContext, position: Position) -> None:
+    """Ask the step's question, or, at a result, show its procedures: one is shown as its card
+    (by the card's own handler, which also answers the press), several as a list."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
     texts = context.texts
-    people = context.services.people
+    services = context.services
+    people = services.people
     step = position.step
     language = texts.language
     if step.result is not None:
         await people.end(chat.id, user.id)
-        found = [p for c in step.result if (p := context.services.catalogue.get(c)) is not None]
+        found = [p for c in step.result if (p := services.catalogue.get(c)) is not None]
+        alone = len(found) == 1 and await services.catalogue.procedure(found[0].code) is not None
+        if not alone:
+            await acknowledge(update)
         if step.say is not None:
             await send_html(context.bot, chat.id, texts("flow.say", text=step.say.get(language)))
-        if len(found) == 1 and await procedures.show_card(context, chat.id, found[0].code):
+        if alone:
+            await act(update, context, ShowCard(found[0].code))
             return
-        rows = cards.procedure_rows(found)
-        rows.append(_restart_row(context, position))
+        rows = procedure_rows(found)
+        rows.append(views.restart_row(texts, position))
         await send_html(context.bot, chat.id, texts("flow.results"), InlineKeyboardMarkup(rows))
         return
+    await acknowledge(update)
     previous = await people.conversation(chat.id, user.id)
-    answers = previous.data if previous and previous.name == "flow" else {}
+    answers = previous.data if previous and previous.name == CONVERSATION else {}
     await people.begin(chat.id, user.id, position.conversation(answers))
     question = texts("flow.ask", text=step.ask.get(language) if step.ask else "")
-    if step.options is not None:
-        rows = [
-            [
-                InlineKeyboardButton(
-                    cards.button_label(option.label.get(language)),
-                    callback_data=encode("g", position.flow.id, position.name, i),
-                )
-            ]
-            for i, option in enumerate(step.options)
-        ]
-        rows.append(_restart_row(context, position))
-        await send_html(context.bot, chat.id, question, InlineKeyboardMarkup(rows))
-    else:
-        await send_html(
-            context.bot, chat.id, question, InlineKeyboardMarkup([_restart_row(context, position)])
-        )
+    await send_html(context.bot, chat.id, question, views.step_keyboard(texts, position))
 
 
-def _restart_row(context: BotContext, position: Position) -> list[InlineKeyboardButton]:
-    texts = context.texts
-    return [
-        InlineKeyboardButton(
-            texts.plain("flow.restart"), callback_data=encode("g", position.flow.id)
-        ),
-        InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home")),
-    ]
-
-
-async def text_in_flow(update: Update, context: BotContext, conversation: Conversation) -> None:
+async def text_in_flow(
+    update: Update, context: BotContext, conversation: Conversation, ask: Asker
+) -> None:
     """Typed text during a flow: the answer to a text step, or, at a step with buttons, a new
-    question, so the citizen is never stuck in a flow they no longer want."""
+    question (``ask``), so the citizen is never stuck in a flow they no longer want."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
@@ -112,12 +77,12 @@ async def text_in_flow(update: Update, context: BotContext, conversation: Conver
     text = message.text or ""
     if position is None or position.step.input is None:
         await context.services.people.end(chat.id, user.id)
-        await procedures.answer_question(update, context, text)
+        await ask(update, context, text)
         return
     outcome = engine.answer(position, text)
     if outcome.position is None:
         texts = context.texts
-        problem = Html(
+        problem = (
             texts("flow.too_long", max=position.step.input.max_length)
             if outcome.problem == "too_long"
             else texts("flow.empty")

@@ -1,25 +1,66 @@
-"""The citizen's side of tickets: "my requests", adding information, answering an official,
-rating the result (rule 10) and asking an official a question (rule 9)."""
+"""The citizen's side of tickets once filed: "my requests", adding information, answering an
+official, rating the result and reopening it (rule 10)."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+import enum
+from dataclasses import dataclass
 
-from bot.domain.people import Conversation
-from bot.domain.tickets import MAX_BODY, Draft, ticket_of_ref
-from bot.handlers import complaints, officials
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.domain.tickets import MAX_BODY, ticket_of_ref
+from bot.handlers.alerts import refresh_alert
+from bot.handlers.common import private
 from bot.handlers.context import BotContext
-from bot.i18n import Html
+from bot.handlers.conversations import Dialogue
+from bot.handlers.followups.buttons import AddToTicket, AnswerOfficial, Rate, Reopen, SkipComment
+from bot.handlers.pressing import acknowledge
+from bot.html import Html
 from bot.services.views import NotAllowed
 from bot.ui import keyboards
-from bot.ui.callbacks import Callback, encode, number
-from bot.ui.cards import shorten
 from bot.ui.send import send_html
+from bot.ui.text import shorten
 
-ADD = "ticket_add"  # the citizen writing more for an open ticket
-COMMENT = "ticket_comment"  # the citizen's comment after rating
-QUESTION_CATEGORY = "hoi-dap"
 SHOWN = 10
+STARS = range(1, 6)
+
+
+class AddStep(enum.StrEnum):
+    TEXT = "text"
+
+
+@dataclass
+class Addition:
+    ticket: int = 0
+    answer: bool = False  # answering an official's message, not adding of their own accord
+
+
+class CommentStep(enum.StrEnum):
+    COMMENT = "comment"
+
+
+@dataclass
+class Comment:
+    ticket: int = 0
+
+
+# The citizen writing more for an open ticket, and their comment after rating.
+ADD = Dialogue("ticket_add", AddStep, Addition, draft=True)
+COMMENT = Dialogue("ticket_comment", CommentStep, Comment, draft=True)
+
+
+async def mine_command(update: Update, context: BotContext) -> None:
+    """/mine in the private chat."""
+    if private(update):
+        await show_mine(update, context)
+
+
+async def mine_item(update: Update, context: BotContext) -> None:
+    """The main menu's «Phản ánh của tôi»: whatever step was open is left."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and user is not None:
+        await context.services.people.end(chat.id, user.id)
+        await show_mine(update, context)
 
 
 async def show_mine(update: Update, context: BotContext) -> None:
@@ -31,7 +72,7 @@ async def show_mine(update: Update, context: BotContext) -> None:
     if not tickets:
         await send_html(context.bot, chat.id, texts("mine.empty"), keyboards.main_menu(texts))
         return
-    routing = context.services.tickets.routing
+    routing = context.services.departments.routing
     lines = [texts("mine.title")]
     rows = []
     for ticket in tickets[:SHOWN]:
@@ -47,113 +88,159 @@ async def show_mine(update: Update, context: BotContext) -> None:
         )
         if ticket.status.open:
             label = texts.plain("mine.button.add", code=ticket.code)
-            rows.append([InlineKeyboardButton(label, callback_data=encode("rq", "add", ticket.id))])
-    rows.append([InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))])
-    await send_html(context.bot, chat.id, Html("\n\n".join(lines)), InlineKeyboardMarkup(rows))
+            rows.append([AddToTicket(ticket.id).button(label)])
+    rows.append([keyboards.back_button(texts)])
+    await send_html(context.bot, chat.id, Html("\n\n").join(lines), InlineKeyboardMarkup(rows))
 
 
-async def pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``rq:add:<id>`` / ``rq:ans:<id>`` (write to an open ticket), ``rq:skip``;
-    ``rt:<id>:<stars>``; ``ro:<id>``; ``q[:<code>]``."""
-    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-    if query is None or chat is None or user is None:
+# --- buttons -------------------------------------------------------------------------------
+
+
+async def add_pressed(update: Update, context: BotContext, button: AddToTicket) -> None:
+    await _write_to(update, context, button.ticket_id, answering=False)
+
+
+async def answer_pressed(update: Update, context: BotContext, button: AnswerOfficial) -> None:
+    await _write_to(update, context, button.ticket_id, answering=True)
+
+
+async def _write_to(update: Update, context: BotContext, ticket_id: int, answering: bool) -> None:
+    """Ask for what they want to add to their open ticket (or their answer to an official)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
         return
     texts = context.texts
     services = context.services
-    ticket_id = number(callback.arg(0))
+    ticket = await services.tickets.get(ticket_id)
+    if ticket is None or ticket.user_id != user.id:
+        await _refused(update, context, "gone")
+        return
+    if not ticket.status.open:
+        await _refused(update, context, "closed")
+        return
+    await acknowledge(update)
+    await ADD.begin(context, chat.id, user.id, AddStep.TEXT, Addition(ticket.id, answering))
+    prompt = "mine.ask_answer" if answering else "mine.ask_add"
+    cancel = keyboards.cancel_only(texts)
+    await send_html(context.bot, chat.id, texts(prompt, code=ticket.code), cancel)
+
+
+async def rate_pressed(update: Update, context: BotContext, button: Rate) -> None:
+    """Stars for the result; then a comment is welcome, or skipped."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    texts = context.texts
+    services = context.services
     try:
-        if callback.action == "q":
-            await query.answer()
-            code = callback.arg(0) or None
-            draft = Draft(kind="question", category=QUESTION_CATEGORY, procedure_code=code)
-            await complaints.start(update, context, draft)
-        elif callback.action == "rt":
-            stars = number(callback.arg(1))
-            if not 1 <= stars <= 5:
-                raise NotAllowed("gone")
-            ticket = await services.tickets.rate(ticket_id, user.id, stars)
-            await query.answer()
-            officials.refresh_alert(context, ticket, services.tickets.group_of(ticket.department))
-            await services.people.begin(
-                chat.id, user.id, Conversation(COMMENT, "comment", {"ticket": ticket.id})
-            )
-            skip = keyboards.inline(
-                [[(texts.plain("complaint.button.skip"), encode("rq", "skip"))]]
-            )
-            await send_html(
-                context.bot, chat.id, texts("ticket.rated", stars=stars, code=ticket.code), skip
-            )
-        elif callback.action == "ro":
-            ticket = await services.tickets.reopen(ticket_id, user.id)
-            await query.answer()
-            officials.refresh_alert(context, ticket, services.tickets.group_of(ticket.department))
-            await send_html(context.bot, chat.id, texts("ticket.reopened", code=ticket.code))
-        elif callback.arg(0) in ("add", "ans"):
-            answering = callback.arg(0) == "ans"
-            found = await services.tickets.get(number(callback.arg(1)))
-            if found is None or found.user_id != user.id:
-                raise NotAllowed("gone")
-            if not found.status.open:
-                raise NotAllowed("closed")
-            ticket = found
-            await query.answer()
-            await services.people.begin(
-                chat.id,
-                user.id,
-                Conversation(ADD, "text", {"ticket": ticket.id, "answer": answering}),
-            )
-            prompt = "mine.ask_answer" if answering else "mine.ask_add"
-            cancel = keyboards.cancel_only(texts, "c")
-            await send_html(context.bot, chat.id, texts(prompt, code=ticket.code), cancel)
-        elif callback.arg(0) == "skip":
-            await query.answer()
-            await services.people.end(chat.id, user.id)
-            await send_html(
-                context.bot, chat.id, texts("ticket.thanks"), keyboards.main_menu(texts)
-            )
-        else:
+        if button.stars not in STARS:
             raise NotAllowed("gone")
+        ticket = await services.tickets.rate(button.ticket_id, user.id, button.stars)
     except NotAllowed as refused:
-        await query.answer(texts.plain(f"ticket.refused.{refused.reason}"), show_alert=True)
+        await _refused(update, context, refused.reason)
+        return
+    await acknowledge(update)
+    refresh_alert(context, ticket, services.departments.group_of(ticket.department))
+    await COMMENT.begin(context, chat.id, user.id, CommentStep.COMMENT, Comment(ticket.id))
+    skip = InlineKeyboardMarkup([[SkipComment().button(texts.plain("complaint.button.skip"))]])
+    rated = texts("ticket.rated", stars=button.stars, code=ticket.code)
+    await send_html(context.bot, chat.id, rated, skip)
 
 
-async def conversation_step(
-    update: Update, context: BotContext, conversation: Conversation
-) -> None:
-    """Text or a photo for ``ticket_add`` (more information) or ``ticket_comment``."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    if chat is None or user is None or message is None:
+async def reopen_pressed(update: Update, context: BotContext, button: Reopen) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    services = context.services
+    try:
+        ticket = await services.tickets.reopen(button.ticket_id, user.id)
+    except NotAllowed as refused:
+        await _refused(update, context, refused.reason)
+        return
+    await acknowledge(update)
+    refresh_alert(context, ticket, services.departments.group_of(ticket.department))
+    await send_html(context.bot, chat.id, context.texts("ticket.reopened", code=ticket.code))
+
+
+async def skip_pressed(update: Update, context: BotContext, button: SkipComment) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
         return
     texts = context.texts
-    services = context.services
+    await acknowledge(update)
+    await context.services.people.end(chat.id, user.id)
+    await send_html(context.bot, chat.id, texts("ticket.thanks"), keyboards.main_menu(texts))
+
+
+async def _refused(update: Update, context: BotContext, reason: str) -> None:
+    await acknowledge(update, context.texts.plain(f"ticket.refused.{reason}"), alert=True)
+
+
+# --- what they write -----------------------------------------------------------------------
+
+
+async def _written(
+    update: Update, context: BotContext, chat_id: int
+) -> tuple[str, str | None] | None:
+    """Their words and photo; None (and a prompt) for what officials could not read."""
+    message = update.effective_message
+    if message is None:
+        return None
     text = (message.text or message.caption or "").strip()[:MAX_BODY]
     photo = message.photo[-1].file_id if message.photo else None
     if not text and photo is None:
-        await send_html(context.bot, chat.id, texts("mine.need_text"))
+        await send_html(context.bot, chat_id, context.texts("mine.need_text"))
+        return None
+    return text, photo
+
+
+async def added(update: Update, context: BotContext, step: AddStep, data: Addition) -> None:
+    """Text or a photo for an open ticket: more information, or an answer to an official."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
         return
-    ticket_id = int(conversation.data.get("ticket", 0))
-    await services.people.end(chat.id, user.id)
+    written = await _written(update, context, chat.id)
+    if written is None:
+        return
+    text, photo = written
+    texts = context.texts
+    await context.services.people.end(chat.id, user.id)
     try:
-        if conversation.name == COMMENT:
-            await services.tickets.comment(ticket_id, user.id, text or "📷")
-            await send_html(
-                context.bot, chat.id, texts("ticket.thanks"), keyboards.main_menu(texts)
-            )
-            return
-        ticket = await services.tickets.add_from_citizen(ticket_id, user.id, text, photo)
+        ticket = await context.services.tickets.add_from_citizen(data.ticket, user.id, text, photo)
     except NotAllowed as refused:
         await send_html(context.bot, chat.id, texts(f"ticket.refused.{refused.reason}"))
         return
-    done = "mine.answered" if conversation.data.get("answer") else "mine.added"
+    done = "mine.answered" if data.answer else "mine.added"
     await send_html(
         context.bot, chat.id, texts(done, code=ticket.code), keyboards.back_to_menu(texts)
     )
+
+
+async def commented(update: Update, context: BotContext, step: CommentStep, data: Comment) -> None:
+    """The comment after rating (a photo alone is a comment too)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    written = await _written(update, context, chat.id)
+    if written is None:
+        return
+    text, _ = written
+    texts = context.texts
+    await context.services.people.end(chat.id, user.id)
+    try:
+        await context.services.tickets.comment(data.ticket, user.id, text or "📷")
+    except NotAllowed as refused:
+        await send_html(context.bot, chat.id, texts(f"ticket.refused.{refused.reason}"))
+        return
+    await send_html(context.bot, chat.id, texts("ticket.thanks"), keyboards.main_menu(texts))
 
 
 async def reply_to_ticket(update: Update, context: BotContext) -> bool:
     """A citizen's reply to one of the bot's messages about a ticket: relayed to officials."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or user is None or message is None or message.reply_to_message is None:
+        return False
+    if not private(update):  # in a group, a reply to an alert is the officials' (complaints)
         return False
     ref = await context.services.outbox.ref_of(chat.id, message.reply_to_message.message_id)
     ticket_id = ticket_of_ref(ref)
@@ -172,8 +259,3 @@ async def reply_to_ticket(update: Update, context: BotContext) -> bool:
         return True
     await send_html(context.bot, chat.id, texts("mine.added", code=ticket.code))
     return True
-
-
-async def mine_command(update: Update, context: BotContext) -> None:
-    if update.effective_chat is not None and update.effective_chat.type == "private":
-        await show_mine(update, context)

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import enum
 import math
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.handlers.context import BotContext
-from bot.i18n import Html, Texts
+from bot.handlers.conversations import Dialogue
+from bot.handlers.pressing import acknowledge
+from bot.handlers.procedures import views
+from bot.handlers.procedures.buttons import Field, Fields, NoneFit, Section, ShowSection
+from bot.html import lines
+from bot.i18n import Texts
 from bot.search.index import SearchResult
-from bot.ui import cards
-from bot.ui.callbacks import Callback, encode, number
+from bot.ui import keyboards
+from bot.ui.buttons import AskOfficial, MenuEntry, MenuItem, ShowCard
+from bot.ui.lists import button_label, procedure_rows
 from bot.ui.render import unit_contacts
 from bot.ui.send import send_html
+from bot.ui.text import shorten
 
 FIELDS_PER_PAGE = 8
 PROCEDURES_PER_PAGE = 8
 MAX_QUERY = 500
+
+
+class AskStep(enum.StrEnum):
+    QUESTION = "question"  # the question typed after choosing «Hỏi về thủ tục»
+
+
+@dataclass
+class Nothing:
+    """The question step gathers nothing before the question itself."""
+
+
+ASK = Dialogue("ask", AskStep, Nothing)
 
 
 def _chat_id(update: Update) -> int | None:
@@ -46,39 +67,32 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         await send_nothing_found(context, chat_id, text)
 
 
-DOSSIER_LOOKUP = encode("m", "dossier")
-
-
 async def send_nothing_found(context: BotContext, chat_id: int, text: str) -> None:
     texts = context.texts
     body = texts(
         "search.nothing",
-        query=cards.shorten(" ".join(text.split()), 80),
+        query=shorten(" ".join(text.split()), 80),
         contacts=unit_contacts(texts, context.services.unit.profile),
     )
-    markup = InlineKeyboardMarkup(
+    await send_html(context.bot, chat_id, body, _ways_forward(texts))
+
+
+def _ways_forward(texts: Texts) -> InlineKeyboardMarkup:
+    """Browsing, the office, and "where is my dossier?" (the question asked most, whose
+    answer is not a procedure)."""
+    return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.plain("browse.button"), callback_data=encode("fl", 0))],
-            [
-                InlineKeyboardButton(
-                    texts.plain("card.button.ask_official"), callback_data=encode("q")
-                )
-            ],
-            # "Where is my dossier?" is the question asked most; its answer is not a procedure.
-            [
-                InlineKeyboardButton(
-                    texts.plain("menu.dossier"), callback_data=encode("m", "dossier")
-                )
-            ],
-            [InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))],
+            [Fields(0).button(texts.plain("browse.button"))],
+            [AskOfficial().button(texts.plain("card.button.ask_official"))],
+            [MenuItem(MenuEntry.DOSSIER).button(texts.plain("menu.dossier"))],
+            [keyboards.back_button(texts)],
         ]
     )
-    await send_html(context.bot, chat_id, body, markup)
 
 
 def _choices_keyboard(texts: Texts, result: SearchResult) -> InlineKeyboardMarkup:
-    rows = cards.procedure_rows(result.choices)
-    rows.append([InlineKeyboardButton(texts.plain("search.none_fit"), callback_data=encode("sn"))])
+    rows = procedure_rows(result.choices)
+    rows.append([NoneFit().button(texts.plain("search.none_fit"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -89,40 +103,42 @@ async def show_card(context: BotContext, chat_id: int, code: str) -> bool:
     if procedure is None:
         return False
     catalogue.viewed(code)
-    body, markup = cards.card_message(context.texts, procedure, context.services.unit.profile)
+    body, markup = views.card_message(context.texts, procedure, context.services.unit.profile)
     await send_html(context.bot, chat_id, body, markup)
     return True
 
 
-async def card_pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``p:<code>``: a procedure from a list, a flow's result or "back to the card"."""
-    query, chat_id = update.callback_query, _chat_id(update)
-    code = callback.arg(0)
-    if query is None or chat_id is None:
+async def card_pressed(update: Update, context: BotContext, button: ShowCard) -> None:
+    """A procedure from a list, a flow's result or "back to the card"; a flow whose result is
+    one procedure runs this without a press (``act``), after a typed answer or a link."""
+    chat_id = _chat_id(update)
+    code = button.code
+    if chat_id is None:
         return
     if await context.services.catalogue.procedure(code) is None:  # kept for show_card
         await answer_gone(update, context)
         return
-    await query.answer()
+    await acknowledge(update)
     await show_card(context, chat_id, code)
 
 
-async def section_pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``pd:<code>:<section>``: steps, conditions, legal basis, fees or the full document list."""
+async def section_pressed(update: Update, context: BotContext, button: ShowSection) -> None:
+    """Steps, conditions, legal basis, fees or the full document list."""
     query, chat_id = update.callback_query, _chat_id(update)
     if query is None or chat_id is None:
         return
-    procedure = await context.services.catalogue.procedure(callback.arg(0))
-    text = cards.section(context.texts, procedure, callback.arg(1)) if procedure else None
+    procedure = await context.services.catalogue.procedure(button.code)
+    section = next((s for s in Section if s.value == button.section), None)
+    text = views.section(context.texts, procedure, section) if procedure and section else None
     if procedure is None or text is None:
         await answer_gone(update, context)
         return
     await query.answer()
-    await send_html(context.bot, chat_id, text, cards.back_to_card(context.texts, procedure))
+    await send_html(context.bot, chat_id, text, views.back_to_card(context.texts, procedure))
 
 
-async def none_fit(update: Update, context: BotContext, callback: Callback) -> None:
-    """``sn``: none of the listed procedures is the one; offer browsing and the office."""
+async def none_fit(update: Update, context: BotContext, button: NoneFit) -> None:
+    """None of the listed procedures is the one; offer browsing and the office."""
     query, chat_id = update.callback_query, _chat_id(update)
     if query is None or chat_id is None:
         return
@@ -131,91 +147,60 @@ async def none_fit(update: Update, context: BotContext, callback: Callback) -> N
     body = texts(
         "search.none_fit_text", contacts=unit_contacts(texts, context.services.unit.profile)
     )
-    markup = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(texts.plain("browse.button"), callback_data=encode("fl", 0))],
-            [
-                InlineKeyboardButton(
-                    texts.plain("card.button.ask_official"), callback_data=encode("q")
-                )
-            ],
-            # "Where is my dossier?" is the question asked most; its answer is not a procedure.
-            [
-                InlineKeyboardButton(
-                    texts.plain("menu.dossier"), callback_data=encode("m", "dossier")
-                )
-            ],
-            [InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))],
-        ]
-    )
-    await send_html(context.bot, chat_id, body, markup)
+    await send_html(context.bot, chat_id, body, _ways_forward(texts))
 
 
 async def answer_gone(update: Update, context: BotContext) -> None:
     """A button for a procedure or field the catalogue no longer has."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer(context.texts.plain("card.gone"), show_alert=True)
+    await acknowledge(update, context.texts.plain("card.gone"), alert=True)
 
 
 def _pager(
-    action: str, key: str | None, page: int, pages: int, texts: Texts
+    previous: Fields | Field | None, following: Fields | Field | None, texts: Texts
 ) -> list[InlineKeyboardButton]:
-    def data(target: int) -> str:
-        return encode(action, key, target) if key is not None else encode(action, target)
-
     row = []
-    if page > 0:
-        row.append(
-            InlineKeyboardButton(texts.plain("browse.previous"), callback_data=data(page - 1))
-        )
-    if page < pages - 1:
-        row.append(InlineKeyboardButton(texts.plain("browse.next"), callback_data=data(page + 1)))
+    if previous is not None:
+        row.append(previous.button(texts.plain("browse.previous")))
+    if following is not None:
+        row.append(following.button(texts.plain("browse.next")))
     return row
 
 
-def _page(arg: str, pages: int) -> int:
-    return min(number(arg), pages - 1)
-
-
-async def fields_pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``fl:<page>``: the fields, featured and most used first."""
+async def fields_pressed(update: Update, context: BotContext, button: Fields) -> None:
+    """The fields, featured and most used first."""
     query, chat_id = update.callback_query, _chat_id(update)
     if query is None or chat_id is None:
         return
     await query.answer()
-    await send_fields(context, chat_id, callback.arg(0, "0"))
+    await send_fields(context, chat_id, button.page)
 
 
-async def send_fields(context: BotContext, chat_id: int, page_arg: str = "0") -> None:
+async def send_fields(context: BotContext, chat_id: int, page: int = 0) -> None:
     texts = context.texts
     fields = context.services.catalogue.fields
     pages = max(1, math.ceil(len(fields) / FIELDS_PER_PAGE))
-    page = _page(page_arg, pages)
+    page = min(page, pages - 1)
     shown = fields[page * FIELDS_PER_PAGE : (page + 1) * FIELDS_PER_PAGE]
-    rows = [
-        [
-            InlineKeyboardButton(
-                cards.button_label(f"{f.name} ({f.size})"), callback_data=encode("fp", f.key, 0)
-            )
-        ]
-        for f in shown
-    ]
-    pager = _pager("fl", None, page, pages, texts)
+    rows = [[Field(f.key, 0).button(button_label(f"{f.name} ({f.size})"))] for f in shown]
+    pager = _pager(
+        Fields(page - 1) if page > 0 else None,
+        Fields(page + 1) if page < pages - 1 else None,
+        texts,
+    )
     if pager:
         rows.append(pager)
-    rows.append([InlineKeyboardButton(texts.plain("menu.back"), callback_data=encode("m", "home"))])
+    rows.append([keyboards.back_button(texts)])
     body = texts("browse.fields", page=page + 1, pages=pages)
     await send_html(context.bot, chat_id, body, InlineKeyboardMarkup(rows))
 
 
-async def field_pressed(update: Update, context: BotContext, callback: Callback) -> None:
-    """``fp:<field key>:<page>``: the procedures of one field, most used first."""
+async def field_pressed(update: Update, context: BotContext, button: Field) -> None:
+    """The procedures of one field, most used first."""
     query, chat_id = update.callback_query, _chat_id(update)
     if query is None or chat_id is None:
         return
     catalogue = context.services.catalogue
-    field = catalogue.field(callback.arg(0))
+    field = catalogue.field(button.key)
     if field is None:
         await answer_gone(update, context)
         return
@@ -223,26 +208,60 @@ async def field_pressed(update: Update, context: BotContext, callback: Callback)
     texts = context.texts
     members = catalogue.in_field(field.name)
     pages = max(1, math.ceil(len(members) / PROCEDURES_PER_PAGE))
-    page = _page(callback.arg(1, "0"), pages)
+    page = min(button.page, pages - 1)
     shown = members[page * PROCEDURES_PER_PAGE : (page + 1) * PROCEDURES_PER_PAGE]
-    rows = cards.procedure_rows(shown)
-    pager = _pager("fp", field.key, page, pages, texts)
+    rows = procedure_rows(shown)
+    pager = _pager(
+        Field(field.key, page - 1) if page > 0 else None,
+        Field(field.key, page + 1) if page < pages - 1 else None,
+        texts,
+    )
     if pager:
         rows.append(pager)
-    rows.append(
-        [InlineKeyboardButton(texts.plain("browse.all_fields"), callback_data=encode("fl", 0))]
-    )
-    body = Html(
-        texts("browse.procedures", field=field.name, page=page + 1, pages=pages)
-        + "\n"
-        + texts.plural("browse.count", "browse.count_plural", len(members))
+    rows.append([Fields(0).button(texts.plain("browse.all_fields"))])
+    body = lines(
+        texts("browse.procedures", field=field.name, page=page + 1, pages=pages),
+        texts.plural("browse.count", "browse.count_plural", len(members)),
     )
     await send_html(context.bot, chat_id, body, InlineKeyboardMarkup(rows))
 
 
-async def procedure_link(update: Update, context: BotContext, argument: str) -> bool:
-    """``/start p-1_001193``: a QR code on a poster opens a procedure's card."""
+async def ask_item(
+    update: Update, context: BotContext, more: list[list[InlineKeyboardButton]]
+) -> None:
+    """«Hỏi về thủ tục»: the next words typed are the question; ``more`` are other ways in."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    texts = context.texts
+    await ASK.begin(context, chat.id, user.id, AskStep.QUESTION, Nothing())
+    rows = [
+        *more,
+        [Fields(0).button(texts.plain("browse.button"))],
+        [keyboards.back_button(texts)],
+    ]
+    await send_html(context.bot, chat.id, texts("ask.prompt"), InlineKeyboardMarkup(rows))
+
+
+async def browse_item(update: Update, context: BotContext) -> None:
     chat_id = _chat_id(update)
-    if chat_id is None:
+    if chat_id is not None:
+        await send_fields(context, chat_id)
+
+
+async def question_asked(update: Update, context: BotContext, step: AskStep, data: Nothing) -> None:
+    """The question typed after choosing "ask"."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or message is None:
+        return
+    await context.services.people.end(chat.id, user.id)
+    await answer_question(update, context, message.text or "")
+
+
+async def free_text(update: Update, context: BotContext) -> bool:
+    """Words no one else took: a question about procedures."""
+    message = update.effective_message
+    if message is None:
         return False
-    return await show_card(context, chat_id, argument.replace("_", "."))
+    await answer_question(update, context, message.text or "")
+    return True

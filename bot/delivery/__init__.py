@@ -1,0 +1,1 @@
+"""Getting messages to Telegram: the outbox's delivery worker and the pace it keeps."""

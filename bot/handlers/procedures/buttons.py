@@ -1,0 +1,44 @@
+"""Buttons of the procedures feature (a card itself is ``ShowCard``, shared: bot/ui/buttons.py)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from bot.ui.buttons import Button
+
+
+class Section(enum.StrEnum):
+    """What a card keeps behind a button."""
+
+    DOCS = "docs"
+    STEPS = "steps"
+    CONDITIONS = "conditions"
+    LEGAL = "legal"
+    FEES = "fees"
+
+
+@dataclass(frozen=True)
+class ShowSection(Button, prefix="pd"):
+    code: str
+    section: str  # a Section; one a procedure no longer has is "gone", as the procedure is
+
+
+@dataclass(frozen=True)
+class NoneFit(Button, prefix="sn"):
+    """«Không có thủ tục nào đúng»: under a list of search results."""
+
+
+@dataclass(frozen=True)
+class Fields(Button, prefix="fl"):
+    """The fields (lĩnh vực) to browse, a page of them."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class Field(Button, prefix="fp"):
+    """The procedures of one field, a page of them."""
+
+    key: str
+    page: int
