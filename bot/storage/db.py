@@ -51,7 +51,7 @@ class DatabaseUnavailable(Exception):
 class Database:
     def __init__(self, path: Path | str, clock: Clock | None = None) -> None:
         self.path = Path(path)
-        # Repositories pass the time to SQL from here, never SQLite's own 'now'.
+        # Repositories pass the time to SQL from here; SQLite's own clock decides nothing.
         self.clock = clock or Clock()
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
