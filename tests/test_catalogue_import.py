@@ -54,10 +54,15 @@ def test_import_stores_good_records_and_names_bad_ones(tmp_path: Path) -> None:
     assert tam_tru.name == "Đăng ký tạm trú"
     assert tam_tru.field == "Đăng ký, quản lý cư trú"
     assert {(c.kind, c.fee) for c in tam_tru.channels} == {
-        ("online", "7.000 đồng"),
-        ("in_person", "10.000 đồng"),
+        ("online", "7.000 đồng/lần đăng ký"),  # the unit, from the description
+        ("in_person", "10.000 đồng/người/lần đăng ký"),
     }
     assert tam_tru.documents and tam_tru.steps and tam_tru.legal_basis
+    assert (tam_tru.authority, tam_tru.receiving_address) == ("Công an cấp Xã", "Công an cấp xã")
+    # "Lưu ý: …" remarks stay on the card as notes; they are not documents to bring.
+    notes = [d.name for d in tam_tru.documents if d.kind == "note"]
+    assert len(notes) == 2 and all(n.startswith(("Lưu ý", "Ví dụ")) for n in notes)
+    assert catalogue["1.010038"].receiving_address is None  # the portal gives none
 
 
 def test_second_run_changes_nothing(tmp_path: Path) -> None:

@@ -14,12 +14,14 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import ValidationError
 
 from bot.domain.procedure import Channel, ChannelKind, DocumentItem, Procedure
 
 __all__ = [
+    "WARD_LEVEL",
     "RecordProblem",
     "clean_record",
     "normalise_text",
@@ -30,6 +32,7 @@ __all__ = [
     "parse_steps",
     "read_records",
     "split_glued",
+    "ward_channels",
 ]
 
 
@@ -51,18 +54,44 @@ class RecordProblem(Exception):
 # Text
 
 _EMPTY = {"", "-", "--", "không có thông tin"}
-_ODD_SPACES = re.compile(r"[\t\v\f\xa0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
+_NEW_LINES = re.compile(r"\r\n?|[\x85\u2028\u2029]")
+_ODD_NEW_LINE = re.compile(r"[\r\x85\u2028\u2029]")
+# Spaces of other widths, tabs, and the private-use "bullets" Word's Symbol and Wingdings fonts
+# leave behind ("\uf0fc\tTrường hợp …", "kèm theo: \uf0a7 Đối với cá nhân"): each becomes a space.
+_ODD_SPACES = re.compile(r"[\t\v\f\xa0\u1680\u2000-\u200b\u202f\u205f\u3000\ue000-\uf8ff]")
+# Invisible format characters (Unicode category Cf, but U+200B above, a break between words) and
+# control characters: removed. The export has 30 LEFT-TO-RIGHT MARKs inside words ("đăng k\u200eý")
+# and a SOFT HYPHEN ("tr\xadường"); the others (bidi embeddings and isolates, word joiners,
+# zero-width (non-)joiners, BOMs, surrogates) would hide the same way.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f"
+    "\u0890\u0891\u08e2\u180e\u200c-\u200f\u202a-\u202e\u2060-\u206f\ud800-\udfff"
+    "\ufeff\ufff9-\ufffb]"
+)
+# The same beyond the first 65,536 code points (looked for only in the rare text that has any):
+# format characters (tags, musical and shorthand controls) go, private-use characters are spaces.
+_INVISIBLE_ASTRAL = re.compile(
+    "[\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+_PRIVATE_ASTRAL = re.compile("[\U000f0000-\U0010ffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _RUNS_OF_SPACES = re.compile(r" {2,}")
 _ONLY_DASHES = re.compile(r"[-–—\s]+")
 
 
 def _prep(value: object) -> str:
-    """NFC and plain spaces, but no collapsing: the parsers below still need the raw layout."""
+    """NFC, plain spaces and nothing invisible, but no collapsing: the parsers below still need
+    the raw layout."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return ""
-    text = unicodedata.normalize("NFC", str(value))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    return _ODD_SPACES.sub(" ", text.replace("\u00ad", ""))
+    text = str(value).replace("\r\n", "\n")
+    if _ODD_NEW_LINE.search(text):
+        text = _NEW_LINES.sub("\n", text)
+    text = _INVISIBLE.sub("", text)
+    if _ASTRAL.search(text):
+        text = _PRIVATE_ASTRAL.sub(" ", _INVISIBLE_ASTRAL.sub("", text))
+    return _ODD_SPACES.sub(" ", unicodedata.normalize("NFC", text))
 
 
 def normalise_text(value: object) -> str | None:
@@ -82,6 +111,32 @@ def _one_line(value: object) -> str | None:
     """Like :func:`normalise_text` for names and labels, which must not wrap."""
     text = normalise_text(value)
     return None if text is None else text.replace("\n", " ")
+
+
+_LINE_BULLET = re.compile(r"^[-+*•●]+\s*")
+
+
+def _one_line_of_lines(value: object) -> str | None:
+    """One line from a short text the portal wrote as a bulleted list (an address, an office).
+
+    Bullets go; a line that does not end with punctuation runs on with "; " into a next line that
+    starts a new phrase (a capital), and with a space into one cut mid-phrase ("đường Nguyễn Chí
+    Thanh," / "phường Thành Sen").
+    """
+    text = normalise_text(value)
+    if text is None:
+        return None
+    out = ""
+    for line in text.split("\n"):
+        bare = _LINE_BULLET.sub("", line)
+        if not bare:
+            continue
+        if out and out[-1] not in ".;:,(" and bare[0].isupper():
+            out += "; "
+        elif out:
+            out += " "
+        out += bare
+    return out or None
 
 
 def _split_list(value: object) -> tuple[str, ...]:
@@ -299,19 +354,102 @@ def _glued_candidates(digits: str) -> list[tuple[str, str]]:
     return out
 
 
-def _fee_in_thousands(amount: int, currency: str, description: str) -> str | None:
-    """The fee in đồng when the portal entered it in thousands and the description says so.
+_STATED_IN = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?P<cur>đồng|vnđ|vnd|usd|đ\b)", re.IGNORECASE
+)
 
-    "1100 VNĐ(Phí công bố …: 100.000 đồng/lần)" publishes a fee of 100 đồng; the description,
-    which a person wrote, gives 100.000 đồng. Only taken when the description states the
-    thousandfold amount and not the published one.
+
+def _stated_by_currency(description: str) -> set[tuple[int, str]]:
+    """(value, "USD" or "đồng") of each amount the description states with its currency."""
+    return {
+        (value, "USD" if match["cur"].casefold() == "usd" else "đồng")
+        for match in _STATED_IN.finditer(description)
+        if (value := _amount_value(match[1])) is not None
+    }
+
+
+def _checked_fee(amount: int, currency: str, description: str) -> tuple[int, str]:
+    """The fee's (value, currency), corrected where the description, which a person wrote,
+    shows the portal's fee cell was entered wrongly; only ever when the description states the
+    corrected amount and not the published one:
+
+    - in the wrong currency: "50 VNĐ" beside "Phí hải quan 50USD/chuyến bay đến" (1.009094) is
+      50 USD;
+    - in thousands (or hundreds, or tens) of đồng: "1100 VNĐ(Phí công bố …: 100.000 đồng/lần)"
+      publishes 100 đồng for 100.000 đồng; "40 VNĐ(4.000 đ/giấy thông hành)" (1.003133) 40 for
+      4.000. No fee in đồng is under 1.000, so only smaller amounts are looked at.
     """
-    if currency == "USD" or amount >= 1000:
+    unit = "USD" if currency == "USD" else "đồng"
+    stated = _stated_by_currency(description)
+    if unit == "đồng" and (amount, "USD") in stated and (amount, "đồng") not in stated:
+        return amount, "USD"
+    if unit == "đồng" and amount < 1000 and (amount, "đồng") not in stated:
+        for factor in (1000, 100, 10):
+            if (amount * factor, "đồng") in stated:
+                return amount * factor, "đồng"
+    return amount, unit
+
+
+_UNIT_CELL = re.compile(r"\s*\(\s*/\s*([^()/\d]{1,30}?)\s*\)")
+_FEE_PER = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?P<cur>đồng|vnđ|vnd|usd|đ)\s*/\s*"
+    r"(?P<unit>[^.;,:()\n]+)",
+    re.IGNORECASE,
+)
+# Words that end a unit and start an explanation: "50USD/chuyến bay đến đối với chuyến bay …",
+# "275.000 đ/tấn Đồng (…", "5.000 đồng/giấy thông hành xuất, nhập cảnh …".
+_UNIT_STOP = frozenset(
+    {"theo", "đối", "trong", "áp", "kể", "khi", "từ", "về", "của", "do", "tại", "nếu", "và"}
+    | {"hoặc", "cho", "được", "thì", "là", "đã", "đồng", "xuất", "-", "+", "–"}
+)
+_ONE = re.compile(r"^0?1\s+(?=\D)")  # "01 lần cấp", "1 giấy": the count of one goes
+
+
+def _short_unit(text: str) -> str | None:
+    """ "Giấy chứng nhận" -> "giấy chứng nhận"; None when it is a whole explanation."""
+    words: list[str] = []
+    for word in _ONE.sub("", text.strip()).rstrip(" .").split():
+        if word.casefold() in _UNIT_STOP:
+            break
+        words.append(word)
+    if not words or len(words) > 4:
         return None
-    stated = _stated_amounts(description)
-    if amount * 1000 in stated and amount not in stated:
-        return _render_amount(str(amount * 1000), currency)
+    return _lower_first(" ".join(words))
+
+
+def _stated_unit(value: int, currency: str, description: str) -> str | None:
+    """What the fee is counted per, where the description states this very fee with a unit.
+
+    "Phí Thẩm tra, thẩm định: 100.000 đồng/lần" -> "lần"; "20.000 vnđ /tờ khai" -> "tờ khai";
+    "8.000 đồng/Văn bản xác nhận về một việc hộ tịch …" -> "văn bản xác nhận". A statement of
+    another amount ("thu 7.000 đồng/lần" beside a 5.000 đồng fee) says nothing about this one.
+    """
+    for match in _FEE_PER.finditer(description):
+        stated = "USD" if match["cur"].casefold() == "usd" else "đồng"
+        if (
+            stated == currency
+            and _amount_value(match[1]) == value
+            and (unit := _short_unit(match["unit"])) is not None
+        ):
+            return unit
     return None
+
+
+def _fee_with_unit(amount: int, currency: str, description: str) -> tuple[str, str]:
+    """(fee, description left for the note) for an amount read from the fee cell.
+
+    The portal has a unit cell of its own that the export glued into the description:
+    "2,000 Việt Nam Đồng(/trang)Tại Ủy ban nhân dân cấp xã …" is "2.000 đồng/trang" (24 rows
+    in the whole export, among them the certified copies and signatures of every ward). Failing
+    that, the unit is read where the description states the same fee: see :func:`_stated_unit`.
+    """
+    unit = None
+    if cell := _UNIT_CELL.match(description):
+        unit, description = _short_unit(cell[1]), description[cell.end() :]
+    value, currency = _checked_fee(amount, currency, description)
+    unit = unit or _stated_unit(value, currency, description)
+    fee = _render_amount(str(value), currency)
+    return (f"{fee}/{unit}" if unit else fee), description
 
 
 def _channel_note(description: str, fee: str | None) -> str | None:
@@ -400,11 +538,71 @@ def parse_channels(raw: object) -> tuple[tuple[Channel, ...], list[str]]:
             time, fee = _render_time(split[0], None), _render_amount(split[1], currency)
             amount = _amount_value(split[1])
         if amount is not None:
-            fee = _fee_in_thousands(amount, currency, description) or fee
+            fee, description = _fee_with_unit(amount, currency, description)
         channel = Channel(kind=kind, time=time, fee=fee, note=_channel_note(description, fee))
         if channel not in channels:
             channels.append(channel)
-    return tuple(channels), warnings
+    return _units_from_other_rows(channels), warnings
+
+
+def _units_from_other_rows(channels: list[Channel]) -> tuple[Channel, ...]:
+    """A fee without a unit takes the unit another row of the record gives the same amount.
+
+    1.014364: the online row's description has a typo ("0.000đ/giấy thông hành") where the
+    other rows say "50.000đ/giấy thông hành" for the same 50.000 đồng fee.
+    """
+    units: dict[str, set[str]] = {}
+    for channel in channels:
+        if channel.fee is not None and "/" in channel.fee:
+            amount, unit = channel.fee.split("/", 1)
+            units.setdefault(amount, set()).add(unit)
+    out: list[Channel] = []
+    for channel in channels:
+        found = units.get(channel.fee or "", set())
+        if len(found) == 1:
+            channel = channel.model_copy(update={"fee": f"{channel.fee}/{next(iter(found))}"})
+        if channel not in out:
+            out.append(channel)
+    return tuple(out)
+
+
+_ABROAD = re.compile(
+    r"^(?:Tại|Nộp (?:hồ sơ )?(?:tại|cho)|Nếu nộp hồ sơ tại) (?:các )?"
+    r"(?:cơ quan đại diện|đại sứ quán|(?:tổng )?lãnh sự quán|cơ quan lãnh sự)",
+    re.IGNORECASE,
+)
+
+
+def ward_channels(channels: tuple[Channel, ...]) -> tuple[tuple[Channel, ...], list[str]]:
+    """The channels of a ward-level procedure without the rows of Vietnam's missions abroad.
+
+    Some ward procedures are also done by an embassy or consulate (cơ quan đại diện), and the
+    portal lists that office's fee as one more channel row: "Chứng thực bản sao từ bản chính"
+    (2.000815) and "Chứng thực chữ ký" (2.000884) each have a row "10 USD(/bản)Tại cơ quan đại
+    diện: 10 USD/bản." beside the ward's "2.000 đồng/trang". The rule, from the 588 ward-level
+    records (3 of them have fees in USD):
+
+    - a row with a fee in USD whose description says it is for a mission abroad ("Tại cơ quan
+      đại diện", "Nộp cho Đại sứ quán", "Nếu nộp hồ sơ tại Cơ quan đại diện …") is dropped: no
+      one pays it at a ward;
+    - any other fee in USD is kept, with the currency in the fee ("50 USD/chuyến bay đến", the
+      customs fee for a foreign flight in 1.009094, which the customs branch receives) and a
+      warning, so that the import report names it for an admin to check.
+
+    Returns the channels kept and the warnings.
+    """
+    kept: list[Channel] = []
+    warnings: list[str] = []
+    for channel in channels:
+        if channel.fee is None or " USD" not in channel.fee:
+            kept.append(channel)
+        elif _ABROAD.match(channel.note or ""):
+            continue
+        else:
+            kept.append(channel)
+            if (warning := f"fee in USD at the ward level kept: {channel.fee!r}") not in warnings:
+                warnings.append(warning)
+    return tuple(kept), warnings
 
 
 def _clip(text: str, size: int = 60) -> str:
@@ -482,6 +680,62 @@ def _form_start(text: str) -> int | None:
     return next((pos for pos in found if pos is not None), None)
 
 
+_NOTE_HEADING = re.compile(r"^[-+*•\s]*(?:Lưu ý|Ghi chú|Chú ý|Thời hạn)\b", re.IGNORECASE)
+_NOTE_START = re.compile(
+    r"^[-+*•\s]*(?:Lưu ý|Ghi chú|Chú ý|Ví dụ|Số lượng (?:hồ sơ|mỗi thành phần|Giấy)"
+    r"|Thời hạn nộp|Không quy định$)",
+    re.IGNORECASE,
+)
+# Remarks the portal typed among the documents without a count of copies: how to submit, what
+# the office does, what a previous item means ("Phiếu này là biểu mẫu điện tử …").
+_REMARK_START = re.compile(
+    r"^(?:Người (?:có )?yêu cầu [^:]{0,120}?(?:thực hiện việc nộp|có trách nhiệm)"
+    r"|Phiếu này\b|Khi \S|Người tiếp nhận\b|Đối với (?:các )?(?:chứng từ|giấy tờ) (?:quy định|nêu))"
+)
+# What follows "thì" in a case that asks for one more document to bring.
+_MORE_DOCUMENTS = re.compile(
+    r"nộp thêm|bổ sung|các giấy tờ sau|\d+ bản (?:chính|sao|chụp|gốc)"
+    r"|phải có (?:văn bản|giấy|biên bản)|xuất trình thêm|hồ sơ còn có|cung cấp các giấy tờ"
+    r"|kèm theo (?:văn bản|giấy|bản sao giấy)",
+    re.IGNORECASE,
+)
+
+
+def _item_kind(name: str, copies: str | None, group: str | None) -> Literal["document", "note"]:
+    """Whether an item of the document table is a document to bring or a remark ("note").
+
+    Read from the 3,781 items of the 588 ward-level procedures, the portal's editors put remarks
+    in the table as rows, and as headings of rows:
+
+    - every row under a "* Lưu ý:" (or "Ghi chú", "Chú ý", "Thời hạn …") heading — 442 rows, all
+      remarks ("Người tiếp nhận có trách nhiệm …"), a few even with a count of copies;
+    - a row that says it is one: "Lưu ý: …", "Ví dụ: …", "Số lượng hồ sơ: 01 bộ",
+      "Thời hạn nộp hồ sơ giấy: …", "Không quy định";
+    - and, only where the row has no count of copies (a document always has one in the ward
+      tables, but for a few customs forms whose count sits in the name):
+      a heading about how to submit ("Người có yêu cầu đăng ký khai sinh thực hiện việc nộp/xuất
+      trình … các giấy tờ sau:"), a remark on the office's work or on rows above ("Người yêu
+      cầu … có trách nhiệm nộp đầy đủ bản sao các giấy tờ nêu trên", "Phiếu này là biểu mẫu điện
+      tử …"), and a case "Trường hợp … thì …" that brings nothing more ("Trường hợp gửi hồ sơ qua
+      hệ thống bưu chính thì phải gửi kèm theo bản sao có chứng thực các giấy tờ phải xuất trình
+      nêu trên", "… thì không phải tải lên").
+
+    A case that brings one more document stays a document, with or without a count ("Trường
+    hợp trẻ em bị bỏ rơi thì phải có biên bản …", "… thì nộp thêm các giấy tờ sau: …").
+    """
+    if group is not None and _NOTE_HEADING.match(group):
+        return "note"
+    if _NOTE_START.match(name):
+        return "note"
+    if copies is not None:
+        return "document"
+    if _REMARK_START.match(name):
+        return "note"
+    if " thì " in name and name.startswith(("Trường hợp", "Người chưa đủ")):
+        return "document" if _MORE_DOCUMENTS.search(name) else "note"
+    return "document"
+
+
 def _document_item(segment: str, copies: str | None, group: str | None) -> DocumentItem | None:
     text = segment.rstrip()
     forms: list[str] = []
@@ -499,7 +753,8 @@ def _document_item(segment: str, copies: str | None, group: str | None) -> Docum
     name = name or form
     if name is None:
         return None
-    return DocumentItem(name=name, copies=copies, group=group, form=form)
+    kind = _item_kind(name, copies, group)
+    return DocumentItem(name=name, copies=copies, group=group, form=form, kind=kind)
 
 
 def parse_documents(raw: object) -> tuple[tuple[DocumentItem, ...], list[str]]:
@@ -772,6 +1027,7 @@ def parse_result(raw: object) -> str | None:
 # --------------------------------------------------------------------------------------------
 # Records
 
+WARD_LEVEL = "Cấp xã"  # as the portal writes the ward level among the levels
 _CODE = re.compile(r"\d+\.\d+(?:\.\d+)?")
 _RESULT_CODE_ONLY = re.compile(r"(?:Mã: ?)?KQ(?:\.[A-Z]?\d+)+")
 _STEP_WORD = re.compile(r"\bBước \d")
@@ -823,7 +1079,11 @@ def clean_record(raw: dict[str, object]) -> tuple[Procedure, list[RecordProblem]
     def warn(field_name: str, messages: list[str]) -> None:
         problems.extend(RecordProblem(code, field_name, message) for message in messages)
 
+    levels = _split_list(raw.get("cap_thuc_hien"))
     channels, messages = parse_channels(raw.get("cach_thuc_thuc_hien"))
+    if WARD_LEVEL in levels:
+        channels, more = ward_channels(channels)
+        messages += more
     warn("cach_thuc_thuc_hien", messages)
     steps_text, documents_text = _prep(raw.get("trinh_tu_thuc_hien")), raw.get("thanh_phan_ho_so")
     if _is_spilled_steps(steps_text, documents_text):
@@ -844,9 +1104,11 @@ def clean_record(raw: dict[str, object]) -> tuple[Procedure, list[RecordProblem]
             code=code,
             name=name,
             field=field,
-            levels=_split_list(raw.get("cap_thuc_hien")),
+            levels=levels,
             applicants=_split_list(raw.get("doi_tuong_thuc_hien")),
             agency=_one_line(raw.get("co_quan_thuc_hien")),
+            authority=_one_line_of_lines(raw.get("co_quan_co_tham_quyen")),
+            receiving_address=_one_line_of_lines(raw.get("dia_chi_tiep_nhan")),
             documents=documents,
             channels=channels,
             steps=parse_steps(steps_text),

@@ -8,10 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.catalogue.clean import RecordProblem, clean_record, read_records
+from bot.catalogue.clean import WARD_LEVEL, RecordProblem, clean_record, read_records
 from bot.domain.procedure import Procedure
-
-WARD_LEVEL = "Cấp xã"
 
 
 @dataclass

@@ -28,6 +28,8 @@ class DocumentItem(BaseModel):
     copies: str | None = None  # e.g. "1 bản chính", "1 bản chính, 1 bản sao"
     group: str | None = None
     form: str | None = None  # the form's file name when the portal links one
+    # "note": a remark the portal put among the documents ("Lưu ý: …"): shown, never counted
+    kind: Literal["document", "note"] = "document"
 
 
 CITIZENS = "Công dân Việt Nam"  # as the portal writes it among the applicants
@@ -41,6 +43,8 @@ class Procedure(BaseModel):
     levels: tuple[str, ...] = ()  # cấp thực hiện: "Cấp xã", "Cấp tỉnh", ...
     applicants: tuple[str, ...] = ()  # đối tượng thực hiện
     agency: str | None = None  # cơ quan thực hiện
+    authority: str | None = None  # cơ quan có thẩm quyền
+    receiving_address: str | None = None  # địa chỉ tiếp nhận hồ sơ, when the portal gives one
     documents: tuple[DocumentItem, ...] = ()
     channels: tuple[Channel, ...] = ()
     steps: str | None = None  # trình tự thực hiện, one step per line
@@ -68,3 +72,12 @@ class ProcedureRef:
     name: str
     field: str
     for_citizens: bool  # a Vietnamese citizen may apply, not only organisations
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A procedure's and its field's names in the reader's language, where we wrote them
+    (english.yaml); the official Vietnamese name stays on the card to show at the counter."""
+
+    name: str | None = None
+    field: str | None = None
