@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import percentile
 from bot.catalogue.importer import clean_export
-from bot.domain.procedure import Procedure
+from bot.domain.procedure import Procedure, ProcedureRef
 from bot.search.index import SearchIndex, SearchResult
 from bot.search.lexicon import FoldedLexicon, Lexicon
 from bot.search.normalize import fold
@@ -177,7 +177,7 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.2f} ms"
 
 
-def outcome(result: SearchResult) -> str:
+def outcome(result: SearchResult[ProcedureRef]) -> str:
     return "card" if result.card else "list" if result.choices else "nothing"
 
 

@@ -28,6 +28,7 @@ from bot.flows.engine import FlowEngine
 from bot.handlers import (
     admin,
     announcements,
+    answers,
     complaints,
     dossiers,
     errors,
@@ -37,23 +38,27 @@ from bot.handlers import (
     menu,
     office,
     procedures,
+    teaching,
 )
 from bot.handlers.announcements.views import announcement_view
 from bot.handlers.common import identify, private, stale_button
 from bot.handlers.complaints.views import TelegramTicketViews
 from bot.handlers.context import BotContext, BotData, Services
 from bot.handlers.dossiers.views import TelegramDossierViews
+from bot.handlers.teaching import views as teaching_views
 from bot.handlers.updates import PerChatUpdateProcessor
 from bot.handlers.wiring import BotApp, Wiring
 from bot.http_api import DossierApi
 from bot.i18n import I18n
 from bot.services.announcements import AnnouncementService
+from bot.services.answers import AnswerService
 from bot.services.catalogue import CatalogueService
 from bot.services.deadlines import DeadlineWatcher
 from bot.services.departments import DepartmentDirectory
 from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
 from bot.services.flood import FloodGuard, RepeatGuard
+from bot.services.misses import MissService
 from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
@@ -62,6 +67,7 @@ from bot.storage.db import Database
 from bot.storage.departments import DepartmentGroupRepository
 from bot.storage.documents import DocumentRepository
 from bot.storage.dossiers import DossierRepository
+from bot.storage.misses import MissRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.procedures import ProcedureRepository
 from bot.storage.tickets import TicketRepository
@@ -71,7 +77,19 @@ from bot.transport import AiohttpRequest
 log = logging.getLogger(__name__)
 
 # Each feature registers its own handlers (where it stands in a chain, it says itself).
-FEATURES = (menu, procedures, complaints, followups, dossiers, office, flows, announcements, admin)
+FEATURES = (
+    menu,
+    procedures,
+    answers,
+    complaints,
+    followups,
+    dossiers,
+    office,
+    flows,
+    announcements,
+    admin,
+    teaching,
+)
 
 EVERY_MINUTE_S = 60
 HEADROOM = 0.95  # of Telegram's overall rate we aim for
@@ -129,16 +147,29 @@ async def open_services(settings: Settings, db: Database) -> Services:
             settings.tz,
             settings.quiet,
         )
+        answers = AnswerService(catalogue)
         documents = DocumentService(
             DocumentRepository(db),
             [
-                unit.editable_file(),
+                catalogue.following(unit.editable_file()),  # scope follows unit.yaml
                 catalogue.lexicon_file(),
                 flows.editable_file(),
                 departments.editable_file(),
+                *answers.files(),  # faq.yaml before aliases.yaml, whose entries it names
             ],
         )
         await documents.load()
+        misses = MissService(
+            db,
+            MissRepository(db),
+            outbox,
+            answers,
+            documents,
+            admins=settings.admins,
+            tz=settings.tz,
+            language_of=people.language_of,
+            weekly_view=teaching_views.weekly(i18n, settings.tz),
+        )
         await departments.load()
         await tickets.load()
     except BaseException:
@@ -153,6 +184,8 @@ async def open_services(settings: Settings, db: Database) -> Services:
         people=people,
         unit=unit,
         catalogue=catalogue,
+        answers=answers,
+        misses=misses,
         flows=flows,
         documents=documents,
         departments=departments,
@@ -231,9 +264,10 @@ async def _post_init(app: BotApp) -> None:
 
 async def _every_minute(context: BotContext) -> None:
     """Deadlines (counted in hours, so a minute is precise enough), the office's daily reminder
-    of late dossiers, and the flood counters."""
+    of late dossiers, the admins' weekly list of unanswered questions, and the flood counters."""
     await context.services.deadlines.check()
     await context.services.dossiers.remind_overdue()
+    await context.services.misses.send_weekly()
     context.services.flood.forget_idle(time.monotonic())
     context.services.lookups.forget_idle(time.monotonic())
     context.services.repeats.forget_idle(time.monotonic())

@@ -42,11 +42,14 @@ async def test_files_lists_every_file_with_its_buttons(bot: BotRunner, standin: 
     files = await admin.reply("/files")
     lines = files.plain.splitlines()
     assert lines[0] == "Các tệp dữ liệu quản trị viên sửa được"
-    assert lines[1:5] == [
+    assert lines[1:8] == [
         "• unit.yaml — phiên bản 1",
         "• lexicon.yaml — phiên bản 1",
         "• flows.yaml — phiên bản 1",
         "• departments.yaml — phiên bản 1",
+        "• faq.yaml — phiên bản 1",
+        "• aliases.yaml — phiên bản 1",
+        "• english.yaml — phiên bản 1",
     ]
     assert lines[-1].startswith("Để sửa: bấm nút tải tệp về")
     assert files.buttons == [
@@ -54,6 +57,9 @@ async def test_files_lists_every_file_with_its_buttons(bot: BotRunner, standin: 
         ["⬇️ lexicon.yaml", RESTORE],
         ["⬇️ flows.yaml", RESTORE],
         ["⬇️ departments.yaml", RESTORE],
+        ["⬇️ faq.yaml", RESTORE],
+        ["⬇️ aliases.yaml", RESTORE],
+        ["⬇️ english.yaml", RESTORE],
     ]
     # Nothing has been edited yet: there is nothing earlier to go back to.
     await admin.press_data(button_data(files, "lexicon.yaml", 1), files)

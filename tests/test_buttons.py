@@ -27,6 +27,18 @@ from bot.handlers.followups.buttons import AddToTicket, AnswerOfficial, Rate, Re
 from bot.handlers.menu.buttons import ChooseLanguage
 from bot.handlers.office.buttons import AddNote, OpenDossier, SetDue, SetStatus, ShowQr
 from bot.handlers.procedures.buttons import Field, Fields, NoneFit, ShowSection
+from bot.handlers.teaching.buttons import (
+    DismissMiss,
+    FindOther,
+    Meaning,
+    MissesPage,
+    StopTeaching,
+    TeachAs,
+    TeachMiss,
+    UndoTeach,
+    WriteAnswer,
+)
+from bot.services.misses import TaughtFile
 from bot.ui.buttons import (
     AskOfficial,
     Button,
@@ -45,6 +57,7 @@ EARLIER = [
     (ChooseLanguage("en"), "lang:en"),
     (ShowCard("1.004194"), "p:1.004194"),
     (ShowSection("1.004194", "steps"), "pd:1.004194:steps"),
+    (ShowSection("1.004194", "checklist"), "pd:1.004194:checklist"),  # issue 13
     (NoneFit(), "sn"),
     (Fields(0), "fl:0"),
     (Field("ho-tich", 2), "fp:ho-tich:2"),
@@ -81,6 +94,17 @@ EARLIER = [
     (NoMoreNews(), "an:off"),
     (GetFile(2), "af:get:2"),
     (RestoreFile(2), "af:restore:2"),
+    # issue 13: teaching the bot from /misses
+    (MissesPage(1), "ms:page:1"),
+    (TeachMiss(12), "ms:teach:12"),
+    (TeachAs(12, Meaning.PROCEDURE, "1.004194"), "ms:as:12:p:1.004194"),
+    (TeachAs(12, Meaning.FAQ, "gio-lam-viec"), "ms:as:12:f:gio-lam-viec"),
+    (FindOther(12), "ms:find:12"),
+    (WriteAnswer(12), "ms:write:12"),
+    (DismissMiss(12), "ms:skip:12"),
+    (UndoTeach(12, TaughtFile.ALIASES, 3), "ms:undo:12:a:3"),
+    (UndoTeach(12, TaughtFile.FAQ, 3), "ms:undo:12:f:3"),
+    (StopTeaching(), "ms:stop"),
 ]
 
 
@@ -103,6 +127,9 @@ def test_a_button_writes_and_reads_what_earlier_versions_sent(button: Button, da
         "c:hide:yes",  # not a yes/no
         "rq:add",  # a field missing
         "ro:12:extra",  # one too many
+        "ms:as:12:x:1.004194",  # not a procedure or an everyday answer
+        "ms:undo:12:a",  # no version
+        "ms:teach",  # no question
         "x" * 65,
         "",
         None,

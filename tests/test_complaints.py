@@ -294,9 +294,11 @@ async def test_missed_deadline_escalates_and_apologises_once(
     assert sum("thành thật xin lỗi" in m.plain for m in citizen.messages) == 2
 
 
-async def test_question_from_a_card_goes_to_the_fields_department(
+async def test_question_from_a_card_goes_to_the_office_that_receives_it(
     bot: BotRunner, standin: StandIn
 ) -> None:
+    """Tạm trú is received by Công an phường: the question goes to the police's group (by
+    the office, departments.yaml ``offices``), not to the one-stop office."""
     police = await linked(standin, CONG_AN, "cong-an")
     citizen = standin.user(3008, "Lan", language_code="vi")
     card = await citizen.reply("Đăng ký tạm trú")
@@ -308,6 +310,43 @@ async def test_question_from_a_card_goes_to_the_fields_department(
     assert sent.plain.startswith("✅ Đã gửi câu hỏi HD-000001 tới Công an phường.")
     question = await group_message(police, "HD-000001")
     assert "Người dân đề nghị giấu tên" in question.plain and "Lan" not in question.plain
+
+
+async def test_question_about_a_police_procedure_of_any_field_reaches_the_police(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """Vehicle registration's field is in no ``fields:`` entry; its office (the ward police,
+    among the provincial and national traffic police) decides; so does the admin's
+    correction in unit.yaml."""
+    police = await linked(standin, CONG_AN, "cong-an")
+    economy = await linked(standin, KINH_TE, "kinh-te")
+    citizen = standin.user(3018, "Minh", language_code="vi")
+    card = await citizen.reply("/start p-1_013076")  # đăng ký xe khi thay đổi chủ xe
+    assert "Nơi nộp hồ sơ: Công an phường Đống Đa" in card.plain
+    asked = await pressed(citizen, "🙋 Hỏi cán bộ", card)
+    privacy = await citizen.reply("Xe mua lại của người quen ở tỉnh khác thì làm ở đâu ạ?")
+    review = await pressed(citizen, "👤 Để tên", privacy)
+    sent = await pressed(citizen, "📨 Gửi câu hỏi", review)
+    assert sent.plain.startswith("✅ Đã gửi câu hỏi HD-000001 tới Công an phường.")
+    assert "Xe mua lại" in (await group_message(police, "HD-000001")).plain
+    assert "câu hỏi về thủ tục «Cấp chứng nhận đăng ký xe" in asked.plain
+
+    # The tax office's questions go to the economy office; a correction moves one to the UBND.
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+    profile = await admin.reply("/unit")
+    assert profile.file_bytes is not None
+    corrected = profile.file_bytes.decode("utf-8").replace(
+        "procedure_offices: {}", 'procedure_offices:\n  "1.013076": tax'
+    )
+    await admin.send_document(corrected.encode("utf-8"), filename="unit.yaml")
+    assert "Đã áp dụng tệp unit.yaml" in (await admin.next_message()).plain
+    card = await citizen.reply("/start p-1_013076")
+    assert "Nơi nộp hồ sơ: Thuế cơ sở phụ trách phường Đống Đa" in card.plain
+    asked = await pressed(citizen, "🙋 Hỏi cán bộ", card)
+    privacy = await citizen.reply("Lệ phí trước bạ xe máy cũ nộp ở đâu ạ?")
+    review = await pressed(citizen, "👤 Để tên", privacy)
+    await pressed(citizen, "📨 Gửi câu hỏi", review)
+    assert "Lệ phí trước bạ" in (await group_message(economy, "HD-000002")).plain
 
 
 async def test_a_redelivered_update_files_once(bot: BotRunner, standin: StandIn) -> None:

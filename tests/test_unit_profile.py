@@ -53,3 +53,34 @@ async def test_citizen_document_is_not_taken_as_profile(bot: BotRunner, standin:
     assert "chỉ đọc được tin nhắn dạng chữ" in reply.plain
     greeting = await user.reply("/start")
     assert "Hacked" not in greeting.plain
+
+
+async def test_admin_moves_the_police_office_and_cards_follow(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+    current = await admin.reply("/unit")
+    assert current.file_bytes is not None
+    shipped = current.file_bytes.decode("utf-8")
+    assert "vi: Công an phường Đống Đa" in shipped and "kind: police" in shipped
+    moved = shipped.replace(
+        "address: Số 6 phố Hoàng Cầu, phường Đống Đa, thành phố Hà Nội",
+        "address: Số 15 phố Thái Hà, phường Đống Đa, thành phố Hà Nội",
+    ).replace('phone: "024 0000 0001"', 'phone: "024 3856 0000"')
+    await admin.send_document(moved.encode("utf-8"), filename="unit.yaml")
+    assert "Đã áp dụng tệp unit.yaml (phiên bản 2)" in (await admin.next_message()).plain
+    card = await standin.user(706, "Lan", language_code="vi").reply("/start p-1_004194")
+    assert "Công an phường Đống Đa, Số 15 phố Thái Hà" in card.plain
+    assert "Điện thoại: 024 3856 0000" in card.plain
+
+    # An office of a kind no ward has, and a location with lat and lon swapped: refused.
+    bad = moved.replace("  - kind: land\n", "  - kind: harbour\n").replace(
+        "location: {lat: 21.017410, lon: 105.823520}", "location: {lat: 105.823520, lon: 21.01741}"
+    )
+    await admin.send_document(bad.encode("utf-8"), filename="unit.yaml")
+    refused = await admin.next_message()
+    assert refused.plain.startswith("Tệp unit.yaml chưa hợp lệ nên không có gì thay đổi.")
+    assert "offices.1.location.lat: latitude must be between -90 and 90" in refused.plain
+    assert "unit.yaml:64: offices.4.kind: 'harbour' is not a kind of office" in refused.plain
+    again = await standin.user(707, "Hùng", language_code="vi").reply("/start p-1_004194")
+    assert "Số 15 phố Thái Hà" in again.plain

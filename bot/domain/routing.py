@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from bot.domain.offices import OfficeKind
 from bot.domain.unit import Localized
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")  # short, typed in /link, safe in callback data
@@ -53,6 +54,9 @@ class Routing(BaseModel):
     acknowledge_hours: float = Field(default=8, gt=0, le=200)  # working hours
     resolve_days: int = Field(default=10, gt=0, le=90)  # working days
     apology_extension_days: int = Field(default=5, gt=0, le=60)  # new date after a miss
+    # A question about a procedure goes to the department of the office that receives it
+    # (office kind -> department); the UBND's own procedures by their field, then "ubnd".
+    offices: dict[OfficeKind, str] = Field(default_factory=dict)
     fields: dict[str, str] = Field(default_factory=dict)  # procedure field -> department
     categories: list[Category] = Field(min_length=1, max_length=24)
 
@@ -75,10 +79,25 @@ class Routing(BaseModel):
                 raise ValueError(
                     f"category {category.code!r}: no department with code {category.department!r}"
                 )
+        for kind, department in self.offices.items():
+            if department not in known:
+                raise ValueError(f"offices: {kind.value!r} points to unknown {department!r}")
         for field, department in self.fields.items():
             if department not in known:
                 raise ValueError(f"fields: {field!r} points to unknown {department!r}")
         return self
+
+    def procedure_department(self, office: OfficeKind | None, field: str | None) -> str | None:
+        """Who answers a question about a procedure: the department of the office that
+        receives it (Công an phường for residence, whatever its field); within the UBND, the
+        department of its field, else the UBND's own. None: nothing says, ask the category."""
+        if office is not None and office != OfficeKind.UBND and office in self.offices:
+            return self.offices[office]
+        if field and field in self.fields:
+            return self.fields[field]
+        if office is not None:
+            return self.offices.get(office)
+        return None
 
     def department(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)

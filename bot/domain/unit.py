@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
@@ -14,6 +16,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from bot.domain.offices import LOCAL, OfficeKind
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -72,6 +76,92 @@ def _date_only(value: object) -> object:
 
 
 Holiday = Annotated[dt.date, BeforeValidator(_date_only)]
+PROCEDURE_CODE = re.compile(r"^\d+\.\d+(\.\d+)?$")
+MAP_URL = "https://www.google.com/maps/search/?api=1&query={lat},{lon}"
+
+
+class Location(BaseModel):
+    """Where an office is on a map, in decimal degrees (as Google Maps shows them)."""
+
+    model_config = ConfigDict(extra="forbid")
+    lat: float
+    lon: float
+
+    @field_validator("lat")
+    @classmethod
+    def _latitude(cls, value: float) -> float:
+        if not -90 <= value <= 90:
+            raise ValueError("latitude must be between -90 and 90 (are lat and lon swapped?)")
+        return value
+
+    @field_validator("lon")
+    @classmethod
+    def _longitude(cls, value: float) -> float:
+        if not -180 <= value <= 180:
+            raise ValueError("longitude must be between -180 and 180")
+        return value
+
+    @property
+    def map_url(self) -> str:
+        return MAP_URL.format(lat=f"{self.lat:.6f}", lon=f"{self.lon:.6f}")
+
+
+class Office(BaseModel):
+    """An office of this ward that receives dossiers: the UBND's one-stop office, the ward
+    police, the tax office… Hours default to the unit's office_hours; the UBND's name,
+    address and phone default to the unit's own."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: OfficeKind
+    name: Localized | None = None
+    address: str | None = Field(default=None, min_length=1, max_length=300)
+    location: Location | None = None
+    hours: list[OpeningHours] | None = Field(default=None, min_length=1)
+    phone: str | None = Field(default=None, max_length=40)
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _local(cls, value: object) -> object:
+        local = ", ".join(k.value for k in OfficeKind if k in LOCAL)
+        if value not in {k.value for k in OfficeKind}:
+            raise ValueError(f"{value!r} is not a kind of office; use one of {local}")
+        if OfficeKind(str(value)) not in LOCAL:
+            raise ValueError(
+                f"{value!r} is not an office of this ward; use one of {local} "
+                "(procedure_offices can still send a procedure there)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _named(self) -> Office:
+        if self.kind != OfficeKind.UBND:
+            missing = [n for n in ("name", "address") if getattr(self, n) is None]
+            if missing:
+                raise ValueError(f"office {self.kind.value!r} needs {' and '.join(missing)}")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """An office as a citizen is told about it, every default filled in."""
+
+    kind: OfficeKind
+    name: Localized | None  # None for the UBND: the unit's address already names it
+    address: str
+    hours: list[OpeningHours]
+    phone: str | None
+    location: Location | None
+
+
+def _procedure_codes(value: object) -> object:
+    """YAML reads an unquoted 1.001190 as the number 1.00119: the code would be lost."""
+    if isinstance(value, dict):
+        for code in value:
+            if not isinstance(code, str) or not PROCEDURE_CODE.match(code):
+                raise ValueError(
+                    f'{code!r}: write each procedure code in quotes, e.g. "1.001193": police'
+                )
+    return value
 
 
 class UnitProfile(BaseModel):
@@ -90,6 +180,15 @@ class UnitProfile(BaseModel):
     # Days off for public offices; Tết and Giỗ Tổ follow the lunar calendar and the government
     # sets the exact days each year, so they are data the admin updates, never computed here.
     holidays: list[Holiday] = Field(default_factory=list)
+    # Where each kind of dossier is received; the UBND's one-stop office is the unit itself.
+    offices: list[Office] = Field(default_factory=list)
+    parking: Localized | None = None
+    # The admin's corrections to who receives a procedure (code -> office kind).
+    procedure_offices: Annotated[dict[str, OfficeKind], BeforeValidator(_procedure_codes)] = Field(
+        default_factory=dict
+    )
+    # Fields no office of this ward receives (customs, maritime…) that browsing shows anyway.
+    shown_fields: list[str] = Field(default_factory=list)
 
     @field_validator("website")
     @classmethod
@@ -112,6 +211,37 @@ class UnitProfile(BaseModel):
     @classmethod
     def _holidays(cls, value: list[dt.date]) -> list[dt.date]:
         return _no_duplicates(value)
+
+    @field_validator("offices")
+    @classmethod
+    def _one_office_per_kind(cls, value: list[Office]) -> list[Office]:
+        seen: set[OfficeKind] = set()
+        for office in value:
+            if office.kind in seen:
+                raise ValueError(f"office {office.kind.value!r} is listed twice")
+            seen.add(office.kind)
+        return value
+
+    @field_validator("shown_fields")
+    @classmethod
+    def _shown_fields(cls, value: list[str]) -> list[str]:
+        return _no_duplicates(value)
+
+    def place(self, kind: OfficeKind) -> Place | None:
+        """The office of ``kind`` with its defaults; None when unit.yaml does not list it
+        (the UBND is always known: it is the unit)."""
+        office = next((o for o in self.offices if o.kind == kind), None)
+        if office is None and kind != OfficeKind.UBND:
+            return None
+        ubnd = kind == OfficeKind.UBND
+        return Place(
+            kind=kind,
+            name=office.name if office else None,
+            address=(office.address if office else None) or self.address,
+            hours=(office.hours if office else None) or self.office_hours,
+            phone=(office.phone if office else None) or (self.hotline if ubnd else None),
+            location=office.location if office else None,
+        )
 
 
 def _no_duplicates(value: list[_T]) -> list[_T]:

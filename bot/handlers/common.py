@@ -27,6 +27,15 @@ def is_admin(update: Update, context: BotContext) -> bool:
     return private(update) and user is not None and user.id in context.services.settings.admins
 
 
+async def refuse_non_admin(update: Update, context: BotContext) -> None:
+    """«Lệnh này chỉ dành cho quản trị viên», as an alert on a press or as a message."""
+    chat, query = update.effective_chat, update.callback_query
+    if query is not None:
+        await query.answer(context.texts.plain("admin.only"), show_alert=True)
+    elif chat is not None:
+        await send_html(context.bot, chat.id, context.texts("admin.only"))
+
+
 async def send_menu(update: Update, context: BotContext, intro: Html | None = None) -> None:
     chat = update.effective_chat
     if chat is None:

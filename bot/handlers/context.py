@@ -13,12 +13,14 @@ from bot.config import Settings
 from bot.flows.engine import FlowEngine
 from bot.i18n import I18n, Texts
 from bot.services.announcements import AnnouncementService
+from bot.services.answers import AnswerService
 from bot.services.catalogue import CatalogueService
 from bot.services.deadlines import DeadlineWatcher
 from bot.services.departments import DepartmentDirectory
 from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
 from bot.services.flood import FloodGuard, RepeatGuard
+from bot.services.misses import MissService
 from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
@@ -39,6 +41,8 @@ class Services:
     people: PeopleService
     unit: UnitService
     catalogue: CatalogueService
+    answers: AnswerService  # procedures, everyday questions and taught phrases together
+    misses: MissService  # what it could not answer well: the admins' queue, teaching
     flows: FlowEngine
     documents: DocumentService
     departments: DepartmentDirectory  # routing and each department's group

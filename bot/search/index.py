@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -54,21 +55,43 @@ RECALL_EXPONENT = 0.6  # score = recall^0.6 x precision^0.4: explain the questio
 _BOILERPLATE = (("thu", "tuc"),)
 
 
+class Entry(Protocol):
+    """What the index ranks: a procedure, or a phrasing of an FAQ entry or an alias."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def for_citizens(self) -> bool: ...
+
+
+E = TypeVar("E", bound=Entry)
+
+
 @dataclass(frozen=True, slots=True)
-class Hit:
-    procedure: ProcedureRef
+class Phrasing:
+    """One way of asking for a target (an FAQ entry, or a procedure an admin taught)."""
+
+    target: str
+    name: str  # the phrasing itself
+    for_citizens: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Hit(Generic[E]):
+    procedure: E
     score: float
     recall: float
 
 
 @dataclass(frozen=True, slots=True)
-class SearchResult:
-    """``card`` when one procedure clearly fits; else ``choices`` (maybe empty)."""
+class SearchResult(Generic[E]):
+    """``card`` when one entry clearly fits; else ``choices`` (maybe empty)."""
 
     query: str
-    hits: tuple[Hit, ...]
-    card: ProcedureRef | None
-    choices: tuple[ProcedureRef, ...]
+    hits: tuple[Hit[E], ...]
+    card: E | None
+    choices: tuple[E, ...]
 
     @property
     def found_nothing(self) -> bool:
@@ -154,45 +177,61 @@ def _name_words(name: str, lexicon: FoldedLexicon) -> list[str]:
     return words
 
 
-class IndexBuilder:
-    """Takes procedures one at a time and keeps only what search needs of each, so building
+class IndexBuilder(Generic[E]):
+    """Takes entries one at a time and keeps only what search needs of each, so building
     the index never holds the whole catalogue's text."""
 
     def __init__(self, lexicon: FoldedLexicon) -> None:
         self.lexicon = lexicon
-        self.refs: list[ProcedureRef] = []
+        self.refs: list[E] = []
         self.names: list[list[str]] = []
         self.head_lengths: list[int] = []
         self.in_name: dict[str, list[int]] = defaultdict(list)
         self.in_field: dict[str, list[int]] = defaultdict(list)
         self.in_body: dict[str, list[int]] = defaultdict(list)  # result, documents, applicants
 
-    def add(self, procedure: Procedure) -> None:
+    def add_entry(self, entry: E, field: str = "", body: str = "") -> None:
         doc, lexicon = len(self.refs), self.lexicon
-        self.refs.append(procedure.ref)
-        words = _name_words(procedure.name, lexicon)
+        self.refs.append(entry)
+        words = _name_words(entry.name, lexicon)
         self.names.append(words)
-        self.head_lengths.append(_head_length(procedure.name, lexicon))
+        self.head_lengths.append(_head_length(entry.name, lexicon))
         for term in _terms(words):
             self.in_name[term].append(doc)
-        for term in _terms([w for w, _ in lexicon.expand(procedure.field)]):
+        for term in _terms([w for w, _ in lexicon.expand(field)]):
             self.in_field[term].append(doc)
-        for term in _terms([w for w, _ in lexicon.expand(_body(procedure))]):
+        for term in _terms([w for w, _ in lexicon.expand(body)]):
             self.in_body[term].append(doc)
 
-    def build(self) -> SearchIndex:
+    def build(self) -> SearchIndex[E]:
         return SearchIndex(self)
 
 
-class SearchIndex:
+class ProcedureBuilder(IndexBuilder[ProcedureRef]):
+    def add(self, procedure: Procedure) -> None:
+        self.add_entry(procedure.ref, procedure.field, _body(procedure))
+
+
+class SearchIndex(Generic[E]):
     @classmethod
-    def of(cls, procedures: Iterable[Procedure], lexicon: FoldedLexicon) -> SearchIndex:
-        builder = IndexBuilder(lexicon)
+    def of(
+        cls, procedures: Iterable[Procedure], lexicon: FoldedLexicon
+    ) -> SearchIndex[ProcedureRef]:
+        builder = ProcedureBuilder(lexicon)
         for procedure in procedures:
             builder.add(procedure)
         return builder.build()
 
-    def __init__(self, built: IndexBuilder) -> None:
+    @classmethod
+    def of_phrasings(
+        cls, phrasings: Iterable[Phrasing], lexicon: FoldedLexicon
+    ) -> SearchIndex[Phrasing]:
+        builder: IndexBuilder[Phrasing] = IndexBuilder(lexicon)
+        for phrasing in phrasings:
+            builder.add_entry(phrasing)
+        return builder.build()
+
+    def __init__(self, built: IndexBuilder[E]) -> None:
         self.lexicon = built.lexicon
         self.procedures = built.refs
         in_name, in_field, in_body = built.in_name, built.in_field, built.in_body
@@ -234,6 +273,7 @@ class SearchIndex:
             term: self._idf.get(term) or body_idf.get(term) or self._rare_idf for term in worth
         }
         self._words = sorted(t for t in in_name if " " not in t)
+        self.vocabulary = frozenset(self._words)
         self._word_pairs = sorted(t for t in in_name if " " in t)
         self._corrections: dict[tuple[str, int], list[str]] = {}
         self._pairs_with: dict[str, list[str]] = defaultdict(list)
@@ -353,10 +393,10 @@ class SearchIndex:
         ranked = sorted(near, key=lambda c: -self._name_docs[c[0]] * EDIT_LIKELIHOOD ** c[1])
         return [candidate for candidate, _, _ in ranked[:3]]
 
-    def search(self, text: str) -> SearchResult:
-        return self._decide(text, tuple(self._score(self._parse(text))))
+    def search(self, text: str) -> SearchResult[E]:
+        return self.decide(text, tuple(self._score(self._parse(text))))
 
-    def _score(self, concepts: list[_Concept]) -> list[Hit]:
+    def _score(self, concepts: list[_Concept]) -> list[Hit[E]]:
         """Arrays over all procedures: one concept costs the same whether it is in three
         procedures or three hundred."""
         size = len(self.procedures)
@@ -404,7 +444,9 @@ class SearchIndex:
             for i in order[:KEEP_HITS]
         ]
 
-    def _decide(self, text: str, hits: tuple[Hit, ...]) -> SearchResult:
+    def decide(self, text: str, hits: tuple[Hit[E], ...]) -> SearchResult[E]:
+        """A card, a short list or nothing from ranked hits (also after a caller filtered
+        them, say to the procedures this ward receives)."""
         if not hits or hits[0].score < NOTHING_BELOW:
             return SearchResult(text, hits, None, ())
         best = hits[0]
@@ -413,7 +455,7 @@ class SearchIndex:
             runner_up is None or best.score - runner_up.score >= CARD_LEAD
         ):
             return SearchResult(text, hits, best.procedure, ())
-        choices: list[ProcedureRef] = []
+        choices: list[E] = []
         names: set[str] = set()
         for hit in hits:
             if hit.score < max(NOTHING_BELOW, best.score * LIST_SHARE) or len(choices) >= LIST_SIZE:

@@ -32,6 +32,9 @@ class Lexicon(BaseModel):
     shorthand: dict[str, str] = Field(default_factory=dict)
     synonyms: list[Synonym] = Field(default_factory=list)
     filler: list[str] = Field(default_factory=list)
+    # Words that only make a message polite: the one filler everyday questions (faq.yaml) drop,
+    # since "ở đâu", "mấy giờ" or "có được không" are what those questions ask.
+    politeness: list[str] = Field(default_factory=list)
     featured_fields: list[str] = Field(default_factory=list)
 
     @field_validator("shorthand")
@@ -80,6 +83,11 @@ def phrase(text: str) -> Phrase:
 class FoldedLexicon:
     """The lexicon ready for matching."""
 
+    @classmethod
+    def everyday(cls, lexicon: Lexicon) -> FoldedLexicon:
+        """For everyday questions: shorthand written out, only politeness dropped."""
+        return cls(Lexicon(shorthand=lexicon.shorthand, filler=lexicon.politeness))
+
     def __init__(self, lexicon: Lexicon) -> None:
         self.shorthand = {fold(k): fold(v).split() for k, v in lexicon.shorthand.items()}
         self.synonyms: list[tuple[Phrase, list[str]]] = []
@@ -95,6 +103,7 @@ class FoldedLexicon:
         self.synonyms.sort(key=lambda item: -len(item[0]))
         self.filler = sorted((phrase(p) for p in lexicon.filler), key=lambda p: -len(p))
         self.featured_fields = lexicon.featured_fields
+        self.source = lexicon
         # Looked up by first word: checking every phrase at every word is too slow.
         self.synonyms_by_first: dict[str, list[tuple[Phrase, list[str]]]] = {}
         for said, meaning in self.synonyms:

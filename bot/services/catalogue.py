@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
+import inspect
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from bot.domain.offices import LOCAL, OfficeKind, receiving_office
 from bot.domain.procedure import Procedure, ProcedureRef
-from bot.search.index import IndexBuilder, SearchIndex, SearchResult
+from bot.domain.unit import UnitProfile
+from bot.search.index import Hit, ProcedureBuilder, SearchIndex, SearchResult
 from bot.search.lexicon import FoldedLexicon, Lexicon
 from bot.services.batching import WriteBehind, total
 from bot.services.documents import EditableFile
@@ -22,6 +26,40 @@ SHIPPED = "procedures.jsonl.gz"
 LEXICON_FILE = "lexicon.yaml"
 SEARCHES_KEPT = 1024
 PROCEDURES_KEPT = 256  # whole procedures kept after their card was opened
+# After the lexicon's featured fields, the order a ward's citizens need them in: their own
+# papers (residence, ID, civil status), their house and land, their family's benefits, their
+# vehicle and small business; then everything else by use and size. Fields this ward only shows
+# because unit.yaml asks (customs, maritime…) come last of all.
+WARD_FIELDS = (
+    "Đăng ký, quản lý cư trú",
+    "Cấp, quản lý căn cước",
+    "Hộ tịch",
+    "Chứng thực",
+    "Đất đai",
+    "Hoạt động xây dựng",
+    "Nhà ở và công sở",
+    "Người có công",
+    "Giảm nghèo",
+    "Thực hiện chính sách BHXH",
+    "Thực hiện chính sách BHYT",
+    "Thu BHXH, BHYT, BHTN, BH tai nạn lao động, BNN",
+    "Cấp sổ BHXH, thẻ BHYT",
+    "Chi trả các chế độ BHXH",
+    "Định danh và xác thực điện tử",
+    "Đăng ký, quản lý phương tiện giao thông cơ giới, xe máy chuyên dùng",
+    "Quản lý xuất nhập cảnh",
+    "Thành lập và hoạt động doanh nghiệp (hộ kinh doanh)",
+    "Nuôi con nuôi",
+    "Hòa giải ở cơ sở",
+    "Khiếu nại, tố cáo",
+    "Đăng ký biện pháp bảo đảm",
+    "Tài chính đất đai",
+    "Thuế",
+    "Chính sách",
+    "Phòng cháy, chữa cháy",
+    "Bồi thường nhà nước",
+    "Tổ chức cai nghiên ma túy và quản lý sau cai nghiện",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +94,12 @@ class CatalogueService:
         self._opened: OrderedDict[str, Procedure] = OrderedDict()
         self._fields: list[Field] = []
         self._by_field: dict[str, list[ProcedureRef]] = {}
+        self._classified: dict[str, OfficeKind] = {}  # what the data says receives each one
+        self._corrections: Mapping[str, OfficeKind] = {}  # unit.yaml procedure_offices
+        self._shown_fields: frozenset[str] = frozenset()  # unit.yaml shown_fields
         self._views: dict[str, int] = {}
         self._view_writes: WriteBehind[str, int] = WriteBehind(repository.add_views, total)
+        self.generation = 0
 
     async def load(self) -> None:
         """Index the stored catalogue, storing the shipped one on first start."""
@@ -84,31 +126,48 @@ class CatalogueService:
         await self._rebuild()
 
     async def _rebuild(self) -> None:
-        builder = IndexBuilder(self._lexicon)
+        builder = ProcedureBuilder(self._lexicon)
+        classified: dict[str, OfficeKind] = {}
         async for procedure in self._repository.each():
             builder.add(procedure)
+            classified[procedure.code] = receiving_office(procedure)
+        self._classified = classified
         self._index = builder.build()
+        self.generation += 1  # what depends on the index (the answers' phrase index) rebuilds
         # Many citizens ask the same few things in the same words; a new index forgets them.
         self._search = lru_cache(maxsize=SEARCHES_KEPT)(self._index.search)
         self._refs = {ref.code: ref for ref in self._index.procedures}
         self._opened.clear()
+        self._browse()
+
+    def _browse(self) -> None:
+        """Browsing lists what this ward receives: by field, in the order citizens need."""
         by_field: dict[str, list[ProcedureRef]] = {}
         for ref in self._refs.values():
-            by_field.setdefault(ref.field, []).append(ref)
+            if self.in_scope(ref.code):
+                by_field.setdefault(ref.field, []).append(ref)
         self._by_field = by_field
         self._order()
 
     def _order(self) -> None:
-        """Featured fields first (in the lexicon's order), then the most viewed, the largest."""
+        """Featured fields first (in the lexicon's order), then those a ward's citizens use
+        most (``WARD_FIELDS``), then the most viewed, the largest; fields shown only because
+        unit.yaml turns them back on last."""
         featured = {name: i for i, name in enumerate(self._lexicon.featured_fields)}
+        common = {name: i for i, name in enumerate(WARD_FIELDS)}
 
         def field_views(name: str) -> int:
             return sum(self._views.get(p.code, 0) for p in self._by_field[name])
 
+        def shown_on_request(name: str) -> bool:
+            return not any(self._local(p.code) for p in self._by_field[name])
+
         names = sorted(
             self._by_field,
             key=lambda n: (
+                shown_on_request(n),
                 featured.get(n, len(featured)),
+                common.get(n, len(common)),
                 -field_views(n),
                 -len(self._by_field[n]),
                 n,
@@ -139,14 +198,20 @@ class CatalogueService:
         self._opened.move_to_end(code)
         return procedure
 
-    def search(self, text: str) -> SearchResult:
+    def search(self, text: str) -> SearchResult[ProcedureRef]:
         return self._search(text)
 
-    async def record_miss(self, text: str, language: str) -> None:
-        await self._repository.record_miss(text[:500], language)
+    def decide(self, text: str, hits: tuple[Hit[ProcedureRef], ...]) -> SearchResult[ProcedureRef]:
+        """A card, a list or nothing from hits the caller filtered."""
+        return self._index.decide(text, hits)
 
-    async def misses(self, limit: int = 20) -> list[tuple[str, str, str]]:
-        return await self._repository.misses(limit)
+    @property
+    def lexicon(self) -> FoldedLexicon:
+        return self._lexicon
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of every procedure's name, folded."""
+        return self._index.vocabulary
 
     def viewed(self, code: str) -> None:
         self._views[code] = self._views.get(code, 0) + 1
@@ -160,4 +225,45 @@ class CatalogueService:
         return next((f for f in self._fields if f.key == key), None)
 
     def in_field(self, name: str) -> list[ProcedureRef]:
+        """The field's procedures this ward receives (or shows: unit.yaml shown_fields)."""
         return self._by_field.get(name, [])
+
+    # --- who receives what: the classifier, corrected by unit.yaml --------------------------
+
+    def office(self, code: str) -> OfficeKind:
+        """The office that receives the procedure: the admin's correction (unit.yaml
+        ``procedure_offices``) or what its data says. KeyError for a code not in the catalogue."""
+        return self._corrections.get(code) or self._classified[code]
+
+    def _local(self, code: str) -> bool:
+        return code in self._classified and self.office(code) in LOCAL
+
+    def in_scope(self, code: str) -> bool:
+        """An office of this ward receives it, or unit.yaml shows its field anyway: it may be
+        browsed and offered in answers. Out of scope (customs, maritime, a provincial body…),
+        a citizen who asks for it directly is told who handles it instead."""
+        ref = self._refs.get(code)
+        if ref is None:
+            return False
+        return self._local(code) or ref.field in self._shown_fields
+
+    def set_unit(self, profile: UnitProfile) -> None:
+        """The admin's corrections and shown fields from unit.yaml, applied at once."""
+        self._corrections = dict(profile.procedure_offices)
+        self._shown_fields = frozenset(profile.shown_fields)
+        self._browse()
+        self.generation += 1  # answers kept from before may offer what is now out of scope
+
+    def following(self, unit_file: EditableFile) -> EditableFile:
+        """unit.yaml as the unit service applies it, with the catalogue's scope following.
+        A correction for a code the catalogue does not have is ignored, not refused: a new
+        catalogue dropping one procedure must not set the ward's whole profile aside."""
+        apply_unit = unit_file.apply
+
+        async def apply(profile: UnitProfile) -> None:
+            applied = apply_unit(profile)
+            if inspect.isawaitable(applied):
+                await applied
+            self.set_unit(profile)
+
+        return dataclasses.replace(unit_file, apply=apply)

@@ -18,6 +18,7 @@ from typing import Protocol
 
 import aiosqlite
 
+from bot.domain.offices import OfficeKind
 from bot.domain.routing import OTHER, Category, Routing
 from bot.domain.tickets import Draft, Status, Ticket, TicketEvent
 from bot.domain.workcalendar import WorkCalendar
@@ -127,12 +128,19 @@ class TicketService:
         assert category is not None  # Routing guarantees "khac"
         return category
 
-    def department_for(self, draft: Draft, procedure_field: str | None = None) -> str:
-        """The category's department; a question about a procedure goes to its field's
-        department; "Khác" goes by keywords in the text, else to the default desk."""
+    def department_for(
+        self,
+        draft: Draft,
+        procedure_field: str | None = None,
+        procedure_office: OfficeKind | None = None,
+    ) -> str:
+        """The category's department; a question about a procedure goes to the department of
+        the office that receives it, or of its field; "Khác" goes by keywords in the text,
+        else to the default desk."""
         routing = self._routing
-        if procedure_field and procedure_field in routing.fields:
-            return routing.fields[procedure_field]
+        department = routing.procedure_department(procedure_office, procedure_field)
+        if department is not None:
+            return department
         category = self.category_for(draft)
         if category.code != OTHER:
             return category.department
@@ -160,12 +168,13 @@ class TicketService:
         language: str,
         update_id: int | None,
         procedure_field: str | None = None,
+        procedure_office: OfficeKind | None = None,
     ) -> tuple[Ticket, bool]:
         """Commit the ticket with the department's alert; (ticket, False) if this update
         already filed it. The caller answers the citizen at once (``acknowledgement``)."""
         routing = self._routing
         category = self.category_for(draft)
-        department = self.department_for(draft, procedure_field)
+        department = self.department_for(draft, procedure_field, procedure_office)
         now = self._clock.now()
         calendar = self._calendar()
         ack_due = calendar.add_working_hours(now, routing.acknowledge_hours_for(category))

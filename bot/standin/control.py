@@ -246,6 +246,9 @@ class ControlApi:
             data["sticker"] = msg.media
         elif msg.kind == "location" and msg.location is not None:
             data["location"] = {"latitude": msg.location[0], "longitude": msg.location[1]}
+        elif msg.kind == "venue":
+            data["venue"] = msg.media
+            data["location"] = msg.media["location"]
         if msg.caption:
             data["caption"] = msg.plain
             if msg.entities:

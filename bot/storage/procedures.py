@@ -89,16 +89,3 @@ class ProcedureRepository:
             "ON CONFLICT(code) DO UPDATE SET views = views + excluded.views",
             list(counts.items()),
         )
-
-    async def record_miss(self, query: str, language: str) -> None:
-        await self._db.write(
-            "INSERT INTO search_misses (query, language, created_at) VALUES (?, ?, ?)",
-            (query, language, self._db.clock.stamp()),
-        )
-
-    async def misses(self, limit: int) -> list[tuple[str, str, str]]:
-        rows = await self._db.fetchall(
-            "SELECT query, language, created_at FROM search_misses ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
-        return [(str(r["query"]), str(r["language"]), str(r["created_at"])) for r in rows]

@@ -203,3 +203,13 @@ def shorten(text: str, limit: int) -> str:
     if space > limit * 2 // 3:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–") + "…"
+
+
+def clip_words(text: str, limit: int) -> str:
+    """At most ``limit`` characters on one line, cut only between words (a first word longer
+    than that is cut where it must); "…" marks a cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    kept = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[: limit - 1]
+    return kept.rstrip(" ,;:.-–") + "…"

@@ -1,5 +1,6 @@
 """Admin work in a private chat: the bot's data files (``/files``, ``/unit``, a file sent
-back), the questions that found nothing (``/misses``), and who may not file (``/block``)."""
+back) and who may not file (``/block``). The questions the bot could not answer
+(``/misses``) are the teaching feature's (bot/handlers/teaching)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ FILES = 0  # an admin's data file or dossier list is asked about before any othe
 def register(wiring: Wiring) -> None:
     wiring.commands(handlers.unit_command, "unit")
     wiring.commands(handlers.files_command, "files")
-    wiring.commands(handlers.misses_command, "misses")
     wiring.commands(handlers.block_command, "block", "unblock")
     wiring.documents.add(handlers.document_received, FILES)
     wiring.app.add_handler(on_press(GetFile, handlers.get_pressed))

@@ -1,7 +1,6 @@
 """Admins edit the bot's data files by sending them back: the unit's profile, the word lists
 for search, the guided flows. ``/files`` lists them, each with buttons to download the current
-version or restore the previous one; ``/unit`` sends the profile; ``/misses`` shows the
-questions that found nothing."""
+version or restore the previous one; ``/unit`` sends the profile."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ import re
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers.admin.buttons import GetFile, RestoreFile
-from bot.handlers.common import is_admin
+from bot.handlers.common import is_admin, refuse_non_admin
 from bot.handlers.context import BotContext
 from bot.handlers.pressing import acknowledge
 from bot.html import NEWLINE, Html
@@ -28,21 +27,13 @@ SHOWN_REFUSALS = 20  # refused rows listed in the reply; the count says how many
 MAX_REASONS = 5  # of a file set aside at start-up; the admin sees all when sending it again
 
 
-async def _refuse(update: Update, context: BotContext) -> None:
-    chat, query = update.effective_chat, update.callback_query
-    if query is not None:
-        await query.answer(context.texts.plain("admin.only"), show_alert=True)
-    elif chat is not None:
-        await send_html(context.bot, chat.id, context.texts("admin.only"))
-
-
 async def _admin_chat(update: Update, context: BotContext) -> int | None:
     """The admin's chat id, or None after telling a non-admin this is not for them."""
     chat = update.effective_chat
     if chat is None:
         return None
     if not is_admin(update, context):
-        await _refuse(update, context)
+        await refuse_non_admin(update, context)
         return None
     return chat.id
 
@@ -108,7 +99,7 @@ async def _pressed_file(update: Update, context: BotContext, index: int) -> str 
     """The file a ``/files`` button names, the press answered; None (said why) if the one
     pressing is no admin or the list has since grown shorter."""
     if not is_admin(update, context):
-        await _refuse(update, context)
+        await refuse_non_admin(update, context)
         return None
     names = context.services.documents.names
     if index >= len(names):
@@ -207,23 +198,6 @@ def import_summary(texts: Texts, name: str, report: ImportReport) -> Html:
         if len(report.refused) > SHOWN_REFUSALS:
             lines.append(texts("dossier.import.more", n=len(report.refused) - SHOWN_REFUSALS))
     return NEWLINE.join(lines)
-
-
-async def misses_command(update: Update, context: BotContext) -> None:
-    chat_id = await _admin_chat(update, context)
-    if chat_id is None:
-        return
-    texts = context.texts
-    misses = await context.services.catalogue.misses(20)
-    if not misses:
-        await send_html(context.bot, chat_id, texts("admin.misses.none"))
-        return
-    lines = [texts("admin.misses.title", n=len(misses))]
-    lines.extend(
-        texts("admin.misses.line", query=q, when=when[:16].replace("T", " "))
-        for q, _, when in misses
-    )
-    await send_html(context.bot, chat_id, NEWLINE.join(lines))
 
 
 USER_ID = re.compile(r"-?[0-9]{1,15}")

@@ -448,10 +448,11 @@ async def send_pressed(update: Update, context: BotContext, button: Send) -> Non
     assert chat is not None and user is not None
     texts = context.texts
     services = context.services
-    field = None
+    field = office = None
     if draft.procedure_code:
         procedure = services.catalogue.get(draft.procedure_code)
         field = procedure.field if procedure else None
+        office = services.catalogue.office(draft.procedure_code) if procedure else None
     ticket, _ = await services.tickets.file(
         draft,
         user_id=user.id,
@@ -460,6 +461,7 @@ async def send_pressed(update: Update, context: BotContext, button: Send) -> Non
         language=texts.language,
         update_id=update.update_id,
         procedure_field=field,
+        procedure_office=office,
     )
     await services.people.end(chat.id, user.id)
     # Committed: now the code. If Telegram cannot take it this moment, the outbox will.

@@ -12,6 +12,7 @@ class Section(enum.StrEnum):
     """What a card keeps behind a button."""
 
     DOCS = "docs"
+    CHECKLIST = "checklist"  # «Danh sách cần mang»: a list to tick, forward or print
     STEPS = "steps"
     CONDITIONS = "conditions"
     LEGAL = "legal"
@@ -26,7 +27,10 @@ class ShowSection(Button, prefix="pd"):
 
 @dataclass(frozen=True)
 class NoneFit(Button, prefix="sn"):
-    """«Không có thủ tục nào đúng»: under a list of search results."""
+    """«Không có thủ tục nào đúng»: under a list of search results; ``miss`` is the question
+    recorded for admins (0 on buttons sent before questions were recorded)."""
+
+    miss: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,17 @@
-"""Procedure Q&A in Telegram: search answers, cards and their sections, browsing by field."""
+"""Procedures in Telegram: cards and their sections, browsing by field, "not found"."""
 
 from __future__ import annotations
 
-import enum
 import math
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.handlers.context import BotContext
-from bot.handlers.conversations import Dialogue
 from bot.handlers.pressing import acknowledge
 from bot.handlers.procedures import views
 from bot.handlers.procedures.buttons import Field, Fields, NoneFit, Section, ShowSection
 from bot.html import lines
 from bot.i18n import Texts
-from bot.search.index import SearchResult
 from bot.ui import keyboards
 from bot.ui.buttons import AskOfficial, MenuEntry, MenuItem, ShowCard
 from bot.ui.lists import button_label, procedure_rows
@@ -25,46 +21,10 @@ from bot.ui.text import shorten
 
 FIELDS_PER_PAGE = 8
 PROCEDURES_PER_PAGE = 8
-MAX_QUERY = 500
-
-
-class AskStep(enum.StrEnum):
-    QUESTION = "question"  # the question typed after choosing «Hỏi về thủ tục»
-
-
-@dataclass
-class Nothing:
-    """The question step gathers nothing before the question itself."""
-
-
-ASK = Dialogue("ask", AskStep, Nothing)
 
 
 def _chat_id(update: Update) -> int | None:
     return update.effective_chat.id if update.effective_chat else None
-
-
-async def answer_question(update: Update, context: BotContext, text: str) -> None:
-    """Search the catalogue for what the citizen typed and answer with a card, a short list,
-    or a kind "not found" with ways forward."""
-    chat_id = _chat_id(update)
-    if chat_id is None:
-        return
-    catalogue = context.services.catalogue
-    result = catalogue.search(text[:MAX_QUERY])
-    if result.card is not None:
-        if not await show_card(context, chat_id, result.card.code):  # gone since the search
-            await send_html(context.bot, chat_id, context.texts("card.gone"))
-    elif result.choices:
-        await send_html(
-            context.bot,
-            chat_id,
-            context.texts("search.choices"),
-            _choices_keyboard(context.texts, result),
-        )
-    else:
-        await catalogue.record_miss(text, context.texts.language)
-        await send_nothing_found(context, chat_id, text)
 
 
 async def send_nothing_found(context: BotContext, chat_id: int, text: str) -> None:
@@ -90,12 +50,6 @@ def _ways_forward(texts: Texts) -> InlineKeyboardMarkup:
     )
 
 
-def _choices_keyboard(texts: Texts, result: SearchResult) -> InlineKeyboardMarkup:
-    rows = procedure_rows(result.choices)
-    rows.append([NoneFit().button(texts.plain("search.none_fit"))])
-    return InlineKeyboardMarkup(rows)
-
-
 async def show_card(context: BotContext, chat_id: int, code: str) -> bool:
     """Send a procedure's card; False if the catalogue no longer has it."""
     catalogue = context.services.catalogue
@@ -103,7 +57,9 @@ async def show_card(context: BotContext, chat_id: int, code: str) -> bool:
     if procedure is None:
         return False
     catalogue.viewed(code)
-    body, markup = views.card_message(context.texts, procedure, context.services.unit.profile)
+    services, texts = context.services, context.texts
+    translated = services.answers.translation(procedure, texts.language)
+    body, markup = views.card_message(texts, procedure, services.unit.profile, translated)
     await send_html(context.bot, chat_id, body, markup)
     return True
 
@@ -143,6 +99,8 @@ async def none_fit(update: Update, context: BotContext, button: NoneFit) -> None
     if query is None or chat_id is None:
         return
     await query.answer()
+    if button.miss:
+        await context.services.misses.none_fit(button.miss)
     texts = context.texts
     body = texts(
         "search.none_fit_text", contacts=unit_contacts(texts, context.services.unit.profile)
@@ -181,7 +139,11 @@ async def send_fields(context: BotContext, chat_id: int, page: int = 0) -> None:
     pages = max(1, math.ceil(len(fields) / FIELDS_PER_PAGE))
     page = min(page, pages - 1)
     shown = fields[page * FIELDS_PER_PAGE : (page + 1) * FIELDS_PER_PAGE]
-    rows = [[Field(f.key, 0).button(button_label(f"{f.name} ({f.size})"))] for f in shown]
+    named = context.services.answers.field_name
+    rows = [
+        [Field(f.key, 0).button(button_label(f"{named(f.name, texts.language)} ({f.size})"))]
+        for f in shown
+    ]
     pager = _pager(
         Fields(page - 1) if page > 0 else None,
         Fields(page + 1) if page < pages - 1 else None,
@@ -210,7 +172,8 @@ async def field_pressed(update: Update, context: BotContext, button: Field) -> N
     pages = max(1, math.ceil(len(members) / PROCEDURES_PER_PAGE))
     page = min(button.page, pages - 1)
     shown = members[page * PROCEDURES_PER_PAGE : (page + 1) * PROCEDURES_PER_PAGE]
-    rows = procedure_rows(shown)
+    answers = context.services.answers
+    rows = procedure_rows([answers.named(p, texts.language) for p in shown])
     pager = _pager(
         Field(field.key, page - 1) if page > 0 else None,
         Field(field.key, page + 1) if page < pages - 1 else None,
@@ -220,48 +183,18 @@ async def field_pressed(update: Update, context: BotContext, button: Field) -> N
         rows.append(pager)
     rows.append([Fields(0).button(texts.plain("browse.all_fields"))])
     body = lines(
-        texts("browse.procedures", field=field.name, page=page + 1, pages=pages),
+        texts(
+            "browse.procedures",
+            field=answers.field_name(field.name, texts.language),
+            page=page + 1,
+            pages=pages,
+        ),
         texts.plural("browse.count", "browse.count_plural", len(members)),
     )
     await send_html(context.bot, chat_id, body, InlineKeyboardMarkup(rows))
-
-
-async def ask_item(
-    update: Update, context: BotContext, more: list[list[InlineKeyboardButton]]
-) -> None:
-    """«Hỏi về thủ tục»: the next words typed are the question; ``more`` are other ways in."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return
-    texts = context.texts
-    await ASK.begin(context, chat.id, user.id, AskStep.QUESTION, Nothing())
-    rows = [
-        *more,
-        [Fields(0).button(texts.plain("browse.button"))],
-        [keyboards.back_button(texts)],
-    ]
-    await send_html(context.bot, chat.id, texts("ask.prompt"), InlineKeyboardMarkup(rows))
 
 
 async def browse_item(update: Update, context: BotContext) -> None:
     chat_id = _chat_id(update)
     if chat_id is not None:
         await send_fields(context, chat_id)
-
-
-async def question_asked(update: Update, context: BotContext, step: AskStep, data: Nothing) -> None:
-    """The question typed after choosing "ask"."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    if chat is None or user is None or message is None:
-        return
-    await context.services.people.end(chat.id, user.id)
-    await answer_question(update, context, message.text or "")
-
-
-async def free_text(update: Update, context: BotContext) -> bool:
-    """Words no one else took: a question about procedures."""
-    message = update.effective_message
-    if message is None:
-        return False
-    await answer_question(update, context, message.text or "")
-    return True

@@ -8,54 +8,175 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.procedure import Channel, DocumentItem, Procedure
+from bot.domain.procedure import Channel, DocumentItem, Procedure, Translation
 from bot.domain.unit import UnitProfile
+from bot.handlers.procedures import documents
 from bot.handlers.procedures.buttons import Section, ShowSection
+from bot.handlers.procedures.documents import Documents, Group, short_name
+from bot.handlers.procedures.where import where
 from bot.html import NEWLINE, Html, lines
 from bot.i18n import Texts
 from bot.ui import keyboards
 from bot.ui.buttons import AskOfficial, MenuEntry, MenuItem, ShowCard
 from bot.ui.memo import Rendered
-from bot.ui.render import office_hours
-from bot.ui.text import shorten
+from bot.ui.text import MESSAGE_LIMIT, visible_length
 
-CARD_DOCUMENTS = 5  # more than this, or a long list, goes behind a button
-CARD_DOCUMENTS_CHARS = 800
-ITEM_CHARS = 160
-# Items that begin so apply only in some cases, or are remarks rather than documents; what
-# everyone brings comes first on the card.
-CASE_OPENINGS = ("trường hợp", "trong trường hợp", "đối với", "nếu", "ví dụ", "lưu ý", "ghi chú")
+CARD_DOCUMENTS = 5  # at most this many documents on the first screen
+CARD_DOCUMENTS_CHARS = 800  # a longer list is named in short there, in full behind a button
+CARD_NOTES = 2  # more notes than this wait behind the button too
+HEADING_CHARS = 80
+CHECKLIST_ITEM_CHARS = (documents.SHORT_CHARS, 70, 45, 30)  # tighter while over one message
 CARDS_KEPT = 512
+UNTRANSLATED = Translation()
 BOLD = Html("<b>{}</b>")
+PARAGRAPH = Html("\n\n")
 
 
-def _document_lines(texts: Texts, items: tuple[DocumentItem, ...], limit: int | None) -> list[Html]:
-    out: list[Html] = []
-    group: str | None = None
-    for item in items:
-        if item.group and item.group != group:
-            group = item.group
-            out.append(texts("card.document_group", group=shorten(group, ITEM_CHARS)))
-        name = item.name if limit is None else shorten(item.name, limit)
+def _item_line(texts: Texts, item: DocumentItem, name: str, number: int | None = None) -> Html:
+    """ "• name — copies" on the card, "3. name — copies" in the full list."""
+    if number is None:
         key = "card.document_copies" if item.copies else "card.document"
-        out.append(texts(key, name=name, copies=item.copies or ""))
+        return texts(key, name=name, copies=item.copies or "")
+    key = "card.document_numbered_copies" if item.copies else "card.document_numbered"
+    return texts(key, n=number, name=name, copies=item.copies or "")
+
+
+def _group_lines(
+    texts: Texts,
+    groups: tuple[Group, ...],
+    *,
+    short: bool,
+    numbers: list[int] | None = None,
+    limit: int | None = None,
+) -> list[Html]:
+    """Documents under their headings; a group without a heading of its own that follows one
+    with a heading is headed "other documents". ``limit`` documents at most."""
+    out: list[Html] = []
+    shown = 0
+    headed = False
+    for group in groups:
+        if limit is not None and shown >= limit:
+            break
+        if group.heading:
+            name = short_name(group.heading, HEADING_CHARS) if short else group.heading
+            out.append(texts("card.document_group", group=name))
+            headed = True
+        elif headed:
+            out.append(texts("card.document_group_other"))
+        for item in group.items:
+            if limit is not None and shown >= limit:
+                break
+            shown += 1
+            name = short_name(item.name) if short else documents.plain(item.name)
+            number = None
+            if numbers is not None:
+                numbers[0] += 1
+                number = numbers[0]
+            out.append(_item_line(texts, item, name, number))
     return out
 
 
-def _for_some_cases(item: DocumentItem) -> bool:
-    group = (item.group or "").lstrip("*-•0123456789. ").lower()
-    return item.name[:20].lower().startswith(CASE_OPENINGS) or group.startswith(CASE_OPENINGS)
+def _whole_on_card(plan: Documents) -> bool:
+    """A short list is shown whole on the card, and needs no button for the full list."""
+    names = [item.name for group in (*plan.everyone, *plan.cases) for item in group.items]
+    notes = [item.name for item in plan.notes]
+    return (
+        plan.count <= CARD_DOCUMENTS
+        and len(plan.notes) <= CARD_NOTES
+        and all(len(documents.plain(name)) <= documents.SHORT_CHARS for name in names)
+        and sum(map(len, names + notes)) <= CARD_DOCUMENTS_CHARS
+    )
 
 
-def _first_documents(items: tuple[DocumentItem, ...]) -> tuple[DocumentItem, ...]:
-    """The few items the card shows: what everyone brings first, in the published order."""
-    ranked = sorted(range(len(items)), key=lambda i: (_for_some_cases(items[i]), i))
-    return tuple(items[i] for i in sorted(ranked[:CARD_DOCUMENTS]))
+def _note_lines(texts: Texts, item: DocumentItem, key: str) -> list[Html]:
+    return [texts(key, text=part) for part in documents.note_text(item)]
 
 
-def _long_documents(procedure: Procedure) -> bool:
-    size = sum(len(d.name) for d in procedure.documents)
-    return len(procedure.documents) > CARD_DOCUMENTS or size > CARD_DOCUMENTS_CHARS
+def _card_documents(texts: Texts, plan: Documents) -> list[Html]:
+    """What the card's first screen says about documents: the whole list if it is short, else
+    what everyone brings named in short (or, if nobody brings anything in every case, the
+    first cases), then how many documents and notes the full list adds."""
+    if _whole_on_card(plan):
+        out = _group_lines(texts, plan.everyone, short=False)
+        if plan.cases:
+            out.append(texts("card.documents_cases"))
+            out.extend(_group_lines(texts, plan.cases, short=False))
+        for note in plan.notes:
+            out.extend(_note_lines(texts, note, "card.note"))
+        return out
+    if plan.everyone:
+        out = _group_lines(texts, plan.everyone, short=True, limit=CARD_DOCUMENTS)
+        shown = min(CARD_DOCUMENTS, len(plan.everyone_items))
+    else:
+        out = [texts("card.documents_cases")]
+        out.extend(_group_lines(texts, plan.cases, short=True, limit=CARD_DOCUMENTS))
+        shown = min(CARD_DOCUMENTS, len(plan.case_items))
+    rest = plan.count - shown
+    if rest > 0:
+        out.append(texts.plural("card.documents_more", "card.documents_more_plural", rest))
+    if plan.notes:
+        out.append(texts.plural("card.notes_more", "card.notes_more_plural", len(plan.notes)))
+    return out
+
+
+def _full_documents(texts: Texts, plan: Documents) -> Html:
+    """The list behind «Xem đủ giấy tờ»: every document numbered, under its heading; the
+    cases after what everyone brings; the notes last, as notes."""
+    numbers = [0]
+    parts: list[Html] = []
+    if plan.everyone:
+        parts.append(lines(*_group_lines(texts, plan.everyone, short=False, numbers=numbers)))
+    if plan.cases:
+        cases = _group_lines(texts, plan.cases, short=False, numbers=numbers)
+        parts.append(lines(texts("card.documents_cases"), *cases))
+    if plan.notes:
+        notes = [line for note in plan.notes for line in _note_lines(texts, note, "card.note_line")]
+        parts.append(lines(texts("card.notes"), *notes))
+    return PARAGRAPH.join(parts)
+
+
+def checklist(texts: Texts, procedure: Procedure) -> Html:
+    """«Danh sách cần mang»: plain lines to tick, to forward or print; the procedure's name and
+    code on top, each document once, in short, with its copies, under its heading when there
+    are several."""
+    plan = documents.arrange(procedure.documents)
+
+    def ticks(groups: tuple[Group, ...], limit: int) -> list[Html]:
+        out: list[Html] = []
+        for group in groups:
+            if group.heading and len(groups) > 1:  # which documents go with which case
+                out.append(texts("card.checklist_group", group=short_name(group.heading, limit)))
+            out.extend(
+                texts(
+                    "card.checklist_item_copies" if item.copies else "card.checklist_item",
+                    name=short_name(item.name, limit),
+                    copies=item.copies or "",
+                )
+                for item in group.items
+            )
+        return out
+
+    def written(limit: int) -> Html:
+        parts = [
+            lines(
+                texts("card.checklist_title"),
+                texts("card.checklist_procedure", name=procedure.name, code=procedure.code),
+            )
+        ]
+        if plan.everyone:
+            parts.append(lines(*ticks(plan.everyone, limit)))
+        if plan.cases:
+            parts.append(lines(texts("card.checklist_cases"), *ticks(plan.cases, limit)))
+        if procedure.url:
+            parts.append(texts("card.checklist_link", url=procedure.url))
+        return PARAGRAPH.join(parts)
+
+    # One message, to forward as it is: a very long list names its items in fewer words.
+    for limit in CHECKLIST_ITEM_CHARS:
+        text = written(limit)
+        if visible_length(text) <= MESSAGE_LIMIT:
+            break
+    return text
 
 
 def _channel_line(texts: Texts, channel: Channel) -> Html:
@@ -67,24 +188,27 @@ def _channel_line(texts: Texts, channel: Channel) -> Html:
     )
 
 
-def card(texts: Texts, procedure: Procedure, profile: UnitProfile) -> Html:
-    out = [
-        BOLD.format(texts("card.title", name=procedure.name)),
-        texts("card.code", code=procedure.code, field=procedure.field),
-    ]
+def card(
+    texts: Texts,
+    procedure: Procedure,
+    profile: UnitProfile,
+    translated: Translation = UNTRANSLATED,
+) -> Html:
+    if translated.name:
+        title = [
+            BOLD.format(texts("card.title", name=translated.name)),
+            texts("card.official_name", name=procedure.name),
+        ]
+    else:
+        title = [BOLD.format(texts("card.title", name=procedure.name))]
+    field = translated.field or procedure.field
+    out = [*title, texts("card.code", code=procedure.code, field=field)]
     if procedure.applicants:
         out.append(texts("card.applicants", applicants=", ".join(procedure.applicants)))
     out.append(Html())
     if procedure.documents:
         out.append(texts("card.documents"))
-        if _long_documents(procedure):
-            shown = _first_documents(procedure.documents)
-            out.extend(_document_lines(texts, shown, ITEM_CHARS))
-            rest = len(procedure.documents) - len(shown)
-            if rest > 0:
-                out.append(texts.plural("card.documents_more", "card.documents_more_plural", rest))
-        else:
-            out.extend(_document_lines(texts, procedure.documents, None))
+        out.extend(_card_documents(texts, documents.arrange(procedure.documents)))
     else:
         out.append(texts("card.no_documents"))
     out.append(Html())
@@ -94,15 +218,7 @@ def card(texts: Texts, procedure: Procedure, profile: UnitProfile) -> Html:
     else:
         out.append(texts("card.no_channels"))
     out.append(Html())
-    out.append(
-        texts(
-            "card.where", address=profile.address, hours=office_hours(texts, profile.office_hours)
-        )
-    )
-    if any(c.kind == "online" for c in procedure.channels):
-        out.append(texts("card.online"))
-    if procedure.url:
-        out.append(texts("card.portal", url=procedure.url))
+    out.append(where(texts, procedure, profile))
     return lines(*out)
 
 
@@ -110,20 +226,25 @@ _cards: Rendered[tuple[Html, InlineKeyboardMarkup]] = Rendered(limit=CARDS_KEPT)
 
 
 def card_message(
-    texts: Texts, procedure: Procedure, profile: UnitProfile
+    texts: Texts,
+    procedure: Procedure,
+    profile: UnitProfile,
+    translated: Translation = UNTRANSLATED,
 ) -> tuple[Html, InlineKeyboardMarkup]:
     """The card and its buttons; popular procedures are asked for all day, so each is rendered
-    once per language until the procedure or the unit profile is replaced."""
+    once per language until the procedure, the unit profile or a translation is replaced."""
     return _cards.get(
         (texts.language, procedure.code),
-        (procedure, profile),
-        lambda: (card(texts, procedure, profile), card_keyboard(texts, procedure)),
+        (procedure, profile, translated),
+        lambda: (card(texts, procedure, profile, translated), card_keyboard(texts, procedure)),
     )
 
 
 def card_keyboard(texts: Texts, procedure: Procedure) -> InlineKeyboardMarkup:
+    plan = documents.arrange(procedure.documents)
     available = {
-        Section.DOCS: _long_documents(procedure),
+        Section.DOCS: bool(procedure.documents) and not _whole_on_card(plan),
+        Section.CHECKLIST: plan.count > 0,
         Section.STEPS: bool(procedure.steps),
         Section.CONDITIONS: bool(procedure.conditions),
         Section.LEGAL: bool(procedure.legal_basis),
@@ -149,9 +270,11 @@ def card_keyboard(texts: Texts, procedure: Procedure) -> InlineKeyboardMarkup:
 
 def section(texts: Texts, procedure: Procedure, name: Section) -> Html | None:
     """The text behind one of the card's buttons; None if the procedure has no such section."""
+    if name == "checklist":
+        return checklist(texts, procedure) if documents.arrange(procedure.documents).count else None
     title = texts(f"card.section.{name.value}", name=procedure.name)
     if name == "docs" and procedure.documents:
-        body = lines(*_document_lines(texts, procedure.documents, None))
+        body = _full_documents(texts, documents.arrange(procedure.documents))
     elif name == "steps" and procedure.steps:
         body = texts("card.text", text=procedure.steps)
     elif name == "conditions" and procedure.conditions:

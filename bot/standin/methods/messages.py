@@ -1,4 +1,4 @@
-"""Sending messages: text, photo, document, sticker, location, chat actions, copies and
+"""Sending messages: text, photo, document, sticker, location, venue, chat actions, copies and
 forwards, and deleting."""
 
 from __future__ import annotations
@@ -77,6 +77,26 @@ async def send_location(server: StandIn, params: Params) -> Any:
     if not isinstance(latitude, float | int) or not isinstance(longitude, float | int):
         raise bad_request("wrong latitude/longitude specified")
     return send(server, chat, params, kind="location", location=(latitude, longitude))
+
+
+@method("sendVenue")
+async def send_venue(server: StandIn, params: Params) -> Any:
+    chat = chat_of(server, params)
+    latitude, longitude = params.get("latitude"), params.get("longitude")
+    if not isinstance(latitude, float | int) or not isinstance(longitude, float | int):
+        raise bad_request("wrong latitude/longitude specified")
+    title, address = params.get("title"), params.get("address")
+    if not isinstance(title, str) or not title or not isinstance(address, str) or not address:
+        raise bad_request("venue title and address must be non-empty")
+    venue: JSON = {
+        "location": {"latitude": latitude, "longitude": longitude},
+        "title": title,
+        "address": address,
+    }
+    return send(
+        server, chat, params, kind="venue", location=(latitude, longitude), caption=None,
+        text=f"{title}\n{address}", media=venue,
+    )  # fmt: skip
 
 
 @method("sendChatAction")

@@ -1,0 +1,144 @@
+"""Everyday questions a ward office is asked daily (faq.yaml), and the phrases admins taught
+the bot (aliases.yaml). Both are admin-edited files: versioned, applied at once, undoable."""
+
+from __future__ import annotations
+
+import enum
+import re
+import string
+import unicodedata
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.domain.offices import OfficeKind
+from bot.domain.unit import Localized
+from bot.search.normalize import fold
+
+ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
+CODE = re.compile(r"^\d+\.\d+(\.\d+)?$")
+UNIT_FACTS = ("unit", "address", "hours", "hotline", "email", "website", "parking")
+PLACEHOLDERS = frozenset(
+    [*UNIT_FACTS, *(f"office_{kind.value}" for kind in OfficeKind)]
+)  # filled from unit.yaml, so a fact lives in one file only
+
+
+class MenuTarget(enum.StrEnum):
+    """Menu entries an FAQ answer may point to."""
+
+    DOSSIER = "dossier"
+    COMPLAINT = "complaint"
+    BROWSE = "browse"
+    ASK = "ask"
+    MINE = "mine"
+
+
+class FaqButton(BaseModel):
+    """Exactly one of: a procedure's card, a menu entry, an office's place on the map."""
+
+    model_config = ConfigDict(extra="forbid")
+    procedure: str | None = Field(default=None, pattern=CODE.pattern)
+    menu: MenuTarget | None = None
+    office: OfficeKind | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> FaqButton:
+        if sum(x is not None for x in (self.procedure, self.menu, self.office)) != 1:
+            raise ValueError("a button is exactly one of procedure, menu or office")
+        return self
+
+
+class LongLocalized(Localized):
+    """An answer: longer than a name, Vietnamese required."""
+
+    vi: str = Field(min_length=1, max_length=1500)
+    en: str | None = Field(default=None, max_length=1500)
+
+    @field_validator("vi", "en")
+    @classmethod
+    def _placeholders(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = unicodedata.normalize("NFC", value)
+        try:
+            names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+        except ValueError as error:
+            raise ValueError(
+                f"braces do not pair up ({error}); write {{hours}} and the like"
+            ) from None
+        for name in names:
+            if name not in PLACEHOLDERS:
+                known = ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS))
+                raise ValueError(f"unknown placeholder {{{name}}}; known: {known}")
+        return value
+
+
+class FaqEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=ID.pattern)
+    kind: Literal["faq", "smalltalk"] = "faq"
+    title: Localized | None = None  # how a list names it; else its first phrasing in the language
+    questions: list[str] = Field(min_length=1, max_length=60)
+    answer: LongLocalized
+    buttons: list[FaqButton] = Field(default_factory=list, max_length=6)
+
+    @field_validator("questions")
+    @classmethod
+    def _questions(cls, value: list[str]) -> list[str]:
+        out = []
+        for question in value:
+            if not fold(question):
+                raise ValueError(f"{question!r} has no letter or digit")
+            out.append(unicodedata.normalize("NFC", question.strip()))
+        return out
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    @property
+    def name(self) -> str:
+        """How lists show the entry: its first phrasing."""
+        return self.questions[0]
+
+    @property
+    def for_citizens(self) -> bool:
+        return True
+
+
+class Faq(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    entries: list[FaqEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Faq:
+        seen: set[str] = set()
+        for entry in self.entries:
+            if entry.id in seen:
+                raise ValueError(f"two entries have the id {entry.id!r}")
+            seen.add(entry.id)
+        return self
+
+    def entry(self, entry_id: str) -> FaqEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+
+class Alias(BaseModel):
+    """A phrase citizens used, taught by an admin: it now means this procedure or entry."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    phrase: str = Field(min_length=1, max_length=300)
+    procedure: str | None = Field(default=None, pattern=CODE.pattern)
+    faq: str | None = Field(default=None, pattern=ID.pattern)
+
+    @model_validator(mode="after")
+    def _one(self) -> Alias:
+        if (self.procedure is None) == (self.faq is None):
+            raise ValueError("an alias points to exactly one of procedure or faq")
+        if not fold(self.phrase):
+            raise ValueError("the phrase needs at least one letter or digit")
+        return self
+
+
+class Aliases(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    aliases: list[Alias] = Field(default_factory=list)

@@ -1,0 +1,150 @@
+"""Questions typed in a private chat, answered: a procedure's card, an everyday answer
+(faq.yaml), a short list of both, or a kind "not found"; and an office's pin on the map."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.domain.faq import FaqEntry
+from bot.domain.offices import OfficeKind
+from bot.domain.procedure import ProcedureRef
+from bot.handlers.answers import views
+from bot.handlers.answers.buttons import ShowFaq, ShowOffice
+from bot.handlers.context import BotContext
+from bot.handlers.conversations import Dialogue
+from bot.handlers.pressing import acknowledge
+from bot.handlers.procedures.buttons import Fields, NoneFit
+from bot.handlers.procedures.handlers import send_nothing_found, show_card
+from bot.handlers.procedures.where import send_office
+from bot.services.answers import AnswerKind
+from bot.services.misses import MissKind
+from bot.ui import keyboards
+from bot.ui.send import send_html
+
+MAX_QUERY = 500
+
+
+class AskStep(enum.StrEnum):
+    QUESTION = "question"  # the question typed after choosing «Hỏi về thủ tục»
+
+
+@dataclass
+class Nothing:
+    """The question step gathers nothing before the question itself."""
+
+
+ASK = Dialogue("ask", AskStep, Nothing)
+
+
+def _chat_id(update: Update) -> int | None:
+    return update.effective_chat.id if update.effective_chat else None
+
+
+async def answer_question(update: Update, context: BotContext, text: str) -> None:
+    """Answer what the citizen typed: a procedure's card, an everyday answer, a short list of
+    both, or a kind "not found" with ways forward. What found nothing, and what was answered
+    without confidence, goes to the admins' queue (/misses) to teach the bot."""
+    chat_id = _chat_id(update)
+    if chat_id is None:
+        return
+    services, language = context.services, context.texts.language
+    answer = services.answers.answer(text[:MAX_QUERY], language)
+    if answer.kind == AnswerKind.NOTHING:
+        await services.misses.record(text, language, MissKind.NOTHING)
+        await send_nothing_found(context, chat_id, text)
+        return
+    miss = 0 if answer.sure else await services.misses.record(text, language, MissKind.UNSURE)
+    if answer.faq is not None:
+        await send_answer(context, chat_id, answer.faq)
+    elif answer.procedure is not None:  # a card; or who handles it, when this ward does not
+        if not await show_card(context, chat_id, answer.procedure.code):  # gone since
+            await send_html(context.bot, chat_id, context.texts("card.gone"))
+    else:
+        await send_choices(context, chat_id, answer.choices, miss)
+
+
+async def send_choices(
+    context: BotContext, chat_id: int, choices: Sequence[ProcedureRef | FaqEntry], miss: int
+) -> None:
+    texts, answers = context.texts, context.services.answers
+    language = texts.language
+    shown = [answers.named(c, language) if isinstance(c, ProcedureRef) else c for c in choices]
+    rows = views.choice_rows(texts, shown, lambda entry: answers.title(entry, language))
+    rows.append([NoneFit(miss).button(texts.plain("search.none_fit"))])
+    mixed = any(isinstance(c, FaqEntry) for c in choices)
+    body = texts("search.choices_mixed" if mixed else "search.choices")
+    await send_html(context.bot, chat_id, body, InlineKeyboardMarkup(rows))
+
+
+async def ask_item(
+    update: Update, context: BotContext, more: list[list[InlineKeyboardButton]]
+) -> None:
+    """«Hỏi về thủ tục»: the next words typed are the question; ``more`` are other ways in."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    texts = context.texts
+    await ASK.begin(context, chat.id, user.id, AskStep.QUESTION, Nothing())
+    rows = [
+        *more,
+        [Fields(0).button(texts.plain("browse.button"))],
+        [keyboards.back_button(texts)],
+    ]
+    await send_html(context.bot, chat.id, texts("ask.prompt"), InlineKeyboardMarkup(rows))
+
+
+async def question_asked(update: Update, context: BotContext, step: AskStep, data: Nothing) -> None:
+    """The question typed after choosing "ask"."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or message is None:
+        return
+    await context.services.people.end(chat.id, user.id)
+    await answer_question(update, context, message.text or "")
+
+
+async def free_text(update: Update, context: BotContext) -> bool:
+    """Words no one else took: a question about procedures."""
+    message = update.effective_message
+    if message is None:
+        return False
+    await answer_question(update, context, message.text or "")
+    return True
+
+
+async def send_answer(context: BotContext, chat_id: int, entry: FaqEntry) -> None:
+    services = context.services
+    text = views.answer_text(context.texts, entry, services.unit.profile)
+    if entry.kind == "smalltalk" and not entry.buttons:
+        await send_html(context.bot, chat_id, text)
+        return
+
+    def named(code: str) -> ProcedureRef | None:
+        ref = services.catalogue.get(code)
+        return services.answers.named(ref, context.texts.language) if ref else None
+
+    markup = views.answer_keyboard(context.texts, entry, services.unit.profile, named)
+    await send_html(context.bot, chat_id, text, markup)
+
+
+async def faq_pressed(update: Update, context: BotContext, button: ShowFaq) -> None:
+    chat = update.effective_chat
+    entry = context.services.answers.entry(button.entry)
+    if chat is None or entry is None:
+        await acknowledge(update, context.texts.plain("button.stale"), alert=True)
+        return
+    await acknowledge(update)
+    await send_answer(context, chat.id, entry)
+
+
+async def office_pressed(update: Update, context: BotContext, button: ShowOffice) -> None:
+    chat = update.effective_chat
+    kind = next((k for k in OfficeKind if k.value == button.kind), None)
+    if chat is None or kind is None:
+        await acknowledge(update, context.texts.plain("button.stale"), alert=True)
+        return
+    await acknowledge(update)
+    await send_office(context, chat.id, kind)

@@ -1,0 +1,348 @@
+"""What the bot answers a question with: a procedure's card, an everyday answer (FAQ), a short
+list of both, who handles it when this ward does not, or nothing.
+
+Procedures and FAQ entries are ranked together: procedures by the catalogue's index, the FAQ's
+phrasings, the English procedure names and the phrases admins taught (aliases) by a second,
+small index built the same way, so the two scores mean the same thing. English questions are
+read into the words official names use first (bot/search/english.py).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import yaml
+
+from bot.domain.faq import Alias, Aliases, Faq, FaqEntry
+from bot.domain.procedure import Procedure, ProcedureRef, Translation
+from bot.search.english import English, EnglishReader, Reading
+from bot.search.index import Hit, Phrasing, SearchIndex
+from bot.search.lexicon import FoldedLexicon
+from bot.search.normalize import fold, has_marks
+from bot.services.catalogue import CatalogueService
+from bot.services.documents import EditableFile
+from bot.yamldoc import DocumentError, Problem, parse_document
+
+FAQ_FILE = "faq.yaml"
+ALIASES_FILE = "aliases.yaml"
+ENGLISH_FILE = "english.yaml"
+ANSWERS_KEPT = 1024
+
+# Tuned on the "dev" half of tests/data/questions.yaml, like the index's own thresholds.
+PHRASE_FROM = 0.72  # a phrasing scoring this answers on its own...
+PHRASE_LEAD = 0.05  # ...when it beats the best procedure by this much
+PHRASE_LISTED = 0.5  # a phrasing this good joins a list of procedures
+LIST_FLOOR = 0.34  # below the index's own "nothing", a best procedure this good is still listed
+FLOOR_LIST_SIZE = 3
+SURE_FROM = 0.75  # a card below this is an answer the admins may want to check
+
+FAQ_TARGET = "faq:"
+PROCEDURE_TARGET = "p:"
+
+Choice = ProcedureRef | FaqEntry
+
+
+class AnswerKind(enum.StrEnum):
+    CARD = "card"
+    FAQ = "faq"
+    CHOICES = "choices"
+    ELSEWHERE = "elsewhere"  # a procedure no office of this ward receives
+    NOTHING = "nothing"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    query: str
+    kind: AnswerKind
+    procedure: ProcedureRef | None = None  # CARD, ELSEWHERE
+    faq: FaqEntry | None = None  # FAQ
+    choices: tuple[Choice, ...] = ()  # CHOICES
+    english: bool = False
+    sure: bool = True  # False: a list or a weak card, worth an admin's look in /misses
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible answer and how well it fits, for an admin choosing what a phrase means."""
+
+    choice: Choice
+    score: float
+
+
+class AnswerService:
+    def __init__(self, catalogue: CatalogueService) -> None:
+        self._catalogue = catalogue
+        self._faq = Faq()
+        self._aliases = Aliases()
+        self._english = English()
+        self._reader = EnglishReader(English(), set())
+        self._phrases: SearchIndex[Phrasing] | None = None
+        self._exact: dict[str, str] = {}
+        self._answer: Callable[[str, str], Answer] = self._compute
+        self._generation = -1  # of the catalogue's index the phrase index was built with
+
+    # ---------------------------------------------------------------- the admin-edited files
+
+    def files(self) -> list[EditableFile]:
+        return [
+            EditableFile(FAQ_FILE, self._parse_faq, self._set_faq),
+            EditableFile(ALIASES_FILE, self._parse_aliases, self._set_aliases),
+            EditableFile(ENGLISH_FILE, self._parse_english, self._set_english),
+        ]
+
+    def _parse_faq(self, text: str, filename: str) -> Faq:
+        faq = parse_document(text, Faq, filename)
+        for index, entry in enumerate(faq.entries):
+            for b, button in enumerate(entry.buttons):
+                if button.procedure and self._catalogue.get(button.procedure) is None:
+                    where = f"entries.{index}.buttons.{b}.procedure"
+                    self._unknown(filename, where, button.procedure)
+        return faq
+
+    def _parse_aliases(self, text: str, filename: str) -> Aliases:
+        aliases = parse_document(text, Aliases, filename)
+        for index, alias in enumerate(aliases.aliases):
+            if alias.procedure and self._catalogue.get(alias.procedure) is None:
+                self._unknown(filename, f"aliases.{index}.procedure", alias.procedure)
+            if alias.faq and self._faq.entry(alias.faq) is None:
+                self._unknown(filename, f"aliases.{index}.faq", alias.faq)
+        return aliases
+
+    @staticmethod
+    def _unknown(filename: str, where: str, value: str) -> None:
+        raise DocumentError(filename, [Problem(None, where, f"{value!r} does not exist")])
+
+    @staticmethod
+    def _parse_english(text: str, filename: str) -> English:
+        return parse_document(text, English, filename)
+
+    def _set_faq(self, faq: Faq) -> None:
+        self._faq = faq
+        self.refresh()
+
+    def _set_aliases(self, aliases: Aliases) -> None:
+        self._aliases = aliases
+        self.refresh()
+
+    def _set_english(self, english: English) -> None:
+        self._english = english
+        self.refresh()
+
+    # ---------------------------------------------------------------- reading the files
+
+    @property
+    def faq(self) -> Faq:
+        return self._faq
+
+    @property
+    def aliases(self) -> list[Alias]:
+        return list(self._aliases.aliases)
+
+    @property
+    def english(self) -> EnglishReader:
+        return self._reader
+
+    def entry(self, entry_id: str) -> FaqEntry | None:
+        return self._faq.entry(entry_id)
+
+    def named(self, ref: ProcedureRef, language: str) -> ProcedureRef:
+        """The procedure as a list shows it to a reader of ``language``."""
+        english = self._english.procedures.get(ref.code) if language == "en" else None
+        return replace(ref, name=english) if english else ref
+
+    def field_name(self, field: str, language: str) -> str:
+        return (self._english.fields.get(field) if language == "en" else None) or field
+
+    def translation(self, procedure: Procedure, language: str) -> Translation:
+        if language != "en":
+            return Translation()
+        return Translation(
+            self._english.procedures.get(procedure.code), self._english.fields.get(procedure.field)
+        )
+
+    def title(self, entry: FaqEntry, language: str) -> str:
+        """How a list names an entry: its title, else its first phrasing in that language."""
+        if entry.title is not None:
+            return entry.title.get(language)
+        english = [q for q in entry.questions if self._reader.is_english(q, "vi")]
+        if language == "en" and english:
+            return english[0]
+        return next((q for q in entry.questions if q not in english and has_marks(q)), entry.name)
+
+    def refresh(self) -> None:
+        """Rebuild the phrase index: after a file changed, or the catalogue's word lists."""
+        self._phrases = None
+        self._answer = lru_cache(maxsize=ANSWERS_KEPT)(self._compute)
+
+    def _index(self) -> SearchIndex[Phrasing]:
+        if self._phrases is None or self._generation != self._catalogue.generation:
+            self._build()
+        assert self._phrases is not None
+        return self._phrases
+
+    def _build(self) -> None:
+        vocabulary = set(self._catalogue.vocabulary())
+        for entry in self._faq.entries:
+            vocabulary.update(w for q in entry.questions for w in fold(q).split())
+        reader = EnglishReader(self._english, vocabulary)
+        phrasings: list[Phrasing] = []
+        for entry in self._faq.entries:
+            for question in entry.questions:
+                phrasings.append(Phrasing(FAQ_TARGET + entry.id, self._held(reader, question)))
+        for code, name in self._english.procedures.items():
+            if self._catalogue.get(code) is not None:
+                phrasings.append(Phrasing(PROCEDURE_TARGET + code, reader.without_stopwords(name)))
+        for alias in self._aliases.aliases:
+            target = (
+                FAQ_TARGET + alias.faq if alias.faq else PROCEDURE_TARGET + str(alias.procedure)
+            )
+            phrasings.append(Phrasing(target, self._held(reader, alias.phrase)))
+        phrasings = [p for p in phrasings if fold(p.name)]
+        self._exact = {fold(p.name): p.target for p in phrasings}
+        self._generation = self._catalogue.generation
+        self._reader = reader
+        everyday = FoldedLexicon.everyday(self._catalogue.lexicon.source)
+        self._phrases = SearchIndex.of_phrasings(phrasings, everyday)
+
+    @staticmethod
+    def _held(reader: EnglishReader, phrase: str) -> str:
+        """An English phrasing is held without its stopwords, as English questions are read."""
+        return reader.without_stopwords(phrase) if reader.is_english(phrase, "vi") else phrase
+
+    # ---------------------------------------------------------------- answering
+
+    def answer(self, text: str, language: str) -> Answer:
+        if self._generation != self._catalogue.generation:
+            self.refresh()
+        return self._answer(text, language)
+
+    def _compute(self, text: str, language: str) -> Answer:
+        index = self._index()
+        reading = self._reader.read(text, language)
+        asked = self._reader.without_stopwords(text) if reading.english else text
+        exact = self._exact.get(fold(asked))
+        if exact is not None and (choice := self._target(exact)) is not None:
+            return self._chosen(text, choice, reading, 1.0)
+        phrase = self._best_phrasings(index, asked)
+        procedures = self._catalogue.search(reading.text) if fold(reading.text) else None
+        hits = procedures.hits if procedures else ()
+        local = tuple(h for h in hits if self._catalogue.in_scope(h.procedure.code))
+        best_local = local[0].score if local else 0.0
+        if hits and hits[0] not in local:
+            elsewhere = hits[0]
+            decided = self._catalogue.decide(text, hits)
+            if decided.card is not None and elsewhere.score - best_local >= PHRASE_LEAD:
+                return Answer(
+                    text, AnswerKind.ELSEWHERE, procedure=elsewhere.procedure,
+                    english=reading.english, score=elsewhere.score,
+                )  # fmt: skip
+        if (
+            phrase
+            and phrase[0].score >= PHRASE_FROM
+            and phrase[0].score - best_local >= PHRASE_LEAD
+        ):
+            choice = self._target(phrase[0].procedure.target)
+            if choice is not None:
+                return self._chosen(text, choice, reading, phrase[0].score)
+        decided = self._catalogue.decide(reading.text, local)
+        if decided.card is not None:
+            score = local[0].score
+            return Answer(
+                text, AnswerKind.CARD, procedure=decided.card, english=reading.english,
+                sure=score >= SURE_FROM, score=score,
+            )  # fmt: skip
+        listed: list[tuple[float, Choice]] = [
+            (h.score, h.procedure) for h in local if h.procedure in decided.choices
+        ]
+        if not listed and best_local >= LIST_FLOOR:
+            # Weak but not nothing: a few to choose from beat "not found" for a citizen who
+            # wrote a long story or a typo, and a wrong guess costs one tap on «none of these».
+            listed = [(h.score, h.procedure) for h in local[:FLOOR_LIST_SIZE]]
+        for hit in phrase:
+            choice = self._target(hit.procedure.target)
+            if hit.score >= PHRASE_LISTED and choice is not None:
+                listed.append((hit.score, choice))
+        choices = _distinct(c for _, c in sorted(listed, key=lambda sc: -sc[0]))
+        if not choices:
+            return Answer(text, AnswerKind.NOTHING, english=reading.english, sure=False)
+        best = max(score for score, _ in listed)
+        return Answer(
+            text, AnswerKind.CHOICES, choices=tuple(choices[:5]), english=reading.english,
+            sure=False, score=best,
+        )  # fmt: skip
+
+    def _chosen(self, text: str, choice: Choice, reading: Reading, score: float) -> Answer:
+        if isinstance(choice, FaqEntry):
+            return Answer(text, AnswerKind.FAQ, faq=choice, english=reading.english, score=score)
+        kind = AnswerKind.CARD if self._catalogue.in_scope(choice.code) else AnswerKind.ELSEWHERE
+        return Answer(text, kind, procedure=choice, english=reading.english, score=score)
+
+    def _best_phrasings(self, index: SearchIndex[Phrasing], text: str) -> list[Hit[Phrasing]]:
+        """The best-scoring phrasing of each target, best first."""
+        best: dict[str, Hit[Phrasing]] = {}
+        for hit in index.search(text).hits if fold(text) else ():
+            target = hit.procedure.target
+            if target not in best:
+                best[target] = hit
+        return list(best.values())
+
+    def _target(self, target: str) -> Choice | None:
+        if target.startswith(FAQ_TARGET):
+            return self._faq.entry(target.removeprefix(FAQ_TARGET))
+        return self._catalogue.get(target.removeprefix(PROCEDURE_TARGET))
+
+    def candidates(self, text: str, language: str, limit: int = 6) -> list[Candidate]:
+        """What a phrase could mean, best first, whether or not it is good enough to answer
+        with: an admin teaching the bot picks from these."""
+        reading = self._reader.read(text, language)
+        asked = self._reader.without_stopwords(text) if reading.english else text
+        found: list[Candidate] = []
+        for hit in self._best_phrasings(self._index(), asked):
+            if (choice := self._target(hit.procedure.target)) is not None:
+                found.append(Candidate(choice, hit.score))
+        if fold(reading.text):
+            found.extend(
+                Candidate(h.procedure, h.score) for h in self._catalogue.search(reading.text).hits
+            )
+        found.sort(key=lambda c: -c.score)
+        out: list[Candidate] = []
+        for candidate in found:
+            if all(c.choice != candidate.choice for c in out):
+                out.append(candidate)
+        return out[:limit]
+
+    def alias_yaml(self, phrase: str, choice: Choice) -> str:
+        """aliases.yaml with one more phrase taught (the caller stores it as a new version)."""
+        alias = (
+            Alias(phrase=phrase, faq=choice.id)
+            if isinstance(choice, FaqEntry)
+            else Alias(phrase=phrase, procedure=choice.code)
+        )
+        kept = [a for a in self._aliases.aliases if fold(a.phrase) != fold(phrase)]
+        return dump_aliases([*kept, alias])
+
+
+ALIASES_HEADER = """\
+# Cụm từ quản trị viên đã dạy bot (qua /misses): mỗi cụm từ dẫn tới một thủ tục hoặc một câu
+# hỏi thường gặp. Có thể sửa tay rồi gửi lại tệp này cho bot; /files để khôi phục bản trước.
+# Phrases admins taught the bot (through /misses): each leads to a procedure or an FAQ entry.
+# Edit by hand and send the file back to the bot; /files restores the previous version.
+"""
+
+
+def dump_aliases(aliases: list[Alias]) -> str:
+    rows = [a.model_dump(exclude_none=True) for a in aliases]
+    body = yaml.safe_dump({"aliases": rows}, allow_unicode=True, sort_keys=False, width=100)
+    return ALIASES_HEADER + body
+
+
+def _distinct(choices: Iterable[Choice]) -> list[Choice]:
+    out: list[Choice] = []
+    for choice in choices:
+        if choice not in out:
+            out.append(choice)
+    return out

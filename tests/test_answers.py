@@ -1,0 +1,109 @@
+"""Rule 1 for everyday questions: "thứ 7 có làm việc không", "alo" or "cảm ơn" get an answer,
+not a failure; the facts in it come from unit.yaml, and faq.yaml is the admin's to edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.standin import StandIn
+from tests.conftest import ADMIN_ID, BotRunner
+
+DATA = Path(__file__).resolve().parent.parent / "bot" / "data"
+SORRY = "Xin lỗi, tôi chưa tìm thấy"
+
+
+async def test_saturday_question_is_answered_with_the_hours(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    lan = standin.user(1301, "Lan", language_code="vi")
+    for asked in ("thu 7 co lam viec khong", "thứ 7 có làm việc không"):
+        reply = await lan.reply(asked)
+        assert "Thứ Bảy: 07:30–11:30" in reply.plain, reply.plain
+        assert SORRY not in reply.plain
+
+
+async def test_greetings_and_thanks_get_a_short_friendly_answer(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    lan = standin.user(1302, "Lan", language_code="vi")
+    hello = await lan.reply("alo")
+    thanks = await lan.reply("cảm ơn")
+    for reply in (hello, thanks):
+        assert SORRY not in reply.plain
+        assert len(reply.plain) < 400
+    assert "cảm ơn" not in hello.plain.lower() or hello.plain != thanks.plain
+    assert hello.plain != thanks.plain
+
+
+async def test_the_hotline_comes_from_unit_yaml(bot: BotRunner, standin: StandIn) -> None:
+    """A fact lives in one file: change the profile and the everyday answer follows."""
+    lan = standin.user(1303, "Lan", language_code="vi")
+    before = await lan.reply("số điện thoại một cửa")
+    assert "024 0000 0000" in before.plain, before.plain
+    admin = standin.user(ADMIN_ID, "Admin", language_code="vi")
+    unit = (DATA / "unit.yaml").read_text(encoding="utf-8")
+    edited = unit.replace('hotline: "024 0000 0000"', 'hotline: "024 3851 0000"')
+    assert edited != unit
+    await admin.send_document(edited.encode("utf-8"), filename="unit.yaml")
+    await admin.next_message()
+    after = await lan.reply("số điện thoại một cửa")
+    assert "024 3851 0000" in after.plain and "024 0000 0000" not in after.plain
+
+
+async def test_a_broken_placeholder_is_refused_with_file_line_and_field(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    admin = standin.user(ADMIN_ID, "Admin", language_code="vi")
+    faq = (DATA / "faq.yaml").read_text(encoding="utf-8")
+    broken = faq.replace("\\n{hours}", "\\n{gio_lam_viec}", 1)  # in an answer, not a comment
+    assert broken != faq
+    await admin.send_document(broken.encode("utf-8"), filename="faq.yaml")
+    refusal = await admin.next_message()
+    assert "faq.yaml:" in refusal.plain and "gio_lam_viec" in refusal.plain, refusal.plain
+    assert "answer" in refusal.plain
+    lan = standin.user(1304, "Lan", language_code="vi")
+    still = await lan.reply("thu 7 co lam viec khong")
+    assert "Thứ Bảy: 07:30–11:30" in still.plain
+
+
+async def test_an_admin_edit_of_faq_yaml_applies_at_once(bot: BotRunner, standin: StandIn) -> None:
+    admin = standin.user(ADMIN_ID, "Admin", language_code="vi")
+    faq = (DATA / "faq.yaml").read_text(encoding="utf-8")
+    added = faq.replace(
+        "entries:\n",
+        "entries:\n"
+        "  - id: nuoc-uong\n"
+        "    questions: [có nước uống miễn phí không, co nuoc uong ko]\n"
+        '    answer: {vi: "Có, tại sảnh tầng 1 <miễn phí>."}\n',
+        1,
+    )
+    await admin.send_document(added.encode("utf-8"), filename="faq.yaml")
+    await admin.next_message()
+    lan = standin.user(1305, "Lan", language_code="vi")
+    reply = await lan.reply("co nuoc uong ko")
+    assert reply.plain.startswith("Có, tại sảnh tầng 1 <miễn phí>."), reply.plain
+    assert "&lt;" in (reply.text or "")  # the admin's text is escaped, shown as typed
+
+
+async def test_an_english_question_reaches_the_card_with_the_official_name(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    tom = standin.user(1306, "Tom", language_code="en")
+    for asked in ("how do I register temporary residence", "temporary residence"):
+        card = await tom.reply(asked)
+        assert card.plain.startswith("Temporary residence registration\n"), card.plain[:200]
+        assert "Official name (show it at the counter): Đăng ký tạm trú" in card.plain
+        assert "Dong Da Ward Police" in card.plain  # where it is submitted
+
+
+async def test_where_is_the_police_gives_its_place_on_the_map(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    lan = standin.user(1307, "Lan", language_code="vi")
+    answer = await lan.reply("công an phường ở đâu")
+    assert "Số 6 phố Hoàng Cầu" in answer.plain, answer.plain
+    pin_button = next(text for row in answer.buttons for text in row if text.startswith("📍"))
+    await lan.press(pin_button, answer)
+    pin = await lan.next_message()
+    assert pin.kind == "venue" and pin.location == (21.017410, 105.823520)
+    assert pin.plain.startswith("Công an phường Đống Đa\nSố 6 phố Hoàng Cầu")
