@@ -152,7 +152,11 @@ async def build_answers(folder: Path) -> AnswerService:
         token=SecretStr("0:bench"),
         database=folder / "bench.sqlite3",
     )
-    services = await open_services(settings, Database(settings.database))
+    db = Database(settings.database)
+    services = await open_services(settings, db)
+    # Answering works from memory; the database is closed so that the benchmark can exit.
+    await services.close()
+    await db.close()
     return services.answers
 
 

@@ -20,7 +20,15 @@ if TYPE_CHECKING:
 
 # What `files load` and `files restore` take; the bot's DocumentService is the authority (a
 # test checks that this list names each of its files).
-EDITABLE_FILES = ("unit.yaml", "lexicon.yaml", "flows.yaml", "departments.yaml")
+EDITABLE_FILES = (
+    "unit.yaml",
+    "lexicon.yaml",
+    "flows.yaml",
+    "departments.yaml",
+    "faq.yaml",
+    "aliases.yaml",
+    "english.yaml",
+)
 
 
 def _settings() -> Settings:

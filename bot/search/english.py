@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.search.normalize import fold, tokens, words
+from bot.search.normalize import fold, words
 
 CODE = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
@@ -79,10 +79,9 @@ class EnglishReader:
         self._vietnamese_only = vietnamese_words - vocabulary
 
     def is_english(self, text: str, language: str) -> bool:
-        typed = tokens(text)
-        if any(marked is not None for _, marked in typed):
-            return False
-        folded = [word for word, _ in typed]
+        if any(char.isalpha() and not char.isascii() for char in text):
+            return False  # Vietnamese marks (folding alone cannot tell: "hi" folds to "hy")
+        folded = words(text)
         english = sum(w in self._english_only for w in folded)
         vietnamese = sum(w in self._vietnamese_only for w in folded)
         if language == "en":
@@ -111,6 +110,11 @@ class EnglishReader:
                 elif word not in self._stop:
                     out.append(word)
                 i += 1
+        # A foreign element is implied by the words even where a phrase took them ("foreigner
+        # renting" -> tạm trú): say it once, so names "có yếu tố nước ngoài" rank first.
+        foreign = foreign or any(word in self._foreign for word in folded)
+        if foreign and FOREIGN_MEANS not in out:
+            out.append(FOREIGN_MEANS)
         return Reading(" ".join(out), english=True, foreign=foreign)
 
     def without_stopwords(self, text: str) -> str:

@@ -186,8 +186,11 @@ class AnswerService:
 
     def _build(self) -> None:
         vocabulary = set(self._catalogue.vocabulary())
-        for entry in self._faq.entries:
-            vocabulary.update(w for q in entry.questions for w in fold(q).split())
+        first = EnglishReader(self._english, set(vocabulary))
+        for entry in self._faq.entries:  # the Vietnamese phrasings' words, not the English ones'
+            for question in entry.questions:
+                if not first.is_english(question, "vi"):
+                    vocabulary.update(fold(question).split())
         reader = EnglishReader(self._english, vocabulary)
         phrasings: list[Phrasing] = []
         for entry in self._faq.entries:
@@ -234,7 +237,7 @@ class AnswerService:
         best_local = local[0].score if local else 0.0
         if hits and hits[0] not in local:
             elsewhere = hits[0]
-            decided = self._catalogue.decide(text, hits)
+            decided = self._catalogue.decide(reading.text, hits)
             if decided.card is not None and elsewhere.score - best_local >= PHRASE_LEAD:
                 return Answer(
                     text, AnswerKind.ELSEWHERE, procedure=elsewhere.procedure,
