@@ -20,8 +20,8 @@ async def test_text_step_of_a_flow_survives_a_restart(bot: BotRunner, standin: S
     answer = await user.reply("Tổ 5")
     # Taken as the answer to the step they were on, not as a new question.
     assert "Đăng ký tạm trú" in answer.plain and "1.004194" in answer.plain
-    other = await user.reply("alo")
-    assert other.plain.startswith("Xin lỗi, tôi chưa tìm thấy thủ tục nào")
+    other = await user.reply("alo")  # the step is over: a greeting, answered as one
+    assert other.plain.startswith("Xin chào"), other.plain
 
 
 FLOW_WITH_TEXT = """

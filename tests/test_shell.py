@@ -77,7 +77,7 @@ async def test_shell_greets_and_presses_numbered_buttons(tmp_path: Path) -> None
         shell.stdin.write(b"2\n")
         await _read_until(shell.stdout, "Switched to English.", seen)
 
-        shell.stdin.write(b"hello there\n")
+        shell.stdin.write(b"xyzzy plugh\n")
         await _read_until(shell.stdout, "Sorry, I could not find a procedure matching", seen)
 
         rest, errors = await _leave(shell, b":nonsense\n:quit\n")
