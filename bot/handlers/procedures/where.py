@@ -39,18 +39,19 @@ def _place(texts: Texts, place: Place) -> str:
     return f"{name}, {place.address}" if name else place.address
 
 
-def office_lines(texts: Texts, place: Place) -> list[Html]:
-    """Address, hours, phone and map link of one office: on cards, and wherever an answer
-    points a citizen to an office."""
-    out = [
-        texts("where.submit", place=_place(texts, place)),
-        office_hours(texts, place.hours),
-    ]
+def _details(texts: Texts, place: Place) -> list[Html]:
+    """An office's hours, phone and map link: under its name on a card or in an answer."""
+    out = [office_hours(texts, place.hours)]
     if place.phone:
         out.append(texts("where.phone", phone=place.phone))
     if place.location:
         out.append(texts("where.map", url=place.location.map_url))
     return out
+
+
+def office_lines(texts: Texts, place: Place) -> list[Html]:
+    """Where a card's procedure is submitted: the office's address, then its details."""
+    return [texts("where.submit", place=_place(texts, place)), *_details(texts, place)]
 
 
 def office_block(texts: Texts, profile: UnitProfile, kind: OfficeKind) -> Html:
@@ -60,12 +61,8 @@ def office_block(texts: Texts, profile: UnitProfile, kind: OfficeKind) -> Html:
     place = profile.place(kind)
     if place is None:
         return texts("where.office_unlisted", office=kind_name(texts, kind), unit=unit)
-    return lines(
-        texts("where.office", name=office_name(texts, profile, kind), address=place.address),
-        office_hours(texts, place.hours),
-        texts("where.phone", phone=place.phone) if place.phone else None,
-        texts("where.map", url=place.location.map_url) if place.location else None,
-    )
+    name = office_name(texts, profile, kind)
+    return lines(texts("where.office", name=name, address=place.address), *_details(texts, place))
 
 
 def where(texts: Texts, procedure: Procedure, profile: UnitProfile) -> Html:

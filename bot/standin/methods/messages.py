@@ -70,21 +70,23 @@ async def send_sticker(server: StandIn, params: Params) -> Any:
     return send(server, chat, params, kind="sticker", file_id=stored.file_id, media=sticker)
 
 
-@method("sendLocation")
-async def send_location(server: StandIn, params: Params) -> Any:
-    chat = chat_of(server, params)
+def _location(params: Params) -> tuple[float, float]:
     latitude, longitude = params.get("latitude"), params.get("longitude")
     if not isinstance(latitude, float | int) or not isinstance(longitude, float | int):
         raise bad_request("wrong latitude/longitude specified")
-    return send(server, chat, params, kind="location", location=(latitude, longitude))
+    return latitude, longitude
+
+
+@method("sendLocation")
+async def send_location(server: StandIn, params: Params) -> Any:
+    chat = chat_of(server, params)
+    return send(server, chat, params, kind="location", location=_location(params))
 
 
 @method("sendVenue")
 async def send_venue(server: StandIn, params: Params) -> Any:
     chat = chat_of(server, params)
-    latitude, longitude = params.get("latitude"), params.get("longitude")
-    if not isinstance(latitude, float | int) or not isinstance(longitude, float | int):
-        raise bad_request("wrong latitude/longitude specified")
+    latitude, longitude = _location(params)
     title, address = params.get("title"), params.get("address")
     if not isinstance(title, str) or not title or not isinstance(address, str) or not address:
         raise bad_request("venue title and address must be non-empty")
