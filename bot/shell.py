@@ -89,8 +89,10 @@ class Shell:
             body = t("shell.document", name=msg.filename) + " " + body
         elif msg.kind == "photo":
             body = t("shell.photo") + " " + body
-        elif msg.kind == "location" and msg.location:
+        elif msg.kind in ("location", "venue") and msg.location:
             body = t("shell.location", lat=msg.location[0], lon=msg.location[1])
+            if msg.kind == "venue":  # its title and address are plain text
+                body += "\n" + html.escape(msg.text or "")
         lines = [f"{DIM if c else ''}── {who}{RESET if c else ''}", to_terminal(body or "", c)]
         last = self.state.buttoned.get(msg.chat_id)
         if msg.buttons or msg.keyboard:  # a note without buttons leaves the last ones usable
