@@ -78,7 +78,7 @@ class FaqEntry(BaseModel):
     id: str = Field(pattern=ID.pattern)
     kind: Literal["faq", "smalltalk"] = "faq"
     title: Localized | None = None  # how a list names it; else its first phrasing in the language
-    questions: list[str] = Field(min_length=1, max_length=60)
+    questions: list[str] = Field(min_length=1, max_length=100)
     answer: LongLocalized
     buttons: list[FaqButton] = Field(default_factory=list, max_length=6)
 
