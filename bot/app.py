@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -177,6 +178,10 @@ async def open_services(settings: Settings, db: Database) -> Services:
         raise
     people.start()
     catalogue.start()
+    answers.prepare()
+    # The catalogue, its indexes and the word lists live as long as the process: garbage
+    # collection need not walk them again and again while citizens wait for an answer.
+    gc.freeze()
     return Services(
         settings=settings,
         clock=db.clock,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -33,6 +34,7 @@ class English(BaseModel):
     procedures: dict[str, str] = Field(default_factory=dict)  # code -> English name
     stopwords: list[str] = Field(default_factory=list)
     phrases: list[EnglishPhrase] = Field(default_factory=list)
+    everyday: list[EnglishPhrase] = Field(default_factory=list)  # about the office itself
     foreign: list[str] = Field(default_factory=list)  # words implying a foreign element
 
     @field_validator("procedures")
@@ -54,6 +56,7 @@ class Reading:
     text: str  # what to search for, in the words official names use
     english: bool
     foreign: bool = False  # an English question implying a foreign element
+    everyday: str = ""  # an English question in the words of the Vietnamese everyday phrasings
 
 
 class EnglishReader:
@@ -62,28 +65,35 @@ class EnglishReader:
     def __init__(self, english: English, vietnamese_words: set[str]) -> None:
         self.data = english
         self._stop = {fold(w) for w in english.stopwords}
-        self._foreign = {fold(w) for w in english.foreign}
-        phrases: dict[tuple[str, ...], str] = {}
-        for phrase in english.phrases:
-            for said in phrase.words:
-                key = tuple(words(said))
-                if key:
-                    phrases.setdefault(key, phrase.means)
+        # Words or phrases ("foreign national", "home country") implying a foreign element.
+        self._foreign = {key for w in english.foreign if (key := tuple(words(w)))}
+        # What each phrase means, and whether it is about the office itself ("opening
+        # hours", "parking"): those say nothing about which procedure is meant.
+        phrases: dict[tuple[str, ...], tuple[str, bool]] = {}
+        for group, everyday in ((english.phrases, False), (english.everyday, True)):
+            for phrase in group:
+                for said in phrase.words:
+                    if key := tuple(words(said)):
+                        phrases.setdefault(key, (phrase.means, everyday))
         self._phrases = phrases
         self._longest = max((len(k) for k in phrases), default=1)
         named = {w for name in english.procedures.values() for w in words(name)}
-        vocabulary = self._stop | self._foreign | named | {w for key in phrases for w in key}
+        foreign_words = {w for key in self._foreign for w in key}
+        vocabulary = self._stop | foreign_words | named | {w for key in phrases for w in key}
         # A word is evidence of English only where it is not also a Vietnamese syllable
         # typed without marks ("the" is "thẻ", "can" is "cần").
         self._english_only = vocabulary - vietnamese_words
         self._vietnamese_only = vietnamese_words - vocabulary
 
     def is_english(self, text: str, language: str) -> bool:
-        if any(char.isalpha() and not char.isascii() for char in text):
-            return False  # Vietnamese marks (folding alone cannot tell: "hi" folds to "hy")
+        # A word with marks is Vietnamese (folding alone cannot tell: "hi" folds to "hy"),
+        # unless English words outnumber such words ("my fiancée", "a «tạm trú» card").
+        marked = sum(any(c.isalpha() and not c.isascii() for c in w) for w in text.split())
         folded = words(text)
         english = sum(w in self._english_only for w in folded)
-        vietnamese = sum(w in self._vietnamese_only for w in folded)
+        if marked and marked >= english:
+            return False
+        vietnamese = sum(w in self._vietnamese_only for w in folded) + marked
         if language == "en":
             return english >= vietnamese and (english > 0 or vietnamese == 0)
         return english > 0 and english >= vietnamese
@@ -93,33 +103,69 @@ class EnglishReader:
             return Reading(text, english=False)
         folded = words(text)
         out: list[str] = []
+        everyday: list[str] = []
         foreign = False
+        named = False  # a phrase naming a procedure
+        for said, found in self._spans(folded):
+            if found is not None:
+                meaning, about_the_office = found
+                (everyday if about_the_office else out).append(meaning)
+                named = named or not about_the_office
+            elif said in self._foreign:
+                foreign = True
+                out.append(FOREIGN_MEANS)
+            elif said[0] not in self._stop:
+                out.append(said[0])
+                everyday.append(said[0])
+        # A foreign element is implied by the words even where a phrase took them ("foreigner
+        # renting" -> tạm trú): say it once, so names "có yếu tố nước ngoài" rank first.
+        foreign = foreign or self._implies_foreign(folded)
+        if foreign and FOREIGN_MEANS not in out:
+            out.append(FOREIGN_MEANS)
+        # Only a question that names no procedure is about the office itself: in "how long
+        # does a birth registration take", "how long" is asked of the procedure's card.
+        about_the_office = not named and any(
+            found is not None and found[1] for _, found in self._spans(folded)
+        )
+        return Reading(
+            " ".join(out), english=True, foreign=foreign,
+            everyday=" ".join(everyday) if about_the_office else "",
+        )  # fmt: skip
+
+    def _spans(
+        self, folded: list[str]
+    ) -> Iterator[tuple[tuple[str, ...], tuple[str, bool] | None]]:
+        """The words in order, the longest known phrase at each point taken whole with its
+        meaning; any other word alone, without one."""
         i = 0
         while i < len(folded):
             for size in range(min(self._longest, len(folded) - i), 0, -1):
-                meaning = self._phrases.get(tuple(folded[i : i + size]))
-                if meaning is not None:
-                    out.append(meaning)
+                said = tuple(folded[i : i + size])
+                found = self._phrases.get(said)
+                if found is not None:
+                    yield said, found
                     i += size
                     break
             else:
-                word = folded[i]
-                if word in self._foreign:
-                    foreign = True
-                    out.append(FOREIGN_MEANS)
-                elif word not in self._stop:
-                    out.append(word)
+                yield (folded[i],), None
                 i += 1
-        # A foreign element is implied by the words even where a phrase took them ("foreigner
-        # renting" -> tạm trú): say it once, so names "có yếu tố nước ngoài" rank first.
-        foreign = foreign or any(word in self._foreign for word in folded)
-        if foreign and FOREIGN_MEANS not in out:
-            out.append(FOREIGN_MEANS)
-        return Reading(" ".join(out), english=True, foreign=foreign)
+
+    def _implies_foreign(self, folded: list[str]) -> bool:
+        sizes = {len(key) for key in self._foreign}
+        return any(
+            tuple(folded[i : i + size]) in self._foreign
+            for size in sizes
+            for i in range(len(folded) - size + 1)
+        )
 
     def without_stopwords(self, text: str) -> str:
-        """An English phrasing as the FAQ index should hold it."""
-        return " ".join(w for w in words(text) if w not in self._stop)
+        """An English phrasing as the phrase index holds it, and a question as it is compared
+        with them: without its stopwords, except inside a phrase ("make a will" keeps
+        "will", which alone is only the future tense)."""
+        kept: list[str] = []
+        for said, found in self._spans(words(text)):
+            kept.extend(said if found is not None else [w for w in said if w not in self._stop])
+        return " ".join(kept)
 
     def field(self, name: str) -> str | None:
         return self.data.fields.get(name)

@@ -48,6 +48,9 @@ BODY_ITEM_CHARS = 200
 HEAD_WORDS = 16
 KEEP_HITS = 30
 MAX_CORRECTIONS = 20_000
+# Misspellings looked up per question: a long story of words no name uses holds few typos,
+# and each look-up scans the vocabulary.
+MAX_TYPO_LOOKUPS = 6
 COMMON_SHARE = 0.15  # a word in more procedures' text than this is skipped outside names
 COMMON_MIN_DOCS = 50
 RECALL_EXPONENT = 0.6  # score = recall^0.6 x precision^0.4: explain the question, fit the name
@@ -66,6 +69,13 @@ class Entry(Protocol):
 
 
 E = TypeVar("E", bound=Entry)
+
+
+@dataclass(slots=True)
+class _Lookups:
+    """How many more misspellings one search may look up."""
+
+    left: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +297,7 @@ class SearchIndex(Generic[E]):
     def __len__(self) -> int:
         return len(self.procedures)
 
-    def _parse(self, text: str) -> list[_Concept]:
+    def _parse(self, text: str, typos: _Lookups) -> list[_Concept]:
         words = self.lexicon.expand(text)
         concepts: list[_Concept] = []
         runs: list[list[str]] = [[]]
@@ -305,7 +315,7 @@ class SearchIndex(Generic[E]):
                 runs[-1].append(words[i][0])
                 i += 1
         for run in runs:
-            concepts.extend(self._run_concepts(run))
+            concepts.extend(self._run_concepts(run, typos))
         return concepts
 
     def _phrase_at(self, words: list[Word], i: int) -> tuple[int, list[str]] | None:
@@ -319,18 +329,18 @@ class SearchIndex(Generic[E]):
                 return len(entry), []
         return None
 
-    def _run_concepts(self, run: list[str]) -> list[_Concept]:
+    def _run_concepts(self, run: list[str], typos: _Lookups) -> list[_Concept]:
         """Concepts of consecutive content words; a word pair no name contains is checked for
         a typo ("khia sinh" -> "khai sinh", "tạm chú" -> "tạm trú"), the correction added
         beside what was typed."""
-        options = [self._word_concept(word).terms for word in run]
-        for i, pair in enumerate(_pairs(run)):
+        options = [self._word_concept(word, typos).terms for word in run]
+        for i, pair in enumerate(_pairs(run) if typos.left else ()):
             if self._known(pair) or len(pair) < MIN_PAIR_TO_CORRECT:
                 continue
             alike = self._sounds.get(sound_key(pair), [])
             if not alike and all(w in self._name_docs for w in pair.split()):
                 continue  # two words names use, just not together: nothing to correct
-            for corrected in self._nearest(pair, self._word_pairs, PAIR_DISTANCE)[:1]:
+            for corrected in self._nearest(pair, self._word_pairs, PAIR_DISTANCE, typos)[:1]:
                 for j, word in zip((i, i + 1), corrected.split(), strict=True):
                     if word not in options[j]:
                         options[j] = {w: t for w, t in options[j].items() if t > 0}
@@ -353,21 +363,26 @@ class SearchIndex(Generic[E]):
     def _known(self, term: str) -> bool:
         return term in self._term_idf
 
-    def _word_concept(self, word: str) -> _Concept:
+    def _word_concept(self, word: str, typos: _Lookups) -> _Concept:
         if self._known(word):
             return _Concept({word: 1.0})
         if len(word) >= MIN_WORD_TO_CORRECT:
-            near = self._nearest(word, self._words, 1)
+            near = self._nearest(word, self._words, 1, typos)
             if near:
                 return _Concept(dict.fromkeys(near, TYPO_WEIGHT))
         return _Concept({word: 0.0}, known=False)
 
-    def _nearest(self, term: str, vocabulary: list[str], max_distance: int) -> list[str]:
+    def _nearest(
+        self, term: str, vocabulary: list[str], max_distance: int, lookups: _Lookups
+    ) -> list[str]:
         """Likeliest intended terms: one that sounds the same (ch/tr, s/x, d/gi/r, l/n), else
         common ones a few edits away (a noisy-channel guess). Remembered: the vocabulary is
         fixed for this index, and scanning it is the slowest step of a search."""
         key = (term, max_distance)
         if key not in self._corrections:
+            if lookups.left <= 0:
+                return []
+            lookups.left -= 1
             if len(self._corrections) >= MAX_CORRECTIONS:
                 self._corrections.clear()
             self._corrections[key] = self._find_nearest(term, vocabulary, max_distance)
@@ -393,8 +408,11 @@ class SearchIndex(Generic[E]):
         ranked = sorted(near, key=lambda c: -self._name_docs[c[0]] * EDIT_LIKELIHOOD ** c[1])
         return [candidate for candidate, _, _ in ranked[:3]]
 
-    def search(self, text: str) -> SearchResult[E]:
-        return self.decide(text, tuple(self._score(self._parse(text))))
+    def search(self, text: str, typos: bool = True) -> SearchResult[E]:
+        """``typos``: also try what unknown words may be misspellings of; not worth it for
+        the English words left in an English question, which are no Vietnamese typos."""
+        lookups = _Lookups(MAX_TYPO_LOOKUPS if typos else 0)
+        return self.decide(text, tuple(self._score(self._parse(text, lookups))))
 
     def _score(self, concepts: list[_Concept]) -> list[Hit[E]]:
         """Arrays over all procedures: one concept costs the same whether it is in three

@@ -10,6 +10,7 @@ read into the words official names use first (bot/search/english.py).
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -37,6 +38,10 @@ PHRASE_LEAD = 0.05  # ...when it beats the best procedure by this much
 PHRASE_LISTED = 0.5  # a phrasing this good joins a list of procedures
 LIST_FLOOR = 0.34  # below the index's own "nothing", a best procedure this good is still listed
 FLOOR_LIST_SIZE = 3
+CLAUSE_BREAK = re.compile(r"[.,;:!?\n]+")  # where a long message's clauses end
+MIN_CLAUSE_WORDS = 2  # shorter pieces ("dạ", "ạ") are read with the whole message only
+MAX_CLAUSES = 8  # a pasted essay must not slow the bot down
+LIST_SIZE = 5
 SURE_FROM = 0.75  # a card below this is an answer the admins may want to check
 
 FAQ_TARGET = "faq:"
@@ -173,6 +178,10 @@ class AnswerService:
             return english[0]
         return next((q for q in entry.questions if q not in english and has_marks(q)), entry.name)
 
+    def prepare(self) -> None:
+        """Build the phrase index now rather than on the first citizen's question."""
+        self._index()
+
     def refresh(self) -> None:
         """Rebuild the phrase index: after a file changed, or the catalogue's word lists."""
         self._phrases = None
@@ -224,6 +233,21 @@ class AnswerService:
         return self._answer(text, language)
 
     def _compute(self, text: str, language: str) -> Answer:
+        whole = self._whole(text, language)
+        clauses = _clauses(text)
+        if whole.kind != AnswerKind.NOTHING or len(clauses) < 2:
+            return whole
+        # A long story hides its question in one clause ("... giờ muốn lãnh bảo hiểm xã hội một
+        # lần thì nộp ở đâu"): each clause is read alone, and what they name is offered as a
+        # list, never as a sure answer, since the rest of the story was not understood.
+        listed: list[tuple[float, Choice]] = []
+        for clause in clauses[:MAX_CLAUSES]:
+            said = self._whole(clause, language)
+            named = [c for c in (said.procedure, said.faq) if c is not None] + list(said.choices)
+            listed.extend((said.score, choice) for choice in named)
+        return self._listed(whole, listed)
+
+    def _whole(self, text: str, language: str) -> Answer:
         index = self._index()
         reading = self._reader.read(text, language)
         asked = self._reader.without_stopwords(text) if reading.english else text
@@ -231,7 +255,13 @@ class AnswerService:
         if exact is not None and (choice := self._target(exact)) is not None:
             return self._chosen(text, choice, reading, 1.0)
         phrase = self._best_phrasings(index, asked)
-        procedures = self._catalogue.search(reading.text) if fold(reading.text) else None
+        if reading.english:  # ... and as read into Vietnamese, like the Vietnamese phrasings
+            phrase = _best_first([*phrase, *self._best_phrasings(index, reading.everyday)])
+        procedures = (
+            self._catalogue.search(reading.text, typos=not reading.english)
+            if fold(reading.text)
+            else None
+        )
         hits = procedures.hits if procedures else ()
         local = tuple(h for h in hits if self._catalogue.in_scope(h.procedure.code))
         best_local = local[0].score if local else 0.0
@@ -247,6 +277,9 @@ class AnswerService:
             phrase
             and phrase[0].score >= PHRASE_FROM
             and phrase[0].score - best_local >= PHRASE_LEAD
+            # ... and explains as much of the question as the best procedure does: in "chứng
+            # thực chữ ký giấy ủy quyền", the phrasing "giấy ủy quyền" is only a part.
+            and (not local or phrase[0].recall >= local[0].recall)
         ):
             choice = self._target(phrase[0].procedure.target)
             if choice is not None:
@@ -269,13 +302,19 @@ class AnswerService:
             choice = self._target(hit.procedure.target)
             if hit.score >= PHRASE_LISTED and choice is not None:
                 listed.append((hit.score, choice))
+        return self._listed(
+            Answer(text, AnswerKind.NOTHING, english=reading.english, sure=False), listed
+        )
+
+    @staticmethod
+    def _listed(nothing: Answer, listed: list[tuple[float, Choice]]) -> Answer:
+        """A list of the best distinct choices, or ``nothing`` when there are none."""
         choices = _distinct(c for _, c in sorted(listed, key=lambda sc: -sc[0]))
         if not choices:
-            return Answer(text, AnswerKind.NOTHING, english=reading.english, sure=False)
-        best = max(score for score, _ in listed)
-        return Answer(
-            text, AnswerKind.CHOICES, choices=tuple(choices[:5]), english=reading.english,
-            sure=False, score=best,
+            return nothing
+        return replace(
+            nothing, kind=AnswerKind.CHOICES, choices=tuple(choices[:LIST_SIZE]),
+            score=max(score for score, _ in listed),
         )  # fmt: skip
 
     def _chosen(self, text: str, choice: Choice, reading: Reading, score: float) -> Answer:
@@ -286,12 +325,7 @@ class AnswerService:
 
     def _best_phrasings(self, index: SearchIndex[Phrasing], text: str) -> list[Hit[Phrasing]]:
         """The best-scoring phrasing of each target, best first."""
-        best: dict[str, Hit[Phrasing]] = {}
-        for hit in index.search(text).hits if fold(text) else ():
-            target = hit.procedure.target
-            if target not in best:
-                best[target] = hit
-        return list(best.values())
+        return _best_first(list(index.search(text).hits) if fold(text) else [])
 
     def _target(self, target: str) -> Choice | None:
         if target.startswith(FAQ_TARGET):
@@ -341,6 +375,19 @@ def dump_aliases(aliases: list[Alias]) -> str:
     rows = [a.model_dump(exclude_none=True) for a in aliases]
     body = yaml.safe_dump({"aliases": rows}, allow_unicode=True, sort_keys=False, width=100)
     return ALIASES_HEADER + body
+
+
+def _best_first(hits: list[Hit[Phrasing]]) -> list[Hit[Phrasing]]:
+    """The best hit of each target, best first."""
+    best: dict[str, Hit[Phrasing]] = {}
+    for hit in sorted(hits, key=lambda h: -h.score):
+        best.setdefault(hit.procedure.target, hit)
+    return list(best.values())
+
+
+def _clauses(text: str) -> list[str]:
+    parts = (part.strip() for part in CLAUSE_BREAK.split(text))
+    return [part for part in parts if len(part.split()) >= MIN_CLAUSE_WORDS]
 
 
 def _distinct(choices: Iterable[Choice]) -> list[Choice]:

@@ -1,0 +1,46 @@
+"""How an English question is read: phrases become the words official names use, and a
+foreign element is noticed, also when it takes several words to say."""
+
+from __future__ import annotations
+
+from bot.search.english import FOREIGN_MEANS, English, EnglishPhrase, EnglishReader
+
+DATA = English(
+    stopwords=["how", "do", "i", "my", "a", "the", "as"],
+    phrases=[EnglishPhrase(words=["temporary residence"], means="đăng ký tạm trú")],
+    foreign=["foreigner", "foreign national", "home country"],
+)
+READER = EnglishReader(DATA, vietnamese_words={"dang", "ky", "tam", "tru"})
+
+
+def test_a_phrase_becomes_the_official_words_and_stopwords_go() -> None:
+    reading = READER.read("How do I register temporary residence", "en")
+    assert reading.english
+    assert reading.text == "register đăng ký tạm trú"
+    assert not reading.foreign
+
+
+def test_a_foreign_element_said_in_one_word_or_in_several() -> None:
+    for question in (
+        "temporary residence for a foreigner",
+        "temporary residence as a foreign national",
+        "my home country passport",
+    ):
+        reading = READER.read(question, "en")
+        assert reading.foreign, question
+        assert reading.text.count(FOREIGN_MEANS) == 1, question
+
+
+def test_part_of_a_foreign_phrase_alone_implies_nothing() -> None:
+    assert not READER.read("national temporary residence", "en").foreign
+    assert not READER.read("my country", "en").foreign
+
+
+def test_vietnamese_without_marks_is_not_taken_for_english() -> None:
+    assert not READER.is_english("dang ky tam tru", "vi")
+    assert READER.is_english("temporary residence", "vi")
+
+
+def test_a_marked_word_in_an_english_question_does_not_make_it_vietnamese() -> None:
+    assert READER.is_english("my fiancée is here, temporary residence", "vi")
+    assert not READER.is_english("đăng ký tạm trú", "en")
