@@ -74,8 +74,9 @@ async def send_choices(
     language = texts.language
     shown = [answers.named(c, language) if isinstance(c, ProcedureRef) else c for c in choices]
     rows = views.choice_rows(texts, shown, lambda entry: answers.title(entry, language))
-    rows.append([NoneFit(miss).button(texts.plain("search.none_fit"))])
     mixed = any(isinstance(c, FaqEntry) for c in choices)
+    none_fit = texts.plain("search.none_fit_mixed" if mixed else "search.none_fit")
+    rows.append([NoneFit(miss, mixed).button(none_fit)])
     body = texts("search.choices_mixed" if mixed else "search.choices")
     await send_html(context.bot, chat_id, body, InlineKeyboardMarkup(rows))
 

@@ -27,10 +27,12 @@ class ShowSection(Button, prefix="pd"):
 
 @dataclass(frozen=True)
 class NoneFit(Button, prefix="sn"):
-    """«Không có thủ tục nào đúng»: under a list of search results; ``miss`` is the question
-    recorded for admins (0 on buttons sent before questions were recorded)."""
+    """«Không có thủ tục tôi cần»: under a list of search results; ``miss`` is the question
+    recorded for admins (0 on buttons sent before questions were recorded); ``answers`` when
+    the list also held everyday answers, so that the words are not about procedures only."""
 
     miss: int = 0
+    answers: bool = False
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ async def section_pressed(update: Update, context: BotContext, button: ShowSecti
 
 
 async def none_fit(update: Update, context: BotContext, button: NoneFit) -> None:
-    """None of the listed procedures is the one; offer browsing and the office."""
+    """Nothing listed is what the citizen wanted; offer browsing and the office."""
     query, chat_id = update.callback_query, _chat_id(update)
     if query is None or chat_id is None:
         return
@@ -103,7 +103,8 @@ async def none_fit(update: Update, context: BotContext, button: NoneFit) -> None
         await context.services.misses.none_fit(button.miss)
     texts = context.texts
     body = texts(
-        "search.none_fit_text", contacts=unit_contacts(texts, context.services.unit.profile)
+        "search.none_fit_mixed_text" if button.answers else "search.none_fit_text",
+        contacts=unit_contacts(texts, context.services.unit.profile),
     )
     await send_html(context.bot, chat_id, body, _ways_forward(texts))
 
