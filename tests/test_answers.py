@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from bot.standin import StandIn
-from tests.conftest import ADMIN_ID, BotRunner
+from tests.conftest import ADMIN_ID, BotRunner, pressed
 
 DATA = Path(__file__).resolve().parent.parent / "bot" / "data"
 SORRY = "Xin lỗi, tôi chưa tìm thấy"
@@ -107,3 +109,76 @@ async def test_where_is_the_police_gives_its_place_on_the_map(
     pin = await lan.next_message()
     assert pin.kind == "venue" and pin.location == (21.017410, 105.823520)
     assert pin.plain.startswith("Công an phường Đống Đa\nSố 6 phố Hoàng Cầu")
+
+
+async def test_a_list_with_everyday_answers_says_none_of_these_not_no_procedure(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """A procedure asked about together with an everyday matter (how long, what to bring) may
+    get a list of both; its last button and what it leads to speak of answers, not only of
+    procedures."""
+    lan = standin.user(1310, "Lan", language_code="vi")
+    for asked in (
+        "cải chính hộ tịch mất bao lâu",
+        "làm khai tử cho mẹ cần mang gì",
+        "chứng thực hợp đồng mất bao lâu",
+        "đăng ký giám hộ cần mang gì",
+    ):
+        listed = await lan.reply(asked)
+        if listed.plain.startswith("Tôi tìm thấy một số câu trả lời"):
+            break
+    else:
+        raise AssertionError(f"no question got a list of answers; last: {listed.plain!r}")
+    assert listed.buttons[-1] == ["🤔 Không có nội dung tôi cần"]
+    entries = yaml.safe_load((DATA / "faq.yaml").read_text(encoding="utf-8"))["entries"]
+    titles = {entry["title"]["vi"] for entry in entries}
+    shown = {row[0].removeprefix("💬 ") for row in listed.buttons}
+    assert titles & shown, "an everyday answer is listed by its title"
+    assert "🤔 Không có thủ tục tôi cần" not in str(listed.buttons)
+    sorry = await pressed(lan, "🤔 Không có nội dung tôi cần", listed)
+    assert sorry.plain.startswith("Xin lỗi vì chưa trả lời đúng điều anh/chị cần.")
+    assert "Bộ phận Một cửa" in sorry.plain
+
+
+async def test_a_long_story_is_read_clause_by_clause_and_offered_as_a_list(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """The question at the end of a long story still finds its procedure; offered as a list
+    (one tap to confirm, «none of these» to say no), since the rest was not understood."""
+    lan = standin.user(1311, "Lan", language_code="vi")
+    story = (
+        "Dạo này trời nóng nực, bọn trẻ nghỉ hè chạy nhảy suốt ngày, ông bà nội thì ốm yếu, "
+        "chồng đi công tác xa tận Cà Mau, tiền điện tiền nước tăng vù vù, em mệt mỏi lắm, mà "
+        "tuần sau phải đi đăng ký tạm trú cho cháu"
+    )
+    listed = await lan.reply(story)
+    assert SORRY not in listed.plain
+    assert listed.plain.startswith("Tôi tìm thấy một số"), listed.plain
+    assert "Đăng ký tạm trú" in listed.buttons[0][0], listed.buttons
+    assert listed.buttons[-1][0].startswith("🤔 Không có")
+
+
+async def test_a_procedure_named_whole_beats_an_everyday_answer_about_a_part(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """«power of attorney» is also an everyday question (applying for someone else), but a
+    question that names the signature to certify is about that procedure."""
+    tom = standin.user(1312, "Tom", language_code="en")
+    card = await tom.reply("notarize signature on a power of attorney")
+    assert "Chứng thực chữ ký" in card.plain, card.plain
+    assert "Mã thủ tục: 2.000884" in card.plain or "Procedure code: 2.000884" in card.plain
+
+
+async def test_everyday_questions_in_english_find_the_vietnamese_answers(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """English words about the office (opening hours, parking) are read into the words of the
+    Vietnamese phrasings, so an English speaker is answered without English phrasings for
+    every way of asking."""
+    tom = standin.user(1313, "Tom", language_code="en")
+    hours = await tom.reply("what time does the one stop office open")
+    assert "one-stop office" in hours.plain and "7:30" in hours.plain, hours.plain
+    assert "Sorry, I could not find" not in hours.plain
+    parking = await tom.reply("Is there somewhere to park my motorbike when I come in?")
+    assert "Sorry, I could not find" not in parking.plain
+    assert "park" in (parking.plain + str(parking.buttons)).lower(), parking.plain
