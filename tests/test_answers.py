@@ -182,3 +182,14 @@ async def test_everyday_questions_in_english_find_the_vietnamese_answers(
     parking = await tom.reply("Is there somewhere to park my motorbike when I come in?")
     assert "Sorry, I could not find" not in parking.plain
     assert "park" in (parking.plain + str(parking.buttons)).lower(), parking.plain
+
+
+async def test_a_procedure_asked_about_is_listed_before_an_everyday_answer_to_a_part(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """«cần mang gì» is an everyday question too, but here it is asked of a death
+    registration (typed «khai tủ»): the procedure comes first in the list."""
+    lan = standin.user(1314, "Lan", language_code="vi")
+    listed = await lan.reply("làm khai tủ cho mẹ cần mang gì")
+    assert listed.buttons, listed.plain
+    assert "khai tử" in listed.buttons[0][0].lower(), listed.buttons

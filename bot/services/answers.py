@@ -265,6 +265,7 @@ class AnswerService:
         hits = procedures.hits if procedures else ()
         local = tuple(h for h in hits if self._catalogue.in_scope(h.procedure.code))
         best_local = local[0].score if local else 0.0
+        best_recall = local[0].recall if local else 0.0
         if hits and hits[0] not in local:
             elsewhere = hits[0]
             decided = self._catalogue.decide(reading.text, hits)
@@ -279,7 +280,7 @@ class AnswerService:
             and phrase[0].score - best_local >= PHRASE_LEAD
             # ... and explains as much of the question as the best procedure does: in "chứng
             # thực chữ ký giấy ủy quyền", the phrasing "giấy ủy quyền" is only a part.
-            and (not local or phrase[0].recall >= local[0].recall)
+            and phrase[0].recall >= best_recall
         ):
             choice = self._target(phrase[0].procedure.target)
             if choice is not None:
@@ -301,7 +302,10 @@ class AnswerService:
         for hit in phrase:
             choice = self._target(hit.procedure.target)
             if hit.score >= PHRASE_LISTED and choice is not None:
-                listed.append((hit.score, choice))
+                # Listed below a procedure that explains more of the question ("khai tử ...
+                # cần mang gì" is about the procedure more than about what to bring).
+                explained = min(1.0, hit.recall / best_recall) if best_recall > 0 else 1.0
+                listed.append((hit.score * explained, choice))
         return self._listed(
             Answer(text, AnswerKind.NOTHING, english=reading.english, sure=False), listed
         )
