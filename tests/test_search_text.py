@@ -9,8 +9,10 @@ import unicodedata
 import pytest
 from pydantic import ValidationError
 
+from bot.search.index import MAX_TYPO_LOOKUPS, SearchIndex
 from bot.search.lexicon import FoldedLexicon, Lexicon, Synonym, phrase
 from bot.search.normalize import fold, has_marks, mark_key, tokens, words
+from bot.services.catalogue import shipped_procedures
 
 
 def nfd(text: str) -> str:
@@ -182,3 +184,19 @@ def test_lexicon_refuses_entries_search_could_never_use() -> None:
         Lexicon(shorthand={"dk": "?!"})
     with pytest.raises(ValidationError, match="at least one letter or digit"):
         Synonym(words=["hộ khẩu", "…"], means="thường trú")
+
+
+def test_a_question_gets_the_same_hits_whatever_was_asked_before() -> None:
+    """Typo look-ups are limited per question and remembered across questions; the limit
+    counts remembered ones too, so what came before cannot change an answer."""
+    lexicon = FoldedLexicon(Lexicon())
+    procedures = list(shipped_procedures())
+    fresh, used = SearchIndex.of(procedures, lexicon), SearchIndex.of(procedures, lexicon)
+    # Unknown words whose look-ups (words and pairs) use up the limit, then a typo of "khai
+    # sinh"; the other index has already looked them up, for another question.
+    unknown = [f"xyzq{letter}" for letter in "abcdefghij"[: MAX_TYPO_LOOKUPS // 2]]
+    question = " ".join([*unknown, "đăng ký khia sinh"])
+    used.search(" ".join(unknown))
+    assert [h.procedure.code for h in used.search(question).hits] == [
+        h.procedure.code for h in fresh.search(question).hits
+    ]

@@ -48,8 +48,9 @@ BODY_ITEM_CHARS = 200
 HEAD_WORDS = 16
 KEEP_HITS = 30
 MAX_CORRECTIONS = 20_000
-# Misspellings looked up per question: a long story of words no name uses holds few typos,
-# and each look-up scans the vocabulary.
+# Misspellings looked up per question, the first ones in it: a long story of words no name
+# uses holds few typos, and each look-up scans the vocabulary. Remembered look-ups count too,
+# so that a question gets the same answer whatever was asked before it.
 MAX_TYPO_LOOKUPS = 6
 COMMON_SHARE = 0.15  # a word in more procedures' text than this is skipped outside names
 COMMON_MIN_DOCS = 50
@@ -297,7 +298,7 @@ class SearchIndex(Generic[E]):
     def __len__(self) -> int:
         return len(self.procedures)
 
-    def _parse(self, text: str, typos: _Lookups) -> list[_Concept]:
+    def _parse(self, text: str, typos: _Lookups | None) -> list[_Concept]:
         words = self.lexicon.expand(text)
         concepts: list[_Concept] = []
         runs: list[list[str]] = [[]]
@@ -329,13 +330,13 @@ class SearchIndex(Generic[E]):
                 return len(entry), []
         return None
 
-    def _run_concepts(self, run: list[str], typos: _Lookups) -> list[_Concept]:
+    def _run_concepts(self, run: list[str], typos: _Lookups | None) -> list[_Concept]:
         """Concepts of consecutive content words; a word pair no name contains is checked for
         a typo ("khia sinh" -> "khai sinh", "tạm chú" -> "tạm trú"), the correction added
         beside what was typed."""
         options = [self._word_concept(word, typos).terms for word in run]
-        for i, pair in enumerate(_pairs(run) if typos.left else ()):
-            if self._known(pair) or len(pair) < MIN_PAIR_TO_CORRECT:
+        for i, pair in enumerate(_pairs(run)):
+            if typos is None or self._known(pair) or len(pair) < MIN_PAIR_TO_CORRECT:
                 continue
             alike = self._sounds.get(sound_key(pair), [])
             if not alike and all(w in self._name_docs for w in pair.split()):
@@ -363,10 +364,10 @@ class SearchIndex(Generic[E]):
     def _known(self, term: str) -> bool:
         return term in self._term_idf
 
-    def _word_concept(self, word: str, typos: _Lookups) -> _Concept:
+    def _word_concept(self, word: str, typos: _Lookups | None) -> _Concept:
         if self._known(word):
             return _Concept({word: 1.0})
-        if len(word) >= MIN_WORD_TO_CORRECT:
+        if typos is not None and len(word) >= MIN_WORD_TO_CORRECT:
             near = self._nearest(word, self._words, 1, typos)
             if near:
                 return _Concept(dict.fromkeys(near, TYPO_WEIGHT))
@@ -378,11 +379,11 @@ class SearchIndex(Generic[E]):
         """Likeliest intended terms: one that sounds the same (ch/tr, s/x, d/gi/r, l/n), else
         common ones a few edits away (a noisy-channel guess). Remembered: the vocabulary is
         fixed for this index, and scanning it is the slowest step of a search."""
+        if lookups.left <= 0:
+            return []
+        lookups.left -= 1
         key = (term, max_distance)
         if key not in self._corrections:
-            if lookups.left <= 0:
-                return []
-            lookups.left -= 1
             if len(self._corrections) >= MAX_CORRECTIONS:
                 self._corrections.clear()
             self._corrections[key] = self._find_nearest(term, vocabulary, max_distance)
@@ -411,7 +412,7 @@ class SearchIndex(Generic[E]):
     def search(self, text: str, typos: bool = True) -> SearchResult[E]:
         """``typos``: also try what unknown words may be misspellings of; not worth it for
         the English words left in an English question, which are no Vietnamese typos."""
-        lookups = _Lookups(MAX_TYPO_LOOKUPS if typos else 0)
+        lookups = _Lookups(MAX_TYPO_LOOKUPS) if typos else None
         return self.decide(text, tuple(self._score(self._parse(text, lookups))))
 
     def _score(self, concepts: list[_Concept]) -> list[Hit[E]]:
