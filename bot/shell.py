@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 import re
 import shlex
+import stat
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,11 +235,18 @@ class Shell:
         return True
 
 
-async def _lines() -> asyncio.StreamReader:
+async def _lines() -> AsyncIterator[bytes]:
+    """Typed lines; also from a file (``make run < script.txt``), which asyncio cannot watch
+    like a terminal or a pipe, so it is read line by line beside the loop."""
+    if stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode):
+        while line := await asyncio.to_thread(sys.stdin.buffer.readline):
+            yield line
+        return
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    return reader
+    while line := await reader.readline():
+        yield line
 
 
 async def _link_demo_group(departments: DepartmentDirectory) -> None:
@@ -271,11 +281,7 @@ async def run_shell(settings: Settings, *, first_name: str = "Lan") -> None:
             shell.say("shell.help")
             shell.say("shell.you_are_citizen", name=first_name)
             await citizen.send("/start")
-            reader = await _lines()
-            while True:
-                raw = await reader.readline()
-                if not raw:
-                    break
+            async for raw in _lines():
                 if not await shell.handle(raw.decode("utf-8", "replace")):
                     break
                 await asyncio.sleep(0.05)

@@ -131,3 +131,25 @@ async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
         await say("7", "Hãy trả lời tin nhắn này")
         await say(":reply 31/12/2030", "Đã đổi ngày hẹn trả hồ sơ 000.00.12.H26-261128-0001")
         await _leave(shell)
+
+
+async def test_the_shell_reads_a_script_from_a_file(tmp_path: Path) -> None:
+    """``make run < script.txt`` plays typed lines from a file, as a pipe or a terminal."""
+    script = tmp_path / "script.txt"
+    script.write_text("thu 7 co lam viec khong\n:quit\n", encoding="utf-8")
+    with script.open("rb") as lines:
+        shell = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=bot_process_env(BOT_DATABASE=str(tmp_path / "shell.sqlite3")),
+            stdin=lines,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, errors = await asyncio.wait_for(shell.communicate(), 30)
+    assert shell.returncode == 0, errors.decode()
+    assert "Thứ Bảy: 07:30–11:30" in out.decode()
+    assert "Traceback" not in errors.decode()
