@@ -81,3 +81,6 @@ class Translation:
 
     name: str | None = None
     field: str | None = None
+
+
+UNTRANSLATED = Translation()

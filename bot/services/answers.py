@@ -18,7 +18,7 @@ from functools import lru_cache
 import yaml
 
 from bot.domain.faq import Alias, Aliases, Faq, FaqEntry
-from bot.domain.procedure import Procedure, ProcedureRef, Translation
+from bot.domain.procedure import UNTRANSLATED, Procedure, ProcedureRef, Translation
 from bot.search.english import English, EnglishReader, Reading
 from bot.search.index import Hit, Phrasing, SearchIndex
 from bot.search.lexicon import FoldedLexicon
@@ -38,6 +38,7 @@ PHRASE_LEAD = 0.05  # ...when it beats the best procedure by this much
 PHRASE_LISTED = 0.5  # a phrasing this good joins a list of procedures
 LIST_FLOOR = 0.34  # below the index's own "nothing", a best procedure this good is still listed
 FLOOR_LIST_SIZE = 3
+MAX_QUERY = 500  # characters of a question read (and kept for the admins' queue)
 CLAUSE_BREAK = re.compile(r"[.,;:!?\n]+")  # where a long message's clauses end
 MIN_CLAUSE_WORDS = 2  # shorter pieces ("dạ", "ạ") are read with the whole message only
 MAX_CLAUSES = 8  # a pasted essay must not slow the bot down
@@ -84,6 +85,8 @@ class AnswerService:
         self._faq = Faq()
         self._aliases = Aliases()
         self._english = English()
+        # One object per procedure, so that a card rendered for it is found again (bot/ui/memo).
+        self._translations: dict[tuple[str, str], Translation] = {}
         self._reader = EnglishReader(English(), set())
         self._phrases: SearchIndex[Phrasing] | None = None
         self._exact: dict[str, str] = {}
@@ -135,6 +138,7 @@ class AnswerService:
 
     def _set_english(self, english: English) -> None:
         self._english = english
+        self._translations = {}
         self.refresh()
 
     # ---------------------------------------------------------------- reading the files
@@ -164,10 +168,14 @@ class AnswerService:
 
     def translation(self, procedure: Procedure, language: str) -> Translation:
         if language != "en":
-            return Translation()
-        return Translation(
-            self._english.procedures.get(procedure.code), self._english.fields.get(procedure.field)
-        )
+            return UNTRANSLATED
+        key = (procedure.code, procedure.field)
+        if key not in self._translations:
+            self._translations[key] = Translation(
+                self._english.procedures.get(procedure.code),
+                self._english.fields.get(procedure.field),
+            )
+        return self._translations[key]
 
     def title(self, entry: FaqEntry, language: str) -> str:
         """How a list names an entry: its title, else its first phrasing in that language."""

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from bot.domain.faq import FaqEntry
 from bot.domain.procedure import ProcedureRef
 from bot.search.normalize import fold
-from bot.services.answers import ALIASES_FILE, FAQ_FILE, AnswerService
+from bot.services.answers import ALIASES_FILE, FAQ_FILE, MAX_QUERY, AnswerService
 from bot.services.documents import DocumentService
 from bot.services.views import View
 from bot.storage.db import Database
@@ -39,7 +39,6 @@ from bot.yamldoc import DocumentError, Problem
 
 log = logging.getLogger(__name__)
 
-MAX_QUERY = 500  # characters of a question kept
 MAX_PHRASE = 300  # of a phrase taught (aliases.yaml's limit)
 WEEKLY_SHOWN = 10
 WEEKLY_AT = dt.time(8, 0)  # Monday, local time

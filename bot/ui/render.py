@@ -33,8 +33,9 @@ _hours: Rendered[Html] = Rendered(limit=8)
 
 
 def office_hours(texts: Texts, hours: list[OpeningHours]) -> Html:
-    """Shown on every card; kept per language until the profile (and its list) is replaced."""
-    return _hours.get(texts.language, (hours,), lambda: _hours_of(texts, hours))
+    """Shown on every card; kept per language and list (each office may have its own) until
+    the profile, and with it the list, is replaced."""
+    return _hours.get((texts.language, id(hours)), (hours,), lambda: _hours_of(texts, hours))
 
 
 def _hours_of(texts: Texts, hours: list[OpeningHours]) -> Html:

@@ -20,12 +20,10 @@ from bot.handlers.pressing import acknowledge
 from bot.handlers.procedures.buttons import Fields, NoneFit
 from bot.handlers.procedures.handlers import send_nothing_found, show_card
 from bot.handlers.procedures.where import send_office
-from bot.services.answers import AnswerKind
+from bot.services.answers import MAX_QUERY, AnswerKind
 from bot.services.misses import MissKind
 from bot.ui import keyboards
 from bot.ui.send import send_html
-
-MAX_QUERY = 500
 
 
 class AskStep(enum.StrEnum):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.procedure import Channel, DocumentItem, Procedure, Translation
+from bot.domain.procedure import UNTRANSLATED, Channel, DocumentItem, Procedure, Translation
 from bot.domain.unit import UnitProfile
 from bot.handlers.procedures import documents
 from bot.handlers.procedures.buttons import Section, ShowSection
@@ -27,7 +27,6 @@ CARD_NOTES = 2  # more notes than this wait behind the button too
 HEADING_CHARS = 80
 CHECKLIST_ITEM_CHARS = (documents.SHORT_CHARS, 70, 45, 30)  # tighter while over one message
 CARDS_KEPT = 512
-UNTRANSLATED = Translation()
 BOLD = Html("<b>{}</b>")
 PARAGRAPH = Html("\n\n")
 
