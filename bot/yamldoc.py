@@ -60,10 +60,17 @@ def problem_at(node: yaml.Node | None, path: tuple[int | str, ...], message: str
     return Problem(_line_of(node, path), ".".join(map(str, path)), message)
 
 
+# libyaml's parser when PyYAML was built with it (its wheels are): several times faster, and the
+# word lists are read at every start.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
+    """The data and the node tree it was built from (for line numbers), parsed once."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -73,6 +80,8 @@ def load_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
         raise DocumentError(filename, [Problem(None, "", f"not a valid value: {exc}")]) from None
     except RecursionError:  # "[[[[…" thousands deep: no admin writes that, but a file may hold it
         raise DocumentError(filename, [Problem(None, "", "nested too deeply")]) from None
+    finally:
+        loader.dispose()
     return data, node
 
 

@@ -142,7 +142,7 @@ async def test_invalid_yaml_names_the_line_and_changes_nothing(
     await admin.send_document(broken.encode("utf-8"), filename="lexicon.yaml")
     reply = await admin.next_message()
     assert reply.plain.startswith("Tệp lexicon.yaml chưa hợp lệ nên không có gì thay đổi.")
-    assert "• lexicon.yaml:3: not valid YAML: found character '\\t'" in reply.plain
+    assert "• lexicon.yaml:3: not valid YAML: found a tab character" in reply.plain
 
     wrong_field = "synonyms:\n  - words: [ổ gà]\n    mean: đăng ký tạm trú\n"
     await admin.send_document(wrong_field.encode("utf-8"), filename="lexicon.yaml")
