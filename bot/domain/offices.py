@@ -51,7 +51,7 @@ OUT_OF_SCOPE: frozenset[OfficeKind] = frozenset(OfficeKind) - LOCAL
 # Civil status, certification and adoption are the ward's own duties by law (Luật Hộ tịch,
 # Nghị định 23/2015): whatever else the portal lists beside it (a notary, an embassy, the
 # civil-status database), a citizen brings them to the ward's one-stop office.
-WARD_FIELDS = frozenset({"Hộ tịch", "Chứng thực", "Nuôi con nuôi"})
+WARD_DUTY_FIELDS = frozenset({"Hộ tịch", "Chứng thực", "Nuôi con nuôi"})
 
 # Where the portal names no agency at all, the field says who.
 FIELD_OFFICES: Mapping[str, OfficeKind] = {
@@ -133,7 +133,7 @@ def _far(text: str | None) -> OfficeKind | None:
 
 def receiving_office(procedure: Procedure) -> OfficeKind:
     """Who receives the procedure's dossier, from what the portal publishes about it."""
-    if procedure.field in WARD_FIELDS:
+    if procedure.field in WARD_DUTY_FIELDS:
         return OfficeKind.UBND
     agency = procedure.agency if procedure.agency and fold(procedure.agency) != _NO_INFO else None
     found = (

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+CODE = re.compile(r"^\d+\.\d+(\.\d+)?$")  # a procedure's code on the national portal
 
 ChannelKind = Literal["in_person", "online", "post"]
 

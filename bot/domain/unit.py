@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Annotated, Literal, TypeVar
 
@@ -18,6 +17,7 @@ from pydantic import (
 )
 
 from bot.domain.offices import LOCAL, OfficeKind
+from bot.domain.procedure import CODE
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -76,7 +76,6 @@ def _date_only(value: object) -> object:
 
 
 Holiday = Annotated[dt.date, BeforeValidator(_date_only)]
-PROCEDURE_CODE = re.compile(r"^\d+\.\d+(\.\d+)?$")
 MAP_URL = "https://www.google.com/maps/search/?api=1&query={lat},{lon}"
 
 
@@ -157,7 +156,7 @@ def _procedure_codes(value: object) -> object:
     """YAML reads an unquoted 1.001190 as the number 1.00119: the code would be lost."""
     if isinstance(value, dict):
         for code in value:
-            if not isinstance(code, str) or not PROCEDURE_CODE.match(code):
+            if not isinstance(code, str) or not CODE.match(code):
                 raise ValueError(
                     f'{code!r}: write each procedure code in quotes, e.g. "1.001193": police'
                 )

@@ -30,7 +30,7 @@ PROCEDURES_KEPT = 256  # whole procedures kept after their card was opened
 # papers (residence, ID, civil status), their house and land, their family's benefits, their
 # vehicle and small business; then everything else by use and size. Fields this ward only shows
 # because unit.yaml asks (customs, maritime…) come last of all.
-WARD_FIELDS = (
+FIELDS_BY_USE = (
     "Đăng ký, quản lý cư trú",
     "Cấp, quản lý căn cước",
     "Hộ tịch",
@@ -151,10 +151,10 @@ class CatalogueService:
 
     def _order(self) -> None:
         """Featured fields first (in the lexicon's order), then those a ward's citizens use
-        most (``WARD_FIELDS``), then the most viewed, the largest; fields shown only because
+        most (``FIELDS_BY_USE``), then the most viewed, the largest; fields shown only because
         unit.yaml turns them back on last."""
         featured = {name: i for i, name in enumerate(self._lexicon.featured_fields)}
-        common = {name: i for i, name in enumerate(WARD_FIELDS)}
+        common = {name: i for i, name in enumerate(FIELDS_BY_USE)}
 
         def field_views(name: str) -> int:
             return sum(self._views.get(p.code, 0) for p in self._by_field[name])

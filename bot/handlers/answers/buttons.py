@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.offices import OfficeKind
 from bot.ui.buttons import Button
 
 
@@ -18,4 +19,4 @@ class ShowFaq(Button, prefix="fq"):
 class ShowOffice(Button, prefix="fo"):
     """Where an office is: its pin on the map, address, hours and phone."""
 
-    kind: str  # an OfficeKind; one the unit no longer lists is answered as gone
+    kind: OfficeKind  # one the unit no longer lists is answered as gone

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain.faq import FaqEntry
-from bot.domain.offices import OfficeKind
 from bot.domain.procedure import ProcedureRef
 from bot.handlers.answers import views
 from bot.handlers.answers.buttons import ShowFaq, ShowOffice
@@ -141,9 +140,8 @@ async def faq_pressed(update: Update, context: BotContext, button: ShowFaq) -> N
 
 async def office_pressed(update: Update, context: BotContext, button: ShowOffice) -> None:
     chat = update.effective_chat
-    kind = next((k for k in OfficeKind if k.value == button.kind), None)
-    if chat is None or kind is None:
+    if chat is None:
         await acknowledge(update, context.texts.plain("button.stale"), alert=True)
         return
     await acknowledge(update)
-    await send_office(context, chat.id, kind)
+    await send_office(context, chat.id, button.kind)

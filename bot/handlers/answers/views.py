@@ -65,7 +65,7 @@ def _button(
         return MenuItem(entry).button(texts.plain(key))
     if button.office is not None:
         label = texts.plain("faq.office_button", office=office_name(texts, profile, button.office))
-        return ShowOffice(button.office.value).button(button_label(label))
+        return ShowOffice(button.office).button(button_label(label))
     return None
 
 
