@@ -219,3 +219,24 @@ async def test_command_line_loads_and_restores_like_the_bot(
         assert (await citizen.reply(NEW_WORDS)).plain.startswith(NOTHING)
     finally:
         await runner.stop()
+
+
+async def test_a_file_too_large_is_refused_with_its_own_limit(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """A word list may be up to 1 MB (the shipped phrasings.yaml is a third of that), a
+    dossier CSV up to 5 MB; each refusal names the limit that applies."""
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+    padding = "# " + "x" * 98 + "\n"
+    huge = ("shorthand:\n  dk: đăng ký\n" + padding * 10_001).encode("utf-8")
+    assert 1_000_000 < len(huge) < 5_000_000
+    await admin.send_document(huge, filename="lexicon.yaml")
+    refused = await admin.next_message()
+    assert refused.plain == "Tệp lexicon.yaml quá lớn (tối đa 1 MB) nên không có gì thay đổi."
+    await admin.send_document(b"ma_ho_so,trang_thai\n" + b"x" * 5_000_001, filename="hs.csv")
+    refused = await admin.next_message()
+    assert refused.plain == "Tệp hs.csv quá lớn (tối đa 5 MB) nên không có gì thay đổi."
+    shipped = (Path(__file__).parent.parent / "bot" / "data" / "phrasings.yaml").read_bytes()
+    await admin.send_document(shipped, filename="phrasings.yaml")
+    accepted = await admin.next_message()
+    assert "quá lớn" not in accepted.plain, accepted.plain

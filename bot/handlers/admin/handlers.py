@@ -15,14 +15,14 @@ from bot.handlers.pressing import acknowledge
 from bot.html import NEWLINE, Html
 from bot.i18n import Texts
 from bot.services.documents import NoPreviousVersion, SetAside
-from bot.services.dossier_import import MAX_BYTES as MAX_CSV_BYTES
+from bot.services.dossier_import import MAX_MB as MAX_CSV_MB
 from bot.services.dossiers import ImportReport
 from bot.services.unit import FILENAME as UNIT_FILE
 from bot.ui.dossiers import refusal_text
 from bot.ui.send import send_captioned, send_html
 from bot.yamldoc import DocumentError
 
-MAX_DOCUMENT_BYTES = 256 * 1024
+MAX_DOCUMENT_MB = 1  # the largest word list (phrasings.yaml) is about a third of this
 SHOWN_REFUSALS = 20  # refused rows listed in the reply; the count says how many more
 MAX_REASONS = 5  # of a file set aside at start-up; the admin sees all when sending it again
 
@@ -153,9 +153,9 @@ async def document_received(update: Update, context: BotContext) -> bool:
     if not is_admin(update, context) or not (documents.handles(name) or is_csv):
         return False
     texts = context.texts
-    limit = MAX_CSV_BYTES if is_csv else MAX_DOCUMENT_BYTES
-    if (message.document.file_size or 0) > limit:
-        await send_html(context.bot, chat.id, texts("admin.file.too_big", name=name))
+    limit = MAX_CSV_MB if is_csv else MAX_DOCUMENT_MB
+    if (message.document.file_size or 0) > limit * 1_000_000:
+        await send_html(context.bot, chat.id, texts("admin.file.too_big", name=name, limit=limit))
         return True
     file = await message.document.get_file()
     raw = bytes(await file.download_as_bytearray())
