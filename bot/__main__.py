@@ -26,6 +26,7 @@ EDITABLE_FILES = (
     "flows.yaml",
     "departments.yaml",
     "faq.yaml",
+    "phrasings.yaml",
     "aliases.yaml",
     "english.yaml",
 )

@@ -42,12 +42,13 @@ async def test_files_lists_every_file_with_its_buttons(bot: BotRunner, standin: 
     files = await admin.reply("/files")
     lines = files.plain.splitlines()
     assert lines[0] == "Các tệp dữ liệu quản trị viên sửa được"
-    assert lines[1:8] == [
+    assert lines[1:9] == [
         "• unit.yaml — phiên bản 1",
         "• lexicon.yaml — phiên bản 1",
         "• flows.yaml — phiên bản 1",
         "• departments.yaml — phiên bản 1",
         "• faq.yaml — phiên bản 1",
+        "• phrasings.yaml — phiên bản 1",
         "• aliases.yaml — phiên bản 1",
         "• english.yaml — phiên bản 1",
     ]
@@ -58,6 +59,7 @@ async def test_files_lists_every_file_with_its_buttons(bot: BotRunner, standin: 
         ["⬇️ flows.yaml", RESTORE],
         ["⬇️ departments.yaml", RESTORE],
         ["⬇️ faq.yaml", RESTORE],
+        ["⬇️ phrasings.yaml", RESTORE],
         ["⬇️ aliases.yaml", RESTORE],
         ["⬇️ english.yaml", RESTORE],
     ]

@@ -3,10 +3,12 @@ not a failure; the facts in it come from unit.yaml, and faq.yaml is the admin's 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
+from bot.search.normalize import fold
 from bot.standin import StandIn
 from tests.conftest import ADMIN_ID, BotRunner, pressed
 
@@ -193,3 +195,66 @@ async def test_a_procedure_asked_about_is_listed_before_an_everyday_answer_to_a_
     listed = await lan.reply("làm khai tủ cho mẹ cần mang gì")
     assert listed.buttons, listed.plain
     assert "khai tử" in listed.buttons[0][0].lower(), listed.buttons
+
+
+async def test_an_admin_adds_a_phrasing_and_the_next_citizen_gets_the_card(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """phrasings.yaml says how citizens ask for a procedure: a new way of asking, sent by an
+    admin, reaches the procedure's card at once; a code that does not exist is refused with
+    file, line and field, and changes nothing."""
+    lan = standin.user(1315, "Lan", language_code="vi")
+    asked = "làm sổ cho cái xế nổ mới tậu"
+    before = await lan.reply(asked)
+    assert "Mã thủ tục: 1.012575" not in before.plain
+    admin = standin.user(ADMIN_ID, "Admin", language_code="vi")
+    shipped = (DATA / "phrasings.yaml").read_text(encoding="utf-8")
+    wrong = shipped + '  "9.999999": [làm sổ cho cái xế nổ mới tậu]\n'
+    await admin.send_document(wrong.encode("utf-8"), filename="phrasings.yaml")
+    refusal = await admin.next_message()
+    assert re.search(r"phrasings\.yaml:\d+: procedures\.9\.999999", refusal.plain), refusal.plain
+    assert "'9.999999' does not exist" in refusal.plain, refusal.plain
+    unchanged = await lan.reply(asked)
+    assert unchanged.plain == before.plain
+    entry = '  "1.012575":\n'
+    added = shipped.replace(entry, entry + "    - làm sổ cho cái xế nổ mới tậu\n")
+    assert added != shipped
+    await admin.send_document(added.encode("utf-8"), filename="phrasings.yaml")
+    await admin.next_message()
+    card = await lan.reply(asked)
+    assert "Mã thủ tục: 1.012575" in card.plain, card.plain[:300]
+
+
+async def test_the_situation_told_in_everyday_words_reaches_its_procedure(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """Official names do not say when a citizen needs them; phrasings.yaml does. Turning 40
+    means exchanging the ID card (cấp đổi), a wrong birth date printed on it too (not a civil
+    status correction), and a storey added is a renovation permit."""
+    lan = standin.user(1316, "Lan", language_code="vi")
+    forty = await lan.reply("năm nay tròn 40 tuổi có phải đổi căn cước không")
+    assert "Mã thủ tục: 1.014063" in forty.plain, forty.plain[:300]  # a card, not a list
+    misprinted = await lan.reply("thẻ căn cước in sai ngày sinh thì làm sao")
+    assert misprinted.buttons[0][0].startswith("Cấp đổi thẻ căn cước"), misprinted.buttons
+    storey = await lan.reply("muốn nâng thêm một tầng cho nhà thì xin phép gì")
+    assert SORRY not in storey.plain
+    card = await pressed(lan, storey.buttons[0][0], storey)
+    assert "Mã thủ tục: 1.013229" in card.plain, card.plain[:300]
+
+
+async def test_shipped_phrasings_name_procedures_this_ward_receives_each_once(
+    bot: BotRunner,
+) -> None:
+    """A phrasing under two procedures would answer neither; one under a procedure the ward
+    does not receive would send citizens to the wrong office."""
+    procedures = yaml.safe_load((DATA / "phrasings.yaml").read_text(encoding="utf-8"))
+    catalogue = bot.services.catalogue
+    owners: dict[str, set[str]] = {}
+    for code, asked in procedures["procedures"].items():
+        assert catalogue.in_scope(code), code
+        for phrasing in asked:
+            owners.setdefault(fold(phrasing), set()).add(code)
+    assert len(procedures["procedures"]) >= 400
+    assert sum(map(len, owners.values())) >= 3000
+    shared = {phrasing: codes for phrasing, codes in owners.items() if len(codes) > 1}
+    assert not shared, shared

@@ -1,5 +1,6 @@
-"""Everyday questions a ward office is asked daily (faq.yaml), and the phrases admins taught
-the bot (aliases.yaml). Both are admin-edited files: versioned, applied at once, undoable."""
+"""Everyday questions a ward office is asked daily (faq.yaml), how citizens ask for each
+procedure (phrasings.yaml), and the phrases admins taught the bot (aliases.yaml). All are
+admin-edited files: versioned, applied at once, undoable."""
 
 from __future__ import annotations
 
@@ -7,16 +8,24 @@ import enum
 import re
 import string
 import unicodedata
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from bot.domain.offices import OfficeKind
+from bot.domain.procedure import CODE
 from bot.domain.unit import Localized
 from bot.search.normalize import fold
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
-CODE = re.compile(r"^\d+\.\d+(\.\d+)?$")
+MAX_PHRASE = 300  # characters of a phrase taught or a phrasing
 UNIT_FACTS = ("unit", "address", "hours", "hotline", "email", "website", "parking")
 PLACEHOLDERS = frozenset(
     [*UNIT_FACTS, *(f"office_{kind.value}" for kind in OfficeKind)]
@@ -122,11 +131,21 @@ class Faq(BaseModel):
         return next((e for e in self.entries if e.id == entry_id), None)
 
 
+def _nfc_phrase(value: str) -> str:
+    if not fold(value):
+        raise ValueError("the phrase needs at least one letter or digit")
+    return unicodedata.normalize("NFC", value)
+
+
+# A way of asking (taught, or in phrasings.yaml): NFC, so that it is compared as typed.
+Phrase = Annotated[str, Field(min_length=1, max_length=MAX_PHRASE), AfterValidator(_nfc_phrase)]
+
+
 class Alias(BaseModel):
     """A phrase citizens used, taught by an admin: it now means this procedure or entry."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    phrase: str = Field(min_length=1, max_length=300)
+    phrase: Phrase
     procedure: str | None = Field(default=None, pattern=CODE.pattern)
     faq: str | None = Field(default=None, pattern=ID.pattern)
 
@@ -134,11 +153,20 @@ class Alias(BaseModel):
     def _one(self) -> Alias:
         if (self.procedure is None) == (self.faq is None):
             raise ValueError("an alias points to exactly one of procedure or faq")
-        if not fold(self.phrase):
-            raise ValueError("the phrase needs at least one letter or digit")
         return self
 
 
 class Aliases(BaseModel):
     model_config = ConfigDict(extra="forbid")
     aliases: list[Alias] = Field(default_factory=list)
+
+
+class Phrasings(BaseModel):
+    """How citizens ask for each procedure: the situation in their words ("căn cước bị gãy",
+    "mua xe cũ của người quen"), which official names do not say, and which tells a procedure
+    from its near-twins (cấp đổi / cấp lại). Matched whole, like the FAQ's phrasings."""
+
+    model_config = ConfigDict(extra="forbid")
+    procedures: dict[Annotated[str, Field(pattern=CODE.pattern)], list[Phrase]] = Field(
+        default_factory=dict
+    )

@@ -5,16 +5,16 @@ so one index and one set of tuned thresholds serve both languages."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
+from bot.domain.procedure import CODE
 from bot.search.normalize import fold, words
-
-CODE = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
 
 class EnglishPhrase(BaseModel):
@@ -47,6 +47,9 @@ class English(BaseModel):
 
 
 FOREIGN_MEANS = "nước ngoài"  # how official names say a procedure has a foreign element
+MIN_TYPO = 5  # shorter English words are one letter away from too many others
+LONG_TYPO = 8  # ... from this length, two letters may be wrong ("certifcate", "buisness")
+TYPOS_KEPT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,10 @@ class EnglishReader:
         named = {w for name in english.procedures.values() for w in words(name)}
         foreign_words = {w for key in self._foreign for w in key}
         vocabulary = self._stop | foreign_words | named | {w for key in phrases for w in key}
+        self._vietnamese = vietnamese_words
+        self._vocabulary = vocabulary
+        self._spellings = sorted(w for w in vocabulary if len(w) >= MIN_TYPO - 1)
+        self._typos: dict[str, str] = {}
         # A word is evidence of English only where it is not also a Vietnamese syllable
         # typed without marks ("the" is "thẻ", "can" is "cần").
         self._english_only = vocabulary - vietnamese_words
@@ -101,7 +108,7 @@ class EnglishReader:
     def read(self, text: str, language: str) -> Reading:
         if not self.is_english(text, language):
             return Reading(text, english=False)
-        folded = words(text)
+        folded = [self._spelled(w) for w in words(text)]
         out: list[str] = []
         everyday: list[str] = []
         foreign = False
@@ -149,6 +156,28 @@ class EnglishReader:
             else:
                 yield (folded[i],), None
                 i += 1
+
+    def _spelled(self, word: str) -> str:
+        """A misspelt English word as the word lists spell it ("houshold" -> "household"); a
+        word they know, a Vietnamese syllable or a number as it is."""
+        if (
+            len(word) < MIN_TYPO
+            or not word.isalpha()
+            or word in self._vocabulary
+            or word in self._vietnamese
+        ):
+            return word
+        if word not in self._typos:
+            if len(self._typos) >= TYPOS_KEPT:
+                self._typos.clear()
+            near = process.extractOne(
+                word,
+                self._spellings,
+                scorer=DamerauLevenshtein.distance,
+                score_cutoff=2 if len(word) >= LONG_TYPO else 1,
+            )
+            self._typos[word] = near[0] if near is not None else word
+        return self._typos[word]
 
     def _implies_foreign(self, folded: list[str]) -> bool:
         sizes = {len(key) for key in self._foreign}

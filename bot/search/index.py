@@ -52,6 +52,10 @@ MAX_CORRECTIONS = 20_000
 # uses holds few typos, and each look-up scans the vocabulary. Remembered look-ups count too,
 # so that a question gets the same answer whatever was asked before it.
 MAX_TYPO_LOOKUPS = 6
+# An English question's words no phrase covered are English, mostly the story around what is
+# asked ("we just moved", "my landlord says"): they count for less against a match than a
+# Vietnamese word no name uses, which is more likely part of the question itself.
+ENGLISH_UNKNOWN_WEIGHT = 0.3
 COMMON_SHARE = 0.15  # a word in more procedures' text than this is skipped outside names
 COMMON_MIN_DOCS = 50
 RECALL_EXPONENT = 0.6  # score = recall^0.6 x precision^0.4: explain the question, fit the name
@@ -125,36 +129,38 @@ Docs = NDArray[np.int32]
 
 
 class _Postings:
-    """Term -> (procedures, values), packed in two flat arrays: far smaller than a set per
-    term, and read by numpy in one step."""
+    """Term id -> (procedures, values), packed in flat arrays: far smaller than a set per
+    term, and read by numpy in one step. A term's entries run from the previous id's end to
+    its own."""
 
-    def __init__(
-        self, spans: dict[str, tuple[int, int]], docs: Docs, values: NDArray[np.float64]
-    ) -> None:
-        self._spans, self._docs, self._values = spans, docs, values
+    def __init__(self, ends: Docs, docs: Docs, values: NDArray[np.float64]) -> None:
+        self._ends, self._docs, self._values = ends, docs, values
         self._empty = (docs[:0], values[:0])
 
     @classmethod
-    def of(cls, table: Mapping[str, Mapping[int, float] | list[int]]) -> _Postings:
-        spans: dict[str, tuple[int, int]] = {}
+    def of(
+        cls, terms: Iterable[str], table: Mapping[str, Mapping[int, float] | list[int]]
+    ) -> _Postings:
+        """Postings for ``terms`` in id order (absent from ``table``: none)."""
+        ends: list[int] = []
         docs: list[int] = []
         values: list[float] = []
-        for term, entries in table.items():
-            start = len(docs)
-            if isinstance(entries, list):
-                docs.extend(entries)
-                values.extend([1.0] * len(entries))
-            else:
+        for term in terms:
+            entries = table.get(term, ())
+            if isinstance(entries, Mapping):
                 docs.extend(entries.keys())
                 values.extend(entries.values())
-            spans[term] = (start, len(docs))
-        return cls(spans, np.array(docs, dtype=np.int32), np.array(values))
+            else:
+                docs.extend(entries)
+                values.extend([1.0] * len(entries))
+            ends.append(len(docs))
+        return cls(np.array(ends, dtype=np.int32), np.array(docs, dtype=np.int32), np.array(values))
 
-    def get(self, term: str) -> tuple[Docs, NDArray[np.float64]]:
-        span = self._spans.get(term)
-        if span is None:
+    def get(self, term: int) -> tuple[Docs, NDArray[np.float64]]:
+        start = int(self._ends[term - 1]) if term else 0
+        end = int(self._ends[term])
+        if start == end:
             return self._empty
-        start, end = span
         return self._docs[start:end], self._values[start:end]
 
 
@@ -192,8 +198,9 @@ class IndexBuilder(Generic[E]):
     """Takes entries one at a time and keeps only what search needs of each, so building
     the index never holds the whole catalogue's text."""
 
-    def __init__(self, lexicon: FoldedLexicon) -> None:
+    def __init__(self, lexicon: FoldedLexicon, typos: bool = True) -> None:
         self.lexicon = lexicon
+        self.typos = typos
         self.refs: list[E] = []
         self.names: list[list[str]] = []
         self.head_lengths: list[int] = []
@@ -237,7 +244,10 @@ class SearchIndex(Generic[E]):
     def of_phrasings(
         cls, phrasings: Iterable[Phrasing], lexicon: FoldedLexicon
     ) -> SearchIndex[Phrasing]:
-        builder: IndexBuilder[Phrasing] = IndexBuilder(lexicon)
+        """Phrasings are matched as typed, without typo look-ups: the catalogue's search
+        corrects those, and a phrasing matched only through a guessed word is no reason to
+        answer with it. It keeps the index small and its searches fast."""
+        builder: IndexBuilder[Phrasing] = IndexBuilder(lexicon, typos=False)
         for phrasing in phrasings:
             builder.add_entry(phrasing)
         return builder.build()
@@ -247,8 +257,7 @@ class SearchIndex(Generic[E]):
         self.procedures = built.refs
         in_name, in_field, in_body = built.in_name, built.in_field, built.in_body
         total = max(1, len(self.procedures))
-        self._name_docs = {term: len(docs) for term, docs in in_name.items()}
-        self._idf = {term: math.log(1 + total / n) for term, n in self._name_docs.items()}
+        idf = {term: math.log(1 + total / len(docs)) for term, docs in in_name.items()}
         self._rare_idf = math.log(1 + total)
         body_idf = {term: math.log(1 + total / len(docs)) for term, docs in in_body.items()}
         common = max(COMMON_MIN_DOCS, int(total * COMMON_SHARE))
@@ -258,7 +267,7 @@ class SearchIndex(Generic[E]):
         head_mass: list[float] = []
         for doc, (words, length) in enumerate(zip(built.names, built.head_lengths, strict=True)):
             head = set(words[:length])
-            head_mass.append(sum(self._idf[w] for w in head) or 1.0)
+            head_mass.append(sum(idf[w] for w in head) or 1.0)
             for word in head:
                 in_head[word].append(doc)
         self._name_mass = np.array(head_mass)
@@ -266,7 +275,6 @@ class SearchIndex(Generic[E]):
         # the one asking; then the shorter name.
         self._for_citizens = np.array([p.for_citizens for p in self.procedures], dtype=bool)
         self._shorter_first = np.array([-len(p.name) for p in self.procedures], dtype=np.int64)
-        self._head = _Postings.of(in_head)
         # What finding a term in a procedure is worth: 1 in its name, less in its field or body
         # alone; a term in most procedures' text says nothing outside names and is left out.
         worth: dict[str, dict[int, float]] = {}
@@ -279,21 +287,31 @@ class SearchIndex(Generic[E]):
                         weights[doc] = weights.get(doc, 0.0) + factor
             weights.update(dict.fromkeys(in_name.get(term, []), 1.0))
             worth[term] = weights
-        self._worth = _Postings.of(worth)
-        self._term_idf = {
-            term: self._idf.get(term) or body_idf.get(term) or self._rare_idf for term in worth
-        }
-        self._words = sorted(t for t in in_name if " " not in t)
-        self.vocabulary = frozenset(self._words)
-        self._word_pairs = sorted(t for t in in_name if " " in t)
+        # Every term gets an id; what the index knows of it is kept in arrays by id.
+        self._ids = {term: i for i, term in enumerate(worth)}
+        self._worth = _Postings.of(self._ids, worth)
+        self._head = _Postings.of(self._ids, in_head)
+        self._idf = np.array(
+            [idf.get(term) or body_idf.get(term) or self._rare_idf for term in self._ids]
+        )
+        self.vocabulary = frozenset(t for t in in_name if " " not in t)
+        # What typo look-ups need, for an index that makes them.
+        self._typos = built.typos
+        self._name_docs: dict[str, int] = {}
+        self._words: list[str] = []
+        self._word_pairs: list[str] = []
         self._corrections: dict[tuple[str, int], list[str]] = {}
         self._pairs_with: dict[str, list[str]] = defaultdict(list)
-        for pair in self._word_pairs:
-            for word in set(pair.split()):
-                self._pairs_with[word].append(pair)
         self._sounds: dict[str, list[str]] = defaultdict(list)
-        for term in in_name:
-            self._sounds[sound_key(term)].append(term)
+        if built.typos:
+            self._name_docs = {term: len(docs) for term, docs in in_name.items()}
+            self._words = sorted(self.vocabulary)
+            self._word_pairs = sorted(t for t in in_name if " " in t)
+            for pair in self._word_pairs:
+                for word in set(pair.split()):
+                    self._pairs_with[word].append(pair)
+            for term in in_name:
+                self._sounds[sound_key(term)].append(term)
 
     def __len__(self) -> int:
         return len(self.procedures)
@@ -362,7 +380,7 @@ class SearchIndex(Generic[E]):
         return concepts
 
     def _known(self, term: str) -> bool:
-        return term in self._term_idf
+        return term in self._ids
 
     def _word_concept(self, word: str, typos: _Lookups | None) -> _Concept:
         if self._known(word):
@@ -409,13 +427,14 @@ class SearchIndex(Generic[E]):
         ranked = sorted(near, key=lambda c: -self._name_docs[c[0]] * EDIT_LIKELIHOOD ** c[1])
         return [candidate for candidate, _, _ in ranked[:3]]
 
-    def search(self, text: str, typos: bool = True) -> SearchResult[E]:
-        """``typos``: also try what unknown words may be misspellings of; not worth it for
-        the English words left in an English question, which are no Vietnamese typos."""
-        lookups = _Lookups(MAX_TYPO_LOOKUPS) if typos else None
-        return self.decide(text, tuple(self._score(self._parse(text, lookups))))
+    def search(self, text: str, english: bool = False) -> SearchResult[E]:
+        """``english``: a question read from English, whose words left over are English, not
+        Vietnamese typos: none is looked up as a misspelling, and they weigh less."""
+        lookups = _Lookups(MAX_TYPO_LOOKUPS) if self._typos and not english else None
+        unknown = ENGLISH_UNKNOWN_WEIGHT if english else 1.0
+        return self.decide(text, tuple(self._score(self._parse(text, lookups), unknown)))
 
-    def _score(self, concepts: list[_Concept]) -> list[Hit[E]]:
+    def _score(self, concepts: list[_Concept], unknown: float = 1.0) -> list[Hit[E]]:
         """Arrays over all procedures: one concept costs the same whether it is in three
         procedures or three hundred."""
         size = len(self.procedures)
@@ -425,18 +444,22 @@ class SearchIndex(Generic[E]):
         wanted = 0.0
         for concept in concepts:
             if not concept.known:
-                wanted += self._rare_idf
+                wanted += self._rare_idf * unknown
                 continue
             mass = np.zeros(size)
             full = 0.0
             for term, weight in concept.terms.items():
-                idf = self._term_idf.get(term, self._rare_idf)
+                known = self._ids.get(term)
+                if known is None:  # a word no text holds: it only adds to what is asked
+                    full += self._rare_idf
+                    continue
+                idf = float(self._idf[known])
                 full += idf
-                docs, worth = self._worth.get(term)
+                docs, worth = self._worth.get(known)
                 mass[docs] += worth * (weight * idf)
                 if " " not in term and term not in credited:
                     credited.add(term)
-                    name_hit[self._head.get(term)[0]] += idf
+                    name_hit[self._head.get(known)[0]] += idf
             if full <= 0:
                 continue
             matching = int(np.count_nonzero(mass >= full / 2))

@@ -1,23 +1,24 @@
 """What the bot answers a question with: a procedure's card, an everyday answer (FAQ), a short
 list of both, who handles it when this ward does not, or nothing.
 
-Procedures and FAQ entries are ranked together: procedures by the catalogue's index, the FAQ's
-phrasings, the English procedure names and the phrases admins taught (aliases) by a second,
-small index built the same way, so the two scores mean the same thing. English questions are
-read into the words official names use first (bot/search/english.py).
+Procedures and FAQ entries are ranked together: procedures by the catalogue's index; the
+FAQ's phrasings, and the ways of asking for a procedure (its English name, phrasings.yaml), by
+two more indexes built the same way, so the scores mean the same thing; phrases admins taught
+(aliases) join the index of what they point to. English questions are read into the words
+official names use first (bot/search/english.py).
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import yaml
 
-from bot.domain.faq import Alias, Aliases, Faq, FaqEntry
+from bot.domain.faq import Alias, Aliases, Faq, FaqEntry, Phrasings
 from bot.domain.procedure import UNTRANSLATED, Procedure, ProcedureRef, Translation
 from bot.search.english import English, EnglishReader, Reading
 from bot.search.index import Hit, Phrasing, SearchIndex
@@ -25,9 +26,10 @@ from bot.search.lexicon import FoldedLexicon
 from bot.search.normalize import fold, has_marks
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import EditableFile
-from bot.yamldoc import DocumentError, Problem, parse_document
+from bot.yamldoc import DocumentError, Problem, parse_document, parse_with_node, problem_at
 
 FAQ_FILE = "faq.yaml"
+PHRASINGS_FILE = "phrasings.yaml"
 ALIASES_FILE = "aliases.yaml"
 ENGLISH_FILE = "english.yaml"
 ANSWERS_KEPT = 1024
@@ -84,11 +86,12 @@ class AnswerService:
         self._catalogue = catalogue
         self._faq = Faq()
         self._aliases = Aliases()
+        self._phrasings = Phrasings()
         self._english = English()
         # One object per procedure, so that a card rendered for it is found again (bot/ui/memo).
         self._translations: dict[tuple[str, str], Translation] = {}
         self._reader = EnglishReader(English(), set())
-        self._phrases: SearchIndex[Phrasing] | None = None
+        self._phrases: _PhraseIndexes | None = None
         self._exact: dict[str, str] = {}
         self._answer: Callable[[str, str], Answer] = self._compute
         self._generation = -1  # of the catalogue's index the phrase index was built with
@@ -98,6 +101,7 @@ class AnswerService:
     def files(self) -> list[EditableFile]:
         return [
             EditableFile(FAQ_FILE, self._parse_faq, self._set_faq),
+            EditableFile(PHRASINGS_FILE, self._parse_phrasings, self._set_phrasings),
             EditableFile(ALIASES_FILE, self._parse_aliases, self._set_aliases),
             EditableFile(ENGLISH_FILE, self._parse_english, self._set_english),
         ]
@@ -110,6 +114,17 @@ class AnswerService:
                     where = f"entries.{index}.buttons.{b}.procedure"
                     self._unknown(filename, where, button.procedure)
         return faq
+
+    def _parse_phrasings(self, text: str, filename: str) -> Phrasings:
+        phrasings, node = parse_with_node(text, Phrasings, filename)
+        unknown = [code for code in phrasings.procedures if self._catalogue.get(code) is None]
+        if unknown:
+            problems = [
+                problem_at(node, ("procedures", code), f"{code!r} does not exist")
+                for code in unknown
+            ]
+            raise DocumentError(filename, problems)
+        return phrasings
 
     def _parse_aliases(self, text: str, filename: str) -> Aliases:
         aliases = parse_document(text, Aliases, filename)
@@ -130,6 +145,10 @@ class AnswerService:
 
     def _set_faq(self, faq: Faq) -> None:
         self._faq = faq
+        self.refresh()
+
+    def _set_phrasings(self, phrasings: Phrasings) -> None:
+        self._phrasings = phrasings
         self.refresh()
 
     def _set_aliases(self, aliases: Aliases) -> None:
@@ -195,7 +214,7 @@ class AnswerService:
         self._phrases = None
         self._answer = lru_cache(maxsize=ANSWERS_KEPT)(self._compute)
 
-    def _index(self) -> SearchIndex[Phrasing]:
+    def _index(self) -> _PhraseIndexes:
         if self._phrases is None or self._generation != self._catalogue.generation:
             self._build()
         assert self._phrases is not None
@@ -204,10 +223,10 @@ class AnswerService:
     def _build(self) -> None:
         vocabulary = set(self._catalogue.vocabulary())
         first = EnglishReader(self._english, set(vocabulary))
-        for entry in self._faq.entries:  # the Vietnamese phrasings' words, not the English ones'
-            for question in entry.questions:
-                if not first.is_english(question, "vi"):
-                    vocabulary.update(fold(question).split())
+        # The Vietnamese phrasings' words, not the English ones'.
+        for question in self._asked():
+            if not first.is_english(question, "vi"):
+                vocabulary.update(fold(question).split())
         reader = EnglishReader(self._english, vocabulary)
         phrasings: list[Phrasing] = []
         for entry in self._faq.entries:
@@ -216,6 +235,10 @@ class AnswerService:
         for code, name in self._english.procedures.items():
             if self._catalogue.get(code) is not None:
                 phrasings.append(Phrasing(PROCEDURE_TARGET + code, reader.without_stopwords(name)))
+        for code, asked in self._phrasings.procedures.items():
+            if self._catalogue.get(code) is not None:
+                target = PROCEDURE_TARGET + code
+                phrasings.extend(Phrasing(target, self._held(reader, q)) for q in asked)
         for alias in self._aliases.aliases:
             target = (
                 FAQ_TARGET + alias.faq if alias.faq else PROCEDURE_TARGET + str(alias.procedure)
@@ -226,7 +249,20 @@ class AnswerService:
         self._generation = self._catalogue.generation
         self._reader = reader
         everyday = FoldedLexicon.everyday(self._catalogue.lexicon.source)
-        self._phrases = SearchIndex.of_phrasings(phrasings, everyday)
+        # Two indexes, so that how rare a word is among the FAQ's phrasings is not diluted by
+        # the thousands of ways of asking for procedures ("photo" is rare among the FAQ's).
+        faq = [p for p in phrasings if p.target.startswith(FAQ_TARGET)]
+        procedures = [p for p in phrasings if not p.target.startswith(FAQ_TARGET)]
+        self._phrases = _PhraseIndexes(
+            SearchIndex.of_phrasings(faq, everyday), SearchIndex.of_phrasings(procedures, everyday)
+        )
+
+    def _asked(self) -> Iterator[str]:
+        """Every phrasing of an FAQ entry or a procedure."""
+        for entry in self._faq.entries:
+            yield from entry.questions
+        for asked in self._phrasings.procedures.values():
+            yield from asked
 
     @staticmethod
     def _held(reader: EnglishReader, phrase: str) -> str:
@@ -256,17 +292,17 @@ class AnswerService:
         return self._listed(whole, listed)
 
     def _whole(self, text: str, language: str) -> Answer:
-        index = self._index()
+        indexes = self._index()
         reading = self._reader.read(text, language)
         asked = self._reader.without_stopwords(text) if reading.english else text
         exact = self._exact.get(fold(asked))
         if exact is not None and (choice := self._target(exact)) is not None:
             return self._chosen(text, choice, reading, 1.0)
-        phrase = self._best_phrasings(index, asked)
+        phrase = indexes.best(asked)
         if reading.english:  # ... and as read into Vietnamese, like the Vietnamese phrasings
-            phrase = _best_first([*phrase, *self._best_phrasings(index, reading.everyday)])
+            phrase = _best_first([*phrase, *_search(indexes.everyday, reading.everyday)])
         procedures = (
-            self._catalogue.search(reading.text, typos=not reading.english)
+            self._catalogue.search(reading.text, english=reading.english)
             if fold(reading.text)
             else None
         )
@@ -335,10 +371,6 @@ class AnswerService:
         kind = AnswerKind.CARD if self._catalogue.in_scope(choice.code) else AnswerKind.ELSEWHERE
         return Answer(text, kind, procedure=choice, english=reading.english, score=score)
 
-    def _best_phrasings(self, index: SearchIndex[Phrasing], text: str) -> list[Hit[Phrasing]]:
-        """The best-scoring phrasing of each target, best first."""
-        return _best_first(list(index.search(text).hits) if fold(text) else [])
-
     def _target(self, target: str) -> Choice | None:
         if target.startswith(FAQ_TARGET):
             return self._faq.entry(target.removeprefix(FAQ_TARGET))
@@ -350,12 +382,13 @@ class AnswerService:
         reading = self._reader.read(text, language)
         asked = self._reader.without_stopwords(text) if reading.english else text
         found: list[Candidate] = []
-        for hit in self._best_phrasings(self._index(), asked):
+        for hit in self._index().best(asked):
             if (choice := self._target(hit.procedure.target)) is not None:
                 found.append(Candidate(choice, hit.score))
         if fold(reading.text):
             found.extend(
-                Candidate(h.procedure, h.score) for h in self._catalogue.search(reading.text).hits
+                Candidate(h.procedure, h.score)
+                for h in self._catalogue.search(reading.text, english=reading.english).hits
             )
         found.sort(key=lambda c: -c.score)
         out: list[Candidate] = []
@@ -387,6 +420,20 @@ def dump_aliases(aliases: list[Alias]) -> str:
     rows = [a.model_dump(exclude_none=True) for a in aliases]
     body = yaml.safe_dump({"aliases": rows}, allow_unicode=True, sort_keys=False, width=100)
     return ALIASES_HEADER + body
+
+
+@dataclass(frozen=True, slots=True)
+class _PhraseIndexes:
+    everyday: SearchIndex[Phrasing]  # the FAQ's phrasings and phrases taught for its entries
+    procedures: SearchIndex[Phrasing]  # English names, phrasings.yaml, phrases taught for them
+
+    def best(self, text: str) -> list[Hit[Phrasing]]:
+        """The best-scoring phrasing of each target, best first."""
+        return _best_first([*_search(self.everyday, text), *_search(self.procedures, text)])
+
+
+def _search(index: SearchIndex[Phrasing], text: str) -> list[Hit[Phrasing]]:
+    return list(index.search(text).hits) if fold(text) else []
 
 
 def _best_first(hits: list[Hit[Phrasing]]) -> list[Hit[Phrasing]]:

@@ -198,8 +198,8 @@ class CatalogueService:
         self._opened.move_to_end(code)
         return procedure
 
-    def search(self, text: str, typos: bool = True) -> SearchResult[ProcedureRef]:
-        return self._search(text, typos)
+    def search(self, text: str, english: bool = False) -> SearchResult[ProcedureRef]:
+        return self._search(text, english)
 
     def decide(self, text: str, hits: tuple[Hit[ProcedureRef], ...]) -> SearchResult[ProcedureRef]:
         """A card, a list or nothing from hits the caller filtered."""

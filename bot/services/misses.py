@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import yaml
 from pydantic import ValidationError
 
-from bot.domain.faq import FaqEntry
+from bot.domain.faq import MAX_PHRASE, FaqEntry
 from bot.domain.procedure import ProcedureRef
 from bot.search.normalize import fold
 from bot.services.answers import ALIASES_FILE, FAQ_FILE, MAX_QUERY, AnswerService
@@ -39,7 +39,6 @@ from bot.yamldoc import DocumentError, Problem
 
 log = logging.getLogger(__name__)
 
-MAX_PHRASE = 300  # of a phrase taught (aliases.yaml's limit)
 WEEKLY_SHOWN = 10
 WEEKLY_AT = dt.time(8, 0)  # Monday, local time
 KEPT_DAYS = 180
