@@ -258,3 +258,21 @@ async def test_shipped_phrasings_name_procedures_this_ward_receives_each_once(
     assert sum(map(len, owners.values())) >= 3000
     shared = {phrasing: codes for phrasing, codes in owners.items() if len(codes) > 1}
     assert not shared, shared
+
+
+async def test_an_english_story_read_in_part_gets_a_short_list_not_a_guessed_card(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """Words no English phrase covers («just moved», «keeps saying») make the reading a guess:
+    the best few are offered, the best first. A question read whole keeps its card."""
+    tom = standin.user(1317, "Tom", language_code="en")
+    story = await tom.reply(
+        "Hi, I just moved into a flat here and the landlord keeps saying I need temporary "
+        "residence, what should I bring?"
+    )
+    assert story.plain.startswith("I found a few"), story.plain[:200]
+    assert story.buttons[0][0].startswith("Temporary residence registration"), story.buttons
+    death = await tom.reply(
+        "my grandmother passed away at home yesterday, how do we register her death"
+    )
+    assert death.plain.startswith("Death registration\n"), death.plain[:200]

@@ -60,6 +60,7 @@ class Reading:
     english: bool
     foreign: bool = False  # an English question implying a foreign element
     everyday: str = ""  # an English question in the words of the Vietnamese everyday phrasings
+    unread: int = 0  # English words no phrase covered: the more, the less sure the reading
 
 
 class EnglishReader:
@@ -112,6 +113,7 @@ class EnglishReader:
         out: list[str] = []
         everyday: list[str] = []
         foreign = False
+        unread = 0
         named = False  # a phrase naming a procedure
         for said, found in self._spans(folded):
             if found is not None:
@@ -124,6 +126,7 @@ class EnglishReader:
             elif said[0] not in self._stop:
                 out.append(said[0])
                 everyday.append(said[0])
+                unread += not said[0].isdigit()
         # A foreign element is implied by the words even where a phrase took them ("foreigner
         # renting" -> tạm trú): say it once, so names "có yếu tố nước ngoài" rank first.
         foreign = foreign or self._implies_foreign(folded)
@@ -137,6 +140,7 @@ class EnglishReader:
         return Reading(
             " ".join(out), english=True, foreign=foreign,
             everyday=" ".join(everyday) if about_the_office else "",
+            unread=0 if about_the_office else unread,
         )  # fmt: skip
 
     def _spans(
