@@ -37,7 +37,10 @@ ANSWERS_KEPT = 1024
 # Tuned on the "dev" half of tests/data/questions.yaml, like the index's own thresholds.
 PHRASE_FROM = 0.72  # a phrasing scoring this answers on its own...
 PHRASE_LEAD = 0.05  # ...when it beats the best procedure by this much
-PHRASE_LISTED = 0.5  # a phrasing this good joins a list of procedures
+PHRASE_LISTED = 0.5  # an FAQ phrasing this good joins a list of procedures
+# ... and a way of asking for a procedure this good: phrasings.yaml names one procedure each,
+# so a weaker match still points somewhere useful (lower, nonsense gets lists more often).
+ASKED_LISTED = 0.4
 LIST_FLOOR = 0.34  # below the index's own "nothing", a best procedure this good is still listed
 FLOOR_LIST_SIZE = 3
 MAX_QUERY = 500  # characters of a question read (and kept for the admins' queue)
@@ -352,7 +355,8 @@ class AnswerService:
             listed = [(h.score, h.procedure) for h in local[:FLOOR_LIST_SIZE]]
         for hit in phrase:
             choice = self._target(hit.procedure.target)
-            if hit.score >= PHRASE_LISTED and choice is not None:
+            listed_from = PHRASE_LISTED if isinstance(choice, FaqEntry) else ASKED_LISTED
+            if hit.score >= listed_from and choice is not None:
                 # Listed below a procedure that explains more of the question ("khai tử ...
                 # cần mang gì" is about the procedure more than about what to bring).
                 explained = min(1.0, hit.recall / best_recall) if best_recall > 0 else 1.0
