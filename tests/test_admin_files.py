@@ -13,9 +13,9 @@ from bot.standin.state import SentMessage
 from tests.conftest import ADMIN_ID, BotRunner, alert, run_bot
 
 ADMIN_ONLY = "Xin lỗi, lệnh này chỉ dành cho quản trị viên."
-NOTHING = "Xin lỗi, tôi chưa tìm thấy thủ tục nào phù hợp với «ổ gà đường làng»"
+NOTHING = "Xin lỗi, tôi chưa tìm thấy thủ tục nào phù hợp với «ổ gà bờ rào»"
 RESTORE = "↩️ Khôi phục bản trước"
-NEW_WORDS = "ổ gà đường làng"
+NEW_WORDS = "ổ gà bờ rào"
 LEXICON = Path(__file__).resolve().parent.parent / "bot" / "data" / "lexicon.yaml"
 SYNONYM = f"  - words: [{NEW_WORDS}]\n    means: đăng ký tạm trú\n"
 
@@ -121,7 +121,7 @@ async def test_new_synonym_works_at_once_and_restore_undoes_it(
 
     now = await citizen.reply(NEW_WORDS)
     assert now.plain.startswith("Đăng ký tạm trú\n") and "Mã thủ tục: 1.004194" in now.plain
-    unmarked = await citizen.reply("o ga duong lang")  # typed without marks: folded alike
+    unmarked = await citizen.reply("o ga bo rao")  # typed without marks: folded alike
     assert "Mã thủ tục: 1.004194" in unmarked.plain
 
     files = await admin.reply("/files")
