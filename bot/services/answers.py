@@ -100,7 +100,9 @@ class AnswerService:
         self._phrases: _PhraseIndexes | None = None
         self._exact: dict[str, str] = {}
         self._answer: Callable[[str, str], Answer] = self._compute
-        self._generation = -1  # of the catalogue's index the phrase index was built with
+        self._built_for = -1  # the catalogue's words_generation the phrase index was built for
+        self._answered_for = -1  # the catalogue's generation the answers kept were computed for
+        self._prepared = False
 
     # ---------------------------------------------------------------- the admin-edited files
 
@@ -212,16 +214,20 @@ class AnswerService:
         return next((q for q in entry.questions if q not in english and has_marks(q)), entry.name)
 
     def prepare(self) -> None:
-        """Build the phrase index now rather than on the first citizen's question."""
+        """Build the phrase index now rather than on the first citizen's question; from now
+        on, an admin's edit rebuilds it at once, while the admin waits, not a citizen."""
         self._index()
+        self._prepared = True
 
     def refresh(self) -> None:
-        """Rebuild the phrase index: after a file changed, or the catalogue's word lists."""
+        """Rebuild the phrase index, after a file changed."""
         self._phrases = None
         self._answer = lru_cache(maxsize=ANSWERS_KEPT)(self._compute)
+        if self._prepared:
+            self._index()
 
     def _index(self) -> _PhraseIndexes:
-        if self._phrases is None or self._generation != self._catalogue.generation:
+        if self._phrases is None or self._built_for != self._catalogue.words_generation:
             self._build()
         assert self._phrases is not None
         return self._phrases
@@ -252,7 +258,7 @@ class AnswerService:
             phrasings.append(Phrasing(target, self._held(reader, alias.phrase)))
         phrasings = [p for p in phrasings if fold(p.name)]
         self._exact = {fold(p.name): p.target for p in phrasings}
-        self._generation = self._catalogue.generation
+        self._built_for = self._catalogue.words_generation
         self._reader = reader
         everyday = FoldedLexicon.everyday(self._catalogue.lexicon.source)
         # Two indexes, so that how rare a word is among the FAQ's phrasings is not diluted by
@@ -278,8 +284,9 @@ class AnswerService:
     # ---------------------------------------------------------------- answering
 
     def answer(self, text: str, language: str) -> Answer:
-        if self._generation != self._catalogue.generation:
-            self.refresh()
+        if self._answered_for != self._catalogue.generation:  # say, the ward's scope changed
+            self._answer = lru_cache(maxsize=ANSWERS_KEPT)(self._compute)
+            self._answered_for = self._catalogue.generation
         return self._answer(text, language)
 
     def _compute(self, text: str, language: str) -> Answer:

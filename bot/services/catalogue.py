@@ -99,7 +99,8 @@ class CatalogueService:
         self._shown_fields: frozenset[str] = frozenset()  # unit.yaml shown_fields
         self._views: dict[str, int] = {}
         self._view_writes: WriteBehind[str, int] = WriteBehind(repository.add_views, total)
-        self.generation = 0
+        self.generation = 0  # bumped by any change answers kept from before may depend on
+        self.words_generation = 0  # ... and by a new index only (its vocabulary may differ)
 
     async def load(self) -> None:
         """Index the stored catalogue, storing the shipped one on first start."""
@@ -133,7 +134,8 @@ class CatalogueService:
             classified[procedure.code] = receiving_office(procedure)
         self._classified = classified
         self._index = builder.build()
-        self.generation += 1  # what depends on the index (the answers' phrase index) rebuilds
+        self.generation += 1
+        self.words_generation += 1  # what is built on its words (the phrase indexes) rebuilds
         # Many citizens ask the same few things in the same words; a new index forgets them.
         self._search = lru_cache(maxsize=SEARCHES_KEPT)(self._index.search)
         self._refs = {ref.code: ref for ref in self._index.procedures}
