@@ -61,6 +61,7 @@ class Reading:
     foreign: bool = False  # an English question implying a foreign element
     everyday: str = ""  # an English question in the words of the Vietnamese everyday phrasings
     unread: int = 0  # English words no phrase covered: the more, the less sure the reading
+    asked: str = ""  # compared with phrasings, held the same way (English without stopwords)
 
 
 class EnglishReader:
@@ -108,14 +109,15 @@ class EnglishReader:
 
     def read(self, text: str, language: str) -> Reading:
         if not self.is_english(text, language):
-            return Reading(text, english=False)
+            return Reading(text, english=False, asked=text)
         folded = [self._spelled(w) for w in words(text)]
+        spans = list(self._spans(folded))
         out: list[str] = []
         everyday: list[str] = []
         foreign = False
         unread = 0
         named = False  # a phrase naming a procedure
-        for said, found in self._spans(folded):
+        for said, found in spans:
             if found is not None:
                 meaning, about_the_office = found
                 (everyday if about_the_office else out).append(meaning)
@@ -134,13 +136,11 @@ class EnglishReader:
             out.append(FOREIGN_MEANS)
         # Only a question that names no procedure is about the office itself: in "how long
         # does a birth registration take", "how long" is asked of the procedure's card.
-        about_the_office = not named and any(
-            found is not None and found[1] for _, found in self._spans(folded)
-        )
+        about_the_office = not named and any(found is not None and found[1] for _, found in spans)
         return Reading(
             " ".join(out), english=True, foreign=foreign,
             everyday=" ".join(everyday) if about_the_office else "",
-            unread=0 if about_the_office else unread,
+            unread=0 if about_the_office else unread, asked=self._kept(spans),
         )  # fmt: skip
 
     def _spans(
@@ -195,8 +195,11 @@ class EnglishReader:
         """An English phrasing as the phrase index holds it, and a question as it is compared
         with them: without its stopwords, except inside a phrase ("make a will" keeps
         "will", which alone is only the future tense)."""
+        return self._kept(list(self._spans(words(text))))
+
+    def _kept(self, spans: list[tuple[tuple[str, ...], tuple[str, bool] | None]]) -> str:
         kept: list[str] = []
-        for said, found in self._spans(words(text)):
+        for said, found in spans:
             kept.extend(said if found is not None else [w for w in said if w not in self._stop])
         return " ".join(kept)
 

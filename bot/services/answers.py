@@ -307,7 +307,7 @@ class AnswerService:
     def _whole(self, text: str, language: str) -> Answer:
         indexes = self._index()
         reading = self._reader.read(text, language)
-        asked = self._reader.without_stopwords(text) if reading.english else text
+        asked = reading.asked
         exact = self._exact.get(fold(asked))
         if exact is not None and (choice := self._target(exact)) is not None:
             return self._chosen(text, choice, reading, 1.0)
@@ -398,7 +398,7 @@ class AnswerService:
         """What a phrase could mean, best first, whether or not it is good enough to answer
         with: an admin teaching the bot picks from these."""
         reading = self._reader.read(text, language)
-        asked = self._reader.without_stopwords(text) if reading.english else text
+        asked = reading.asked
         found: list[Candidate] = []
         for hit in self._index().best(asked):
             if (choice := self._target(hit.procedure.target)) is not None:
