@@ -171,6 +171,7 @@ async def open_services(settings: Settings, db: Database) -> Services:
             language_of=people.language_of,
             weekly_view=teaching_views.weekly(i18n, settings.tz),
         )
+        await misses.start()
         await departments.load()
         await tickets.load()
     except BaseException:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.config import Settings
 from bot.handlers.teaching.buttons import (
     DismissMiss,
     FindOther,
@@ -348,6 +349,35 @@ async def test_misses_recorded_before_this_version_still_read(tmp_path: Path) ->
         (group,) = await repository.groups(0, 10)
         assert (group.id, group.asked, group.kind) == (new, 2, "nothing")
         assert group.last_at > "2020-11-20T01:00:00.000Z"
+
+
+async def test_the_bot_started_on_an_old_database_lists_its_misses(
+    settings: Settings, standin: StandIn
+) -> None:
+    """Questions stored by a version that did not fold them are grouped at start-up, so the
+    admins' queue shows them like any other."""
+    conn = sqlite3.connect(settings.database)
+    for number, _, sql in _migrations():
+        if number <= 7:
+            for statement in _split_sql(sql):
+                conn.execute(statement)
+    conn.execute("PRAGMA user_version=7")
+    conn.execute(
+        "INSERT INTO search_misses (query, language, created_at) VALUES (?, ?, ?)",
+        ("Giấy phép nuôi chó", "vi", "2026-11-20T01:00:00.000Z"),
+    )
+    conn.commit()
+    conn.close()
+    runner = BotRunner(settings)
+    await runner.start()
+    try:
+        admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+        queue = await admin.reply("/misses")
+        assert queue.plain.splitlines()[1].startswith("1. «Giấy phép nuôi chó» — 1 lần"), (
+            queue.plain
+        )
+    finally:
+        await runner.stop()
 
 
 def test_a_new_entry_id_is_made_from_the_words() -> None:

@@ -173,6 +173,11 @@ class MissService:
         self._lock = asyncio.Lock()  # one teaching at a time: each rewrites a whole file
         self._week_done = ""  # the week whose list went out (or was found sent)
 
+    async def start(self) -> None:
+        """Group the questions stored before they were folded (by an earlier version): once,
+        at start-up, not on every look at the queue."""
+        await self._repository.fold_missing(group_key)
+
     # ---------------------------------------------------------------- what citizens asked
 
     async def record(self, text: str, language: str, kind: MissKind) -> int:
@@ -189,7 +194,6 @@ class MissService:
 
     async def queue(self, page: int = 0, per_page: int = 8) -> QueuePage:
         """Open questions, most asked first, then the most recently asked."""
-        await self._repository.fold_missing(group_key)
         total = await self._repository.count_groups()
         pages = max(1, -(-total // per_page))
         page = max(0, min(page, pages - 1))
@@ -198,7 +202,6 @@ class MissService:
 
     async def group(self, miss_id: int) -> MissGroup | None:
         """The open question ``miss_id`` belongs to; None once it was handled."""
-        await self._repository.fold_missing(group_key)
         row = await self._repository.get(miss_id)
         if row is None or row.status != MissStatus.OPEN:
             return None
@@ -292,7 +295,6 @@ class MissService:
         week, due = self.week_due(now)
         if now < due or week == self._week_done:
             return 0
-        await self._repository.fold_missing(group_key)
         since = self._clock.stamp(due - dt.timedelta(days=7))
         rows = await self._repository.groups(0, WEEKLY_SHOWN, since)
         total = await self._repository.count_groups(since)
