@@ -18,6 +18,7 @@ from bot.i18n import Texts
 from bot.ui import keyboards
 from bot.ui.buttons import MenuEntry, MenuItem, ShowCard
 from bot.ui.lists import button_label, procedure_rows
+from bot.ui.memo import Rendered
 from bot.ui.render import office_hours
 
 MENU: dict[MenuTarget, tuple[MenuEntry, str]] = {
@@ -30,7 +31,16 @@ MENU: dict[MenuTarget, tuple[MenuEntry, str]] = {
 Named = Callable[[str], ProcedureRef | None]
 
 
+_facts_kept: Rendered[dict[str, object]] = Rendered(limit=4)
+
+
 def _facts(texts: Texts, profile: UnitProfile) -> dict[str, object]:
+    """Every office's block, formatted once per language until the profile is replaced, not
+    for every everyday answer."""
+    return _facts_kept.get(texts.language, (profile,), lambda: _facts_of(texts, profile))
+
+
+def _facts_of(texts: Texts, profile: UnitProfile) -> dict[str, object]:
     missing = texts.plain("faq.not_given")
     parking = profile.parking.get(texts.language) if profile.parking else None
     values: dict[str, object] = {
