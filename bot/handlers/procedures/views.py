@@ -134,11 +134,21 @@ def _full_documents(texts: Texts, plan: Documents) -> Html:
     return PARAGRAPH.join(parts)
 
 
+_plans: Rendered[Documents] = Rendered(limit=32)
+
+
+def _plan(procedure: Procedure) -> Documents:
+    """The documents arranged, once per procedure for its card, keyboard and sections."""
+    return _plans.get(
+        procedure.code, (procedure.documents,), lambda: documents.arrange(procedure.documents)
+    )
+
+
 def checklist(texts: Texts, procedure: Procedure) -> Html:
     """«Danh sách cần mang»: plain lines to tick, to forward or print; the procedure's name and
     code on top, each document once, in short, with its copies, under its heading when there
     are several."""
-    plan = documents.arrange(procedure.documents)
+    plan = _plan(procedure)
 
     def ticks(groups: tuple[Group, ...], limit: int) -> list[Html]:
         out: list[Html] = []
@@ -207,7 +217,7 @@ def card(
     out.append(Html())
     if procedure.documents:
         out.append(texts("card.documents"))
-        out.extend(_card_documents(texts, documents.arrange(procedure.documents)))
+        out.extend(_card_documents(texts, _plan(procedure)))
     else:
         out.append(texts("card.no_documents"))
     out.append(Html())
@@ -240,7 +250,7 @@ def card_message(
 
 
 def card_keyboard(texts: Texts, procedure: Procedure) -> InlineKeyboardMarkup:
-    plan = documents.arrange(procedure.documents)
+    plan = _plan(procedure)
     available = {
         Section.DOCS: bool(procedure.documents) and not _whole_on_card(plan),
         Section.CHECKLIST: plan.count > 0,
@@ -270,10 +280,10 @@ def card_keyboard(texts: Texts, procedure: Procedure) -> InlineKeyboardMarkup:
 def section(texts: Texts, procedure: Procedure, name: Section) -> Html | None:
     """The text behind one of the card's buttons; None if the procedure has no such section."""
     if name == "checklist":
-        return checklist(texts, procedure) if documents.arrange(procedure.documents).count else None
+        return checklist(texts, procedure) if _plan(procedure).count else None
     title = texts(f"card.section.{name.value}", name=procedure.name)
     if name == "docs" and procedure.documents:
-        body = _full_documents(texts, documents.arrange(procedure.documents))
+        body = _full_documents(texts, _plan(procedure))
     elif name == "steps" and procedure.steps:
         body = texts("card.text", text=procedure.steps)
     elif name == "conditions" and procedure.conditions:
