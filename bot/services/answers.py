@@ -468,6 +468,14 @@ def _unsure(reading: Reading, score: float) -> bool:
     return reading.unread > 0 and score < PARTLY_READ_FROM
 
 
+def target_of(choice: Choice) -> str:
+    """How a choice is named where a string must say which it is (the phrase indexes, the
+    admins' queue): "faq:<id>" or "p:<code>"."""
+    if isinstance(choice, FaqEntry):
+        return FAQ_TARGET + choice.id
+    return PROCEDURE_TARGET + choice.code
+
+
 def _clauses(text: str) -> list[str]:
     parts = (part.strip() for part in CLAUSE_BREAK.split(text))
     return [part for part in parts if len(part.split()) >= MIN_CLAUSE_WORDS]

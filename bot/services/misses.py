@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from bot.domain.faq import MAX_PHRASE, FaqEntry
 from bot.domain.procedure import ProcedureRef
 from bot.search.normalize import fold
-from bot.services.answers import ALIASES_FILE, FAQ_FILE, MAX_QUERY, AnswerService
+from bot.services.answers import ALIASES_FILE, FAQ_FILE, MAX_QUERY, AnswerService, target_of
 from bot.services.documents import DocumentService
 from bot.services.views import View
 from bot.storage.db import Database
@@ -117,10 +117,6 @@ def group_key(text: str) -> str:
     """What repeats of one question share: folded words, or (for a script folding drops)
     the lowercased words."""
     return fold(text) or " ".join(unicodedata.normalize("NFC", text).lower().split())
-
-
-def target_of(choice: Choice) -> str:
-    return f"faq:{choice.id}" if isinstance(choice, FaqEntry) else f"p:{choice.code}"
 
 
 def _phrase(query: str) -> str:
