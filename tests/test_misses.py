@@ -116,7 +116,7 @@ async def test_two_taps_teach_a_missed_phrase_and_undo_takes_it_back(
     assert f"(aliases.yaml, phiên bản {version + 1})" in taught.plain
     assert taught.buttons == [["↩️ Hoàn tác"]]
     assert bot.services.documents.version(ALIASES_FILE) == version + 1
-    assert f"phrase: {PHRASE}" in bot.services.documents.text(ALIASES_FILE)
+    assert f"phrase: {PHRASE}" in (await bot.services.documents.text(ALIASES_FILE))
     assert (await admin.reply("/misses")).plain == EMPTY
 
     # The next citizen asking the same (with marks, in capitals) gets the card.
@@ -133,7 +133,7 @@ async def test_two_taps_teach_a_missed_phrase_and_undo_takes_it_back(
     # Undo: the previous aliases.yaml, and the question is a miss again.
     undone = await after_press(admin, "↩️ Hoàn tác", taught)
     assert undone.plain.startswith("↩️ Đã hoàn tác: aliases.yaml trở lại như trước")
-    assert PHRASE not in bot.services.documents.text(ALIASES_FILE)
+    assert PHRASE not in (await bot.services.documents.text(ALIASES_FILE))
     again = await standin.user(1403, "Mai", language_code="vi").reply(PHRASE)
     assert again.plain.startswith(LISTED)
     back = await admin.reply("/misses")
@@ -255,11 +255,11 @@ async def test_write_a_new_everyday_answer(bot: BotRunner, standin: StandIn) -> 
     assert "unknown placeholder {loa}" in refused.plain
 
     version = bot.services.documents.version(FAQ_FILE)
-    before = bot.services.documents.text(FAQ_FILE)
+    before = await bot.services.documents.text(FAQ_FILE)
     done = await admin.reply("Phường không cho mượn loa.\nGọi {hotline} nếu cần hỏi thêm.")
     assert done.plain.startswith(f"✅ Đã thêm câu trả lời mới cho «{asked}» (faq.yaml, phiên bản")
     assert bot.services.documents.version(FAQ_FILE) == version + 1
-    text = bot.services.documents.text(FAQ_FILE)
+    text = await bot.services.documents.text(FAQ_FILE)
     assert text.startswith(before.rstrip("\n"))  # every comment of the file kept
     entry = yaml.safe_load(text)["entries"][-1]
     assert entry == {
@@ -273,7 +273,7 @@ async def test_write_a_new_everyday_answer(bot: BotRunner, standin: StandIn) -> 
 
     undone = await after_press(admin, "↩️ Hoàn tác", done)
     assert undone.plain.startswith("↩️ Đã hoàn tác: faq.yaml trở lại như trước")
-    assert bot.services.documents.text(FAQ_FILE) == before
+    assert (await bot.services.documents.text(FAQ_FILE)) == before
 
 
 async def test_the_weekly_list_goes_out_on_monday_morning_once(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -64,7 +64,6 @@ class DocumentService:
     def __init__(self, repository: DocumentRepository, files: list[EditableFile]) -> None:
         self._repository = repository
         self._files = {f.name: f for f in files}
-        self._texts: dict[str, str] = {}
         self._versions: dict[str, int] = {}
         self._applied: dict[str, int | None] = {}  # version in use; None: the shipped text
         self._problems: dict[str, list[str]] = {}
@@ -83,15 +82,13 @@ class DocumentService:
         leads to): the bot still starts, with the newest version that does validate, else the
         shipped one, else without the file; ``problem`` tells admins what was set aside."""
         for file in self._files.values():
-            history = await self._repository.history(file.kind)
-            if not history:
+            newest = await self._repository.latest(file.kind)
+            if newest is None:
                 await self._repository.add(file.kind, file.shipped_text(), author_id=None)
-                history = await self._repository.history(file.kind)
-            newest = history[0]
-            self._texts[file.name], self._versions[file.name] = newest.content, newest.version
-            candidates: list[tuple[str, int | None]] = [(d.content, d.version) for d in history]
-            candidates.append((file.shipped_text(), None))
-            for text, version in candidates:
+                newest = await self._repository.latest(file.kind)
+                assert newest is not None
+            self._versions[file.name] = newest.version
+            async for text, version in self._candidates(file, newest):
                 try:
                     parsed = file.validate(text, file.name)
                 except DocumentError as error:
@@ -105,6 +102,16 @@ class DocumentService:
             else:
                 log.error("%s: no stored or shipped version validates; not applied", file.name)
 
+    async def _candidates(
+        self, file: EditableFile, newest: StoredDocument
+    ) -> AsyncIterator[tuple[str, int | None]]:
+        """The stored versions, newest first, read one at a time; then the shipped text."""
+        stored: StoredDocument | None = newest
+        while stored is not None:
+            yield stored.content, stored.version
+            stored = await self._repository.before(file.kind, stored.version)
+        yield file.shipped_text(), None
+
     def set_aside(self, name: str) -> SetAside | None:
         """Whether the newest version was set aside at start-up, and what is used instead."""
         if name not in self._problems:
@@ -117,8 +124,10 @@ class DocumentService:
             shipped=name in self._applied and using is None,
         )
 
-    def text(self, name: str) -> str:
-        return self._texts[name]
+    async def text(self, name: str) -> str:
+        """The newest version (also when it was set aside), read when asked for, not kept."""
+        newest = await self._repository.latest(self._files[name].kind)
+        return newest.content if newest is not None else ""
 
     def version(self, name: str) -> int:
         return self._versions[name]
@@ -129,17 +138,20 @@ class DocumentService:
         parsed = file.validate(text, shown_as or name)
         version = await self._repository.add(file.kind, text, author_id)
         await self._apply(file, parsed)
-        self._texts[name], self._versions[name] = text, version
+        self._versions[name] = version
         self._applied[name] = version
         self._problems.pop(name, None)
         return version
 
     async def restore_previous(self, name: str, author_id: int | None) -> int:
         """Go back to the version before the current one, as a new version."""
-        history = await self._repository.history(self._files[name].kind)
+        kind = self._files[name].kind
         current = self._versions.get(name)
-        earlier = [d for d in history if current is None or d.version < current]
-        previous: StoredDocument | None = earlier[0] if earlier else None
+        previous = await (
+            self._repository.latest(kind)
+            if current is None
+            else self._repository.before(kind, current)
+        )
         if previous is None:
             raise NoPreviousVersion(name)
         return await self.replace(name, previous.content, author_id)

@@ -234,7 +234,7 @@ class MissService:
             taken = {e.id for e in self._answers.faq.entries}
             entry_id = new_entry_id(phrase, taken)
             entry = {"id": entry_id, "questions": [phrase], "answer": {"vi": answer.strip()}}
-            text = with_entry(self._documents.text(FAQ_FILE), entry)
+            text = with_entry(await self._documents.text(FAQ_FILE), entry)
             version = await self._documents.replace(FAQ_FILE, text, admin_id)
             made = self._answers.entry(entry_id)
             assert made is not None  # it validated and was applied

@@ -40,9 +40,20 @@ class DocumentRepository:
         )
         return _document(row) if row else None
 
-    async def history(self, kind: str) -> list[StoredDocument]:
-        rows = await self._db.fetchall(
+    async def before(self, kind: str, version: int) -> StoredDocument | None:
+        """The newest version older than ``version``."""
+        row = await self._db.fetchone(
             "SELECT kind, version, content, author_id, created_at FROM documents "
+            "WHERE kind = ? AND version < ? ORDER BY version DESC LIMIT 1",
+            (kind, version),
+        )
+        return _document(row) if row else None
+
+    async def history(self, kind: str) -> list[StoredDocument]:
+        """Every version, newest first, without its content: a year of edits of a large word
+        list is megabytes, and only one version is ever read at a time."""
+        rows = await self._db.fetchall(
+            "SELECT kind, version, '' AS content, author_id, created_at FROM documents "
             "WHERE kind = ? ORDER BY version DESC",
             (kind,),
         )

@@ -90,7 +90,7 @@ async def send_file(update: Update, context: BotContext, name: str) -> None:
         context.bot,
         chat.id,
         context.texts("admin.files.current", name=name, version=documents.version(name)),
-        document=documents.text(name).encode("utf-8"),
+        document=(await documents.text(name)).encode("utf-8"),
         filename=name,
     )
 
