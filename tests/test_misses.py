@@ -326,8 +326,8 @@ async def test_the_weekly_list_goes_out_on_monday_morning_once(
     ]
 
 
-async def test_misses_recorded_before_this_version_still_read(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
+def _stored_unfolded(path: Path, query: str, created_at: str) -> None:
+    """A database as version 7 left it: a question stored without its folded text."""
     conn = sqlite3.connect(path)
     for number, _, sql in _migrations():
         if number <= 7:
@@ -336,10 +336,15 @@ async def test_misses_recorded_before_this_version_still_read(tmp_path: Path) ->
     conn.execute("PRAGMA user_version=7")
     conn.execute(
         "INSERT INTO search_misses (query, language, created_at) VALUES (?, ?, ?)",
-        ("Giấy phép nuôi chó", "vi", "2020-11-20T01:00:00.000Z"),
+        (query, "vi", created_at),
     )
     conn.commit()
     conn.close()
+
+
+async def test_misses_recorded_before_this_version_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    _stored_unfolded(path, "Giấy phép nuôi chó", "2020-11-20T01:00:00.000Z")
     async with Database(path) as db:
         from bot.storage.misses import MissRepository
 
@@ -356,18 +361,7 @@ async def test_the_bot_started_on_an_old_database_lists_its_misses(
 ) -> None:
     """Questions stored by a version that did not fold them are grouped at start-up, so the
     admins' queue shows them like any other."""
-    conn = sqlite3.connect(settings.database)
-    for number, _, sql in _migrations():
-        if number <= 7:
-            for statement in _split_sql(sql):
-                conn.execute(statement)
-    conn.execute("PRAGMA user_version=7")
-    conn.execute(
-        "INSERT INTO search_misses (query, language, created_at) VALUES (?, ?, ?)",
-        ("Giấy phép nuôi chó", "vi", "2026-11-20T01:00:00.000Z"),
-    )
-    conn.commit()
-    conn.close()
+    _stored_unfolded(settings.database, "Giấy phép nuôi chó", "2026-11-20T01:00:00.000Z")
     runner = BotRunner(settings)
     await runner.start()
     try:
