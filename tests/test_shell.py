@@ -8,6 +8,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import IO
 
 from tests.conftest import bot_process_env
 
@@ -29,9 +30,11 @@ async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]
 
 
 @asynccontextmanager
-async def _shell(tmp_path: Path) -> AsyncIterator[asyncio.subprocess.Process]:
-    """``python -m bot run`` with no token, as ``make run`` starts it; killed if a test
-    leaves it running."""
+async def _shell(
+    tmp_path: Path, stdin: int | IO[bytes] = asyncio.subprocess.PIPE
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``python -m bot run`` with no token, as ``make run`` starts it, typed into through a
+    pipe unless ``stdin`` says otherwise; killed if a test leaves it running."""
     shell = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -39,7 +42,7 @@ async def _shell(tmp_path: Path) -> AsyncIterator[asyncio.subprocess.Process]:
         "run",
         cwd=tmp_path,
         env=bot_process_env(BOT_DATABASE=str(tmp_path / "shell.sqlite3")),
-        stdin=asyncio.subprocess.PIPE,
+        stdin=stdin,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -138,18 +141,8 @@ async def test_the_shell_reads_a_script_from_a_file(tmp_path: Path) -> None:
     script = tmp_path / "script.txt"
     script.write_text("thu 7 co lam viec khong\n:quit\n", encoding="utf-8")
     with script.open("rb") as lines:
-        shell = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env=bot_process_env(BOT_DATABASE=str(tmp_path / "shell.sqlite3")),
-            stdin=lines,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, errors = await asyncio.wait_for(shell.communicate(), 30)
+        async with _shell(tmp_path, stdin=lines) as shell:
+            out, errors = await asyncio.wait_for(shell.communicate(), 30)
     assert shell.returncode == 0, errors.decode()
     assert "Thứ Bảy: 07:30–11:30" in out.decode()
     assert "Traceback" not in errors.decode()
