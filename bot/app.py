@@ -160,6 +160,7 @@ async def open_services(settings: Settings, db: Database) -> Services:
             ],
         )
         await documents.load()
+        await catalogue.ready()
         misses = MissService(
             db,
             MissRepository(db),

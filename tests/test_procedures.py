@@ -11,9 +11,11 @@ from pathlib import Path
 import yaml
 
 from bot.handlers.procedures import views as cards
-from bot.services.catalogue import shipped_procedures
+from bot.services.catalogue import CatalogueService, shipped_procedures
 from bot.standin import StandIn
 from bot.standin.state import SentMessage
+from bot.storage.db import Database
+from bot.storage.procedures import ProcedureRepository
 from bot.ui import lists
 from tests.conftest import ADMIN_ID, BotRunner, alert, pressed
 
@@ -303,3 +305,17 @@ async def test_card_lists_what_everyone_brings_before_special_cases(
     everyone, cases = full.plain.split("🔸 Chỉ cần trong một số trường hợp", 1)
     assert re.search(r"^\d+\. Giấy chứng sinh", everyone, re.MULTILINE)
     assert re.search(r"^\d+\. Trường hợp trẻ em bị bỏ rơi", cases, re.MULTILINE)
+
+
+async def test_the_catalogue_searches_even_when_no_lexicon_could_be_applied(
+    tmp_path: Path,
+) -> None:
+    """The index is built when lexicon.yaml is applied; if no version of it could be, it is
+    built all the same once the admin files are loaded, with no everyday words."""
+    async with Database(tmp_path / "catalogue.sqlite3") as db:
+        catalogue = CatalogueService(ProcedureRepository(db))
+        await catalogue.load()
+        assert catalogue.get("1.001193") is not None  # names are there for the files' checks
+        await catalogue.ready()
+        found = catalogue.search("đăng ký khai sinh")
+        assert found.card is not None and found.card.code == "1.001193", found

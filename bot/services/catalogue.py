@@ -91,6 +91,7 @@ class CatalogueService:
         self._lexicon = FoldedLexicon(Lexicon())
         self._index = SearchIndex.of([], self._lexicon)
         self._search = self._index.search
+        self._indexed = False  # the index holds the stored catalogue (see load)
         self._opened: OrderedDict[str, Procedure] = OrderedDict()
         self._fields: list[Field] = []
         self._by_field: dict[str, list[ProcedureRef]] = {}
@@ -103,11 +104,18 @@ class CatalogueService:
         self.words_generation = 0  # ... and by a new index only (its vocabulary may differ)
 
     async def load(self) -> None:
-        """Index the stored catalogue, storing the shipped one on first start."""
+        """Read the stored catalogue (storing the shipped one on first start): names and
+        receiving offices, which the admin files are checked against. The search index is
+        built when lexicon.yaml is applied, with its words, not once before it as well."""
         if await self._repository.is_empty():
             await self._repository.replace(shipped_procedures(), prune=False)
         self._views = await self._repository.views()
-        await self._rebuild()
+        await self._rebuild(index=False)
+
+    async def ready(self) -> None:
+        """After the admin files were applied: the index, if no lexicon.yaml could be."""
+        if not self._indexed:
+            await self._rebuild()
 
     def start(self) -> None:
         self._view_writes.start()
@@ -126,19 +134,26 @@ class CatalogueService:
         self._lexicon = FoldedLexicon(lexicon)
         await self._rebuild()
 
-    async def _rebuild(self) -> None:
+    async def _rebuild(self, index: bool = True) -> None:
         builder = ProcedureBuilder(self._lexicon)
+        refs: dict[str, ProcedureRef] = {}
         classified: dict[str, OfficeKind] = {}
         async for procedure in self._repository.each():
-            builder.add(procedure)
+            if index:
+                builder.add(procedure)
+            else:
+                refs[procedure.code] = procedure.ref
             classified[procedure.code] = receiving_office(procedure)
         self._classified = classified
-        self._index = builder.build()
         self.generation += 1
-        self.words_generation += 1  # what is built on its words (the phrase indexes) rebuilds
-        # Many citizens ask the same few things in the same words; a new index forgets them.
-        self._search = lru_cache(maxsize=SEARCHES_KEPT)(self._index.search)
-        self._refs = {ref.code: ref for ref in self._index.procedures}
+        if index:
+            self._index = builder.build()
+            self._indexed = True
+            self.words_generation += 1  # what is built on its words (the phrase indexes) too
+            # Many citizens ask the same few things in the same words; a new index forgets them.
+            self._search = lru_cache(maxsize=SEARCHES_KEPT)(self._index.search)
+            refs = {ref.code: ref for ref in self._index.procedures}
+        self._refs = refs
         self._opened.clear()
         self._browse()
 
