@@ -235,27 +235,37 @@ class AnswerService:
     def _build(self) -> None:
         vocabulary = set(self._catalogue.vocabulary())
         first = EnglishReader(self._english, set(vocabulary))
-        # The Vietnamese phrasings' words, not the English ones'.
+        # The Vietnamese phrasings' words, not the English ones'; each phrasing is judged once.
+        english: set[str] = set()
         for question in self._asked():
-            if not first.is_english(question, "vi"):
+            if first.is_english(question, "vi"):
+                english.add(question)
+            else:
                 vocabulary.update(fold(question).split())
         reader = EnglishReader(self._english, vocabulary)
+
+        def held(phrase: str) -> str:
+            """An English phrasing is held without its stopwords, as English questions are."""
+            return reader.without_stopwords(phrase) if phrase in english else phrase
+
         phrasings: list[Phrasing] = []
         for entry in self._faq.entries:
             for question in entry.questions:
-                phrasings.append(Phrasing(FAQ_TARGET + entry.id, self._held(reader, question)))
+                phrasings.append(Phrasing(FAQ_TARGET + entry.id, held(question)))
         for code, name in self._english.procedures.items():
             if self._catalogue.get(code) is not None:
                 phrasings.append(Phrasing(PROCEDURE_TARGET + code, reader.without_stopwords(name)))
         for code, asked in self._phrasings.procedures.items():
             if self._catalogue.get(code) is not None:
                 target = PROCEDURE_TARGET + code
-                phrasings.extend(Phrasing(target, self._held(reader, q)) for q in asked)
+                phrasings.extend(Phrasing(target, held(q)) for q in asked)
         for alias in self._aliases.aliases:
             target = (
                 FAQ_TARGET + alias.faq if alias.faq else PROCEDURE_TARGET + str(alias.procedure)
             )
-            phrasings.append(Phrasing(target, self._held(reader, alias.phrase)))
+            if reader.is_english(alias.phrase, "vi"):
+                english.add(alias.phrase)
+            phrasings.append(Phrasing(target, held(alias.phrase)))
         phrasings = [p for p in phrasings if fold(p.name)]
         self._exact = {fold(p.name): p.target for p in phrasings}
         self._built_for = self._catalogue.words_generation
@@ -275,11 +285,6 @@ class AnswerService:
             yield from entry.questions
         for asked in self._phrasings.procedures.values():
             yield from asked
-
-    @staticmethod
-    def _held(reader: EnglishReader, phrase: str) -> str:
-        """An English phrasing is held without its stopwords, as English questions are read."""
-        return reader.without_stopwords(phrase) if reader.is_english(phrase, "vi") else phrase
 
     # ---------------------------------------------------------------- answering
 
