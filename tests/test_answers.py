@@ -276,3 +276,12 @@ async def test_an_english_story_read_in_part_gets_a_short_list_not_a_guessed_car
         "my grandmother passed away at home yesterday, how do we register her death"
     )
     assert death.plain.startswith("Death registration\n"), death.plain[:200]
+
+
+async def test_a_number_alone_is_not_read_as_a_question(bot: BotRunner, standin: StandIn) -> None:
+    """«5» typed where a button was meant names nothing: the kind "not found" with the ways
+    forward, not a list of whatever phrasing holds a 5."""
+    lan = standin.user(1318, "Lan", language_code="vi")
+    for typed in ("5", "12"):
+        reply = await lan.reply(typed)
+        assert reply.plain.startswith(SORRY), reply.plain[:200]

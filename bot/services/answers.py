@@ -295,6 +295,10 @@ class AnswerService:
         return self._answer(text, language)
 
     def _compute(self, text: str, language: str) -> Answer:
+        if not any(char.isalpha() for char in text):
+            # «5», «12», a date: no word names anything (a number typed for a button, say),
+            # and a list of whatever phrasing holds that number would only puzzle.
+            return Answer(text, AnswerKind.NOTHING, english=language == "en", sure=False)
         whole = self._whole(text, language)
         clauses = _clauses(text)
         if whole.kind != AnswerKind.NOTHING or len(clauses) < 2:
