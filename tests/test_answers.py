@@ -285,3 +285,20 @@ async def test_a_number_alone_is_not_read_as_a_question(bot: BotRunner, standin:
     for typed in ("5", "12"):
         reply = await lan.reply(typed)
         assert reply.plain.startswith(SORRY), reply.plain[:200]
+
+
+async def test_a_procedure_its_name_and_a_way_of_asking_both_point_to_comes_first(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """The catalogue's best name for «married in Korea» is registering a marriage with a
+    foreigner; the ways of asking for recording a marriage registered abroad fit the question
+    too, and the two together outweigh either alone: that one is offered first, no wrong card.
+    Likewise a brand new motorbike is a first registration of a domestic one."""
+    tom = standin.user(1319, "Tom", language_code="en")
+    abroad = await tom.reply("We got married in Korea. How do we record the marriage in Vietnam?")
+    assert abroad.plain.startswith("I found a few"), abroad.plain[:200]
+    assert abroad.buttons[0][0].startswith("Recording a marriage registered abroad"), abroad.buttons
+    bike = await tom.reply("register a brand new motorbike for the first time and get number plate")
+    assert bike.buttons[0][0].startswith("First vehicle registration fully online (domestic"), (
+        bike.buttons
+    )

@@ -41,6 +41,12 @@ PHRASE_LISTED = 0.5  # an FAQ phrasing this good joins a list of procedures
 # ... and a way of asking for a procedure this good: phrasings.yaml names one procedure each,
 # so a weaker match still points somewhere useful (lower, nonsense gets lists more often).
 ASKED_LISTED = 0.4
+# A choice both the catalogue and a way of asking point to gets this share of the weaker
+# score on top of the stronger; an FAQ entry, which is only ever asked for, gets this share of it
+# on top of its own (as if half agreed).
+AGREEMENT = 0.5
+FAQ_AGREEMENT = 0.5
+SUPPORT_FROM = 0.3  # a way of asking this good counts as agreeing
 LIST_FLOOR = 0.34  # below the index's own "nothing", a best procedure this good is still listed
 FLOOR_LIST_SIZE = 3
 MAX_QUERY = 500  # characters of a question read (and kept for the admins' queue)
@@ -352,8 +358,14 @@ class AnswerService:
             choice = self._target(phrase[0].procedure.target)
             if choice is not None:
                 return self._chosen(text, choice, reading, phrase[0].score)
+        evidence, agreed = self._evidence(local, phrase, best_recall)
         decided = self._catalogue.decide(reading.text, local)
-        if decided.card is not None and _unsure(reading, local[0].score):
+        if decided.card is not None and (
+            _unsure(reading, local[0].score)
+            # ... or another choice has more evidence: the catalogue's best name fits, but the
+            # ways of asking for something else fit the question better.
+            or max(evidence.values()) > evidence[decided.card]
+        ):
             choices = tuple(h.procedure for h in local[:FLOOR_LIST_SIZE])
             decided = replace(decided, card=None, choices=choices)
         if decided.card is not None:
@@ -362,24 +374,51 @@ class AnswerService:
                 text, AnswerKind.CARD, procedure=decided.card, english=reading.english,
                 sure=score >= SURE_FROM, score=score,
             )  # fmt: skip
-        listed: list[tuple[float, Choice]] = [
-            (h.score, h.procedure) for h in local if h.procedure in decided.choices
-        ]
-        if not listed and best_local >= LIST_FLOOR:
+        offered: list[Choice] = list(decided.choices)
+        if not offered and best_local >= LIST_FLOOR:
             # Weak but not nothing: a few to choose from beat "not found" for a citizen who
             # wrote a long story or a typo, and a wrong guess costs one tap on «none of these».
-            listed = [(h.score, h.procedure) for h in local[:FLOOR_LIST_SIZE]]
+            offered = [h.procedure for h in local[:FLOOR_LIST_SIZE]]
         for hit in phrase:
             choice = self._target(hit.procedure.target)
             listed_from = PHRASE_LISTED if isinstance(choice, FaqEntry) else ASKED_LISTED
             if hit.score >= listed_from and choice is not None:
-                # Listed below a procedure that explains more of the question ("khai tử ...
-                # cần mang gì" is about the procedure more than about what to bring).
-                explained = min(1.0, hit.recall / best_recall) if best_recall > 0 else 1.0
-                listed.append((hit.score * explained, choice))
+                offered.append(choice)
+        # ... and a procedure both its name and a way of asking for it point to, however far
+        # down either list.
+        offered.extend(c for c in evidence if c in agreed)
+        listed = [(evidence[c], c) for c in offered]
         return self._listed(
             Answer(text, AnswerKind.NOTHING, english=reading.english, sure=False), listed
         )
+
+    def _evidence(
+        self,
+        local: tuple[Hit[ProcedureRef], ...],
+        phrase: list[Hit[Phrasing]],
+        best_recall: float,
+    ) -> tuple[dict[Choice, float], set[Choice]]:
+        """How strongly each choice fits, and which both its name and a way of asking for it
+        point to: two independent readings agreeing is stronger evidence than either alone."""
+        named: dict[Choice, float] = {h.procedure: h.score for h in local}
+        asked: dict[Choice, float] = {}
+        for hit in phrase:
+            if hit.score < SUPPORT_FROM:
+                break
+            choice = self._target(hit.procedure.target)
+            if choice is not None and choice not in asked:
+                # Weighed down beside a procedure that explains more of the question ("khai tử
+                # ... cần mang gì" is about the procedure more than about what to bring).
+                explained = min(1.0, hit.recall / best_recall) if best_recall > 0 else 1.0
+                asked[choice] = hit.score * explained
+        evidence: dict[Choice, float] = {}
+        for choice in [*named, *(c for c in asked if c not in named)]:
+            by_name, by_asking = named.get(choice, 0.0), asked.get(choice, 0.0)
+            if isinstance(choice, FaqEntry):  # only ever asked for: weighed as half agreed
+                evidence[choice] = by_asking * (1 + AGREEMENT * FAQ_AGREEMENT)
+            else:
+                evidence[choice] = max(by_name, by_asking) + AGREEMENT * min(by_name, by_asking)
+        return evidence, {c for c in named if c in asked}
 
     @staticmethod
     def _listed(nothing: Answer, listed: list[tuple[float, Choice]]) -> Answer:
