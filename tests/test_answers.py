@@ -302,3 +302,20 @@ async def test_a_procedure_its_name_and_a_way_of_asking_both_point_to_comes_firs
     assert bike.buttons[0][0].startswith("First vehicle registration fully online (domestic"), (
         bike.buttons
     )
+
+
+async def test_a_long_english_story_still_finds_what_its_ways_of_asking_point_to(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """The story around the question (a contract ending, going home) dilutes every phrasing's
+    score alike; the best ways of asking still agree with the catalogue on the one-time social
+    insurance payment, which is offered first, not the foreign-element procedures that
+    «foreigners» alone points to."""
+    tom = standin.user(1320, "Tom", language_code="en")
+    story = await tom.reply(
+        "I worked for a Vietnamese company for 6 years and they paid social insurance for me. "
+        "Now my contract is ending and I'm going back to the Philippines for good. A friend said "
+        "I can take all the social insurance money out in one go. Is that true for foreigners "
+        "and where do I apply?"
+    )
+    assert story.buttons[0][0].startswith("One-time social insurance payment"), story.buttons

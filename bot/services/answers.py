@@ -47,6 +47,10 @@ ASKED_LISTED = 0.4
 AGREEMENT = 0.5
 FAQ_AGREEMENT = 0.5
 SUPPORT_FROM = 0.3  # a way of asking this good counts as agreeing
+# A question read only in part: the words no phrase covered (the story around what is asked)
+# weigh down every phrasing's score alike, so the best few still count as agreeing, from this.
+PARTLY_READ_SUPPORTERS = 3
+PARTLY_READ_SUPPORT_FROM = 0.2
 LIST_FLOOR = 0.34  # below the index's own "nothing", a best procedure this good is still listed
 FLOOR_LIST_SIZE = 3
 MAX_QUERY = 500  # characters of a question read (and kept for the admins' queue)
@@ -358,7 +362,7 @@ class AnswerService:
             choice = self._target(phrase[0].procedure.target)
             if choice is not None:
                 return self._chosen(text, choice, reading, phrase[0].score)
-        evidence, agreed = self._evidence(local, phrase, best_recall)
+        evidence, agreed = self._evidence(reading, local, phrase, best_recall)
         decided = self._catalogue.decide(reading.text, local)
         if decided.card is not None and (
             _unsure(reading, local[0].score)
@@ -394,6 +398,7 @@ class AnswerService:
 
     def _evidence(
         self,
+        reading: Reading,
         local: tuple[Hit[ProcedureRef], ...],
         phrase: list[Hit[Phrasing]],
         best_recall: float,
@@ -402,8 +407,11 @@ class AnswerService:
         point to: two independent readings agreeing is stronger evidence than either alone."""
         named: dict[Choice, float] = {h.procedure: h.score for h in local}
         asked: dict[Choice, float] = {}
-        for hit in phrase:
-            if hit.score < SUPPORT_FROM:
+        for rank, hit in enumerate(phrase):
+            if hit.score < SUPPORT_FROM and not (
+                reading.unread and rank < PARTLY_READ_SUPPORTERS
+                and hit.score >= PARTLY_READ_SUPPORT_FROM
+            ):  # fmt: skip
                 break
             choice = self._target(hit.procedure.target)
             if choice is not None and choice not in asked:
