@@ -46,6 +46,7 @@ ASKED_LISTED = 0.4
 # on top of its own (as if half agreed).
 AGREEMENT = 0.5
 FAQ_AGREEMENT = 0.5
+NAMED_WHOLE = 0.95  # a procedure scoring this names what the question asks, near enough
 SUPPORT_FROM = 0.3  # a way of asking this good counts as agreeing
 # A question read only in part: the words no phrase covered (the story around what is asked)
 # weigh down every phrasing's score alike, so the best few still count as agreeing, from this.
@@ -367,8 +368,10 @@ class AnswerService:
         if decided.card is not None and (
             _unsure(reading, local[0].score)
             # ... or another choice has more evidence: the catalogue's best name fits, but the
-            # ways of asking for something else fit the question better.
-            or max(evidence.values()) > evidence[decided.card]
+            # ways of asking for something else fit the question better. A question that is
+            # the name itself («đăng ký tạm trú ở đâu») is not outweighed by a way of asking
+            # for another procedure holding the same words and one more («xóa ...»).
+            or (local[0].score < NAMED_WHOLE and max(evidence.values()) > evidence[decided.card])
         ):
             choices = tuple(h.procedure for h in local[:FLOOR_LIST_SIZE])
             decided = replace(decided, card=None, choices=choices)
