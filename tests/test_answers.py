@@ -325,3 +325,15 @@ async def test_a_long_english_story_still_finds_what_its_ways_of_asking_point_to
         "and where do I apply?"
     )
     assert story.buttons[0][0].startswith("One-time social insurance payment"), story.buttons
+
+
+async def test_a_procedure_published_under_several_codes_is_one_button(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """The portal publishes «Hỗ trợ phát triển sản xuất cộng đồng» under ten codes: a list
+    offers it once, beside what else fits, not five buttons reading the same."""
+    lan = standin.user(1322, "Lan", language_code="vi")
+    listed = await lan.reply("xin hỗ trợ sản xuất")
+    labels = [row[0] for row in listed.buttons]
+    assert len(labels) == len(set(labels)) >= 3, labels  # two choices and «none of these»
+    assert sum("sản xuất cộng đồng" in label for label in labels) == 1, labels

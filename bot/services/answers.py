@@ -541,8 +541,14 @@ def _clauses(text: str) -> list[str]:
 
 
 def _distinct(choices: Iterable[Choice]) -> list[Choice]:
+    """Each choice once; a procedure the portal publishes under several codes (one name) too:
+    two buttons reading the same would leave the citizen guessing."""
     out: list[Choice] = []
+    names: set[str] = set()
     for choice in choices:
-        if choice not in out:
+        name = choice.name if isinstance(choice, ProcedureRef) else ""
+        if choice not in out and name not in names:
             out.append(choice)
+            if name:
+                names.add(name)
     return out

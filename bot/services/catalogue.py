@@ -158,10 +158,14 @@ class CatalogueService:
         self._browse()
 
     def _browse(self) -> None:
-        """Browsing lists what this ward receives: by field, in the order citizens need."""
+        """Browsing lists what this ward receives: by field, in the order citizens need. What
+        the portal publishes under several codes (one page, one name: ten records of «Hỗ trợ
+        phát triển sản xuất cộng đồng») is listed once, as the first code."""
         by_field: dict[str, list[ProcedureRef]] = {}
+        listed: set[tuple[str, str]] = set()
         for ref in self._refs.values():
-            if self.in_scope(ref.code):
+            if self.in_scope(ref.code) and (ref.field, ref.name) not in listed:
+                listed.add((ref.field, ref.name))
                 by_field.setdefault(ref.field, []).append(ref)
         self._by_field = by_field
         self._order()
