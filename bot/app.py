@@ -153,7 +153,8 @@ async def open_services(settings: Settings, db: Database) -> Services:
             DocumentRepository(db),
             [
                 catalogue.following(unit.editable_file()),  # scope follows unit.yaml
-                catalogue.lexicon_file(),
+                # The phrase indexes are built on the lexicon's words too.
+                catalogue.lexicon_file().then(lambda _: answers.refresh()),
                 flows.editable_file(),
                 departments.editable_file(),
                 *answers.files(),  # faq.yaml before aliases.yaml, whose entries it names

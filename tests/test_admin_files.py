@@ -118,6 +118,9 @@ async def test_new_synonym_works_at_once_and_restore_undoes_it(
         "Đã áp dụng tệp lexicon.yaml (phiên bản 2). "
         "Bot dùng nội dung mới ngay, không cần khởi động lại."
     )
+    # The ways of asking are indexed on the lexicon's words too: rebuilt while the admin
+    # waited, not when the next citizen asks.
+    assert bot.services.answers.built
 
     now = await citizen.reply(NEW_WORDS)
     assert now.plain.startswith("Đăng ký tạm trú\n") and "Mã thủ tục: 1.004194" in now.plain

@@ -230,6 +230,12 @@ class AnswerService:
         self._index()
         self._prepared = True
 
+    @property
+    def built(self) -> bool:
+        """The phrase indexes are built on the catalogue's words of now: the next question
+        does not wait for them."""
+        return self._phrases is not None and self._built_for == self._catalogue.words_generation
+
     def refresh(self) -> None:
         """Rebuild the phrase index, after a file changed."""
         self._phrases = None
@@ -238,7 +244,7 @@ class AnswerService:
             self._index()
 
     def _index(self) -> _PhraseIndexes:
-        if self._phrases is None or self._built_for != self._catalogue.words_generation:
+        if not self.built:
             self._build()
         assert self._phrases is not None
         return self._phrases

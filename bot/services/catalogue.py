@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import hashlib
-import inspect
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -279,12 +277,4 @@ class CatalogueService:
         """unit.yaml as the unit service applies it, with the catalogue's scope following.
         A correction for a code the catalogue does not have is ignored, not refused: a new
         catalogue dropping one procedure must not set the ward's whole profile aside."""
-        apply_unit = unit_file.apply
-
-        async def apply(profile: UnitProfile) -> None:
-            applied = apply_unit(profile)
-            if inspect.isawaitable(applied):
-                await applied
-            self.set_unit(profile)
-
-        return dataclasses.replace(unit_file, apply=apply)
+        return unit_file.then(self.set_unit)

@@ -6,6 +6,7 @@ A file that fails validation changes nothing; the error names the file, line and
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,6 +21,12 @@ log = logging.getLogger(__name__)
 
 Validator = Callable[[str, str], Any]  # (text, filename) -> parsed; raises DocumentError
 Applier = Callable[[Any], Awaitable[None] | None]
+
+
+async def _run(apply: Applier, value: Any) -> None:
+    applied = apply(value)
+    if inspect.isawaitable(applied):
+        await applied
 
 
 class NoPreviousVersion(Exception):
@@ -39,6 +46,17 @@ class EditableFile:
 
     def shipped_text(self) -> str:
         return resources.files(self.package).joinpath(self.name).read_text(encoding="utf-8")
+
+    def then(self, after: Callable[[Any], None]) -> EditableFile:
+        """This file, with ``after`` called once each value is applied: a service built on
+        what another applies follows its edits at once."""
+        first = self.apply
+
+        async def apply(value: Any) -> None:
+            await _run(first, value)
+            after(value)
+
+        return dataclasses.replace(self, apply=apply)
 
 
 @dataclass(frozen=True)
@@ -162,6 +180,4 @@ class DocumentService:
 
     @staticmethod
     async def _apply(file: EditableFile, parsed: Any) -> None:
-        result = file.apply(parsed)
-        if inspect.isawaitable(result):
-            await result
+        await _run(file.apply, parsed)
