@@ -337,3 +337,17 @@ async def test_a_procedure_published_under_several_codes_is_one_button(
     labels = [row[0] for row in listed.buttons]
     assert len(labels) == len(set(labels)) >= 3, labels  # two choices and «none of these»
     assert sum("sản xuất cộng đồng" in label for label in labels) == 1, labels
+
+
+async def test_an_everyday_answer_with_a_procedure_as_likely_is_a_short_list(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """«đăng ký vneid mức 2» is asked of the everyday entry about VNeID and named by the
+    procedure that grants level 2 alike: neither leads clearly, so both are offered, the
+    procedure first, rather than the everyday answer outright."""
+    lan = standin.user(1323, "Lan", language_code="vi")
+    listed = await lan.reply("dang ky vneid muc 2")
+    assert listed.plain.startswith("Tôi tìm thấy một số"), listed.plain[:200]
+    labels = [row[0] for row in listed.buttons]
+    assert labels[0].startswith("Cấp tài khoản định danh điện tử mức độ 02"), labels
+    assert any("VNeID" in label for label in labels[1:]), labels

@@ -46,6 +46,7 @@ ASKED_LISTED = 0.4
 # on top of its own (as if half agreed).
 AGREEMENT = 0.5
 FAQ_AGREEMENT = 0.5
+EVIDENCE_LEAD = 0.1  # an outright answer needs this lead over the next choice's evidence
 NAMED_WHOLE = 0.95  # a procedure scoring this names what the question asks, near enough
 SUPPORT_FROM = 0.3  # a way of asking this good counts as agreeing
 # A question read only in part: the words no phrase covered (the story around what is asked)
@@ -357,27 +358,29 @@ class AnswerService:
                     text, AnswerKind.ELSEWHERE, procedure=elsewhere.procedure,
                     english=reading.english, score=elsewhere.score,
                 )  # fmt: skip
+        evidence, agreed = self._evidence(reading, local, phrase, best_recall)
+        phrased = self._target(phrase[0].procedure.target) if phrase else None
         if (
-            phrase
+            phrased is not None
             and phrase[0].score >= PHRASE_FROM
             and phrase[0].score - best_local >= PHRASE_LEAD
             # ... and explains as much of the question as the best procedure does: in "chứng
             # thực chữ ký giấy ủy quyền", the phrasing "giấy ủy quyền" is only a part.
             and phrase[0].recall >= best_recall
             and not _unsure(reading, phrase[0].score)
+            # ... and nothing else has about as much evidence (a procedure named and asked
+            # for alike): an outright answer needs a clear lead, however it was found.
+            and not (phrased in evidence and _rivalled(evidence, phrased))
         ):
-            choice = self._target(phrase[0].procedure.target)
-            if choice is not None:
-                return self._chosen(text, choice, reading, phrase[0].score)
-        evidence, agreed = self._evidence(reading, local, phrase, best_recall)
+            return self._chosen(text, phrased, reading, phrase[0].score)
         decided = self._catalogue.decide(reading.text, local)
         if decided.card is not None and (
             _unsure(reading, local[0].score)
-            # ... or another choice has more evidence: the catalogue's best name fits, but the
-            # ways of asking for something else fit the question better. A question that is
-            # the name itself («đăng ký tạm trú ở đâu») is not outweighed by a way of asking
-            # for another procedure holding the same words and one more («xóa ...»).
-            or (local[0].score < NAMED_WHOLE and max(evidence.values()) > evidence[decided.card])
+            # ... or another choice has about as much evidence: the catalogue's best name
+            # fits, but the ways of asking for something else fit the question as well. A
+            # question that is the name itself («đăng ký tạm trú ở đâu») is not outweighed by
+            # a way of asking for another procedure holding the same words and one more.
+            or (local[0].score < NAMED_WHOLE and _rivalled(evidence, decided.card))
         ):
             choices = tuple(h.procedure for h in local[:FLOOR_LIST_SIZE])
             decided = replace(decided, card=None, choices=choices)
@@ -525,6 +528,12 @@ def _best_first(hits: list[Hit[Phrasing]]) -> list[Hit[Phrasing]]:
     for hit in sorted(hits, key=lambda h: -h.score):
         best.setdefault(hit.procedure.target, hit)
     return list(best.values())
+
+
+def _rivalled(evidence: dict[Choice, float], card: Choice) -> bool:
+    """Another choice has evidence within EVIDENCE_LEAD of the card's."""
+    rivals = (value for choice, value in evidence.items() if choice != card)
+    return max(rivals, default=0.0) > evidence[card] - EVIDENCE_LEAD
 
 
 def _unsure(reading: Reading, score: float) -> bool:
