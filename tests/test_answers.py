@@ -331,12 +331,15 @@ async def test_a_procedure_published_under_several_codes_is_one_button(
     bot: BotRunner, standin: StandIn
 ) -> None:
     """The portal publishes «Hỗ trợ phát triển sản xuất cộng đồng» under ten codes: a list
-    offers it once, beside what else fits, not five buttons reading the same."""
+    offers it once, beside what else fits, not five buttons reading the same; and the youth
+    volunteers' allowance, under seven, is not its own rival: asked for, it is a card."""
     lan = standin.user(1322, "Lan", language_code="vi")
-    listed = await lan.reply("xin hỗ trợ sản xuất")
+    listed = await lan.reply("hỗ trợ cộng đồng")
     labels = [row[0] for row in listed.buttons]
     assert len(labels) == len(set(labels)) >= 3, labels  # two choices and «none of these»
     assert sum("sản xuất cộng đồng" in label for label in labels) == 1, labels
+    card = await lan.reply("thanh niên xung phong")
+    assert "Mã thủ tục: " in card.plain and not card.plain.startswith("Tôi tìm thấy"), card.plain
 
 
 async def test_an_everyday_answer_with_a_procedure_as_likely_is_a_short_list(

@@ -531,8 +531,9 @@ def _best_first(hits: list[Hit[Phrasing]]) -> list[Hit[Phrasing]]:
 
 
 def _rivalled(evidence: dict[Choice, float], card: Choice) -> bool:
-    """Another choice has evidence within EVIDENCE_LEAD of the card's."""
-    rivals = (value for choice, value in evidence.items() if choice != card)
+    """Another choice has evidence within EVIDENCE_LEAD of the card's; the same procedure
+    published under another code (one name) is no rival."""
+    rivals = (value for choice, value in evidence.items() if choice.name != card.name)
     return max(rivals, default=0.0) > evidence[card] - EVIDENCE_LEAD
 
 
