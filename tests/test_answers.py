@@ -354,3 +354,15 @@ async def test_an_everyday_answer_with_a_procedure_as_likely_is_a_short_list(
     labels = [row[0] for row in listed.buttons]
     assert labels[0].startswith("Cấp tài khoản định danh điện tử mức độ 02"), labels
     assert any("VNeID" in label for label in labels[1:]), labels
+
+
+async def test_a_word_the_english_phrasings_use_is_not_read_as_a_typo(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """«password» is in the FAQ's English phrasings, though not in english.yaml: it is a word,
+    not a misspelt «passport», so the forgotten password is offered, not a lost passport."""
+    tom = standin.user(1324, "Tom", language_code="en")
+    reply = await tom.reply("forgot my dichvucong password")
+    labels = [row[0] for row in reply.buttons]
+    assert labels and "Forgotten online password" in labels[0], labels
+    assert not any("passport" in label.lower() for label in labels), labels

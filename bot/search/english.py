@@ -6,7 +6,7 @@ so one index and one set of tuned thresholds serve both languages."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -67,7 +67,12 @@ class Reading:
 class EnglishReader:
     """Tells English questions from Vietnamese ones typed without marks, and rewrites them."""
 
-    def __init__(self, english: English, vietnamese_words: set[str]) -> None:
+    def __init__(
+        self, english: English, vietnamese_words: set[str], english_words: Iterable[str] = ()
+    ) -> None:
+        """``english_words``: what the bot's English phrasings say besides (the FAQ's, the
+        procedures'): real words, never "corrected" into another ("password" is no typo of
+        "passport")."""
         self.data = english
         self._stop = {fold(w) for w in english.stopwords}
         # Words or phrases ("foreign national", "home country") implying a foreign element.
@@ -85,6 +90,7 @@ class EnglishReader:
         named = {w for name in english.procedures.values() for w in words(name)}
         foreign_words = {w for key in self._foreign for w in key}
         vocabulary = self._stop | foreign_words | named | {w for key in phrases for w in key}
+        vocabulary |= set(english_words)
         self._vietnamese = vietnamese_words
         self._vocabulary = vocabulary
         self._spellings = sorted(w for w in vocabulary if len(w) >= MIN_TYPO - 1)

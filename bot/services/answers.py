@@ -23,7 +23,7 @@ from bot.domain.procedure import UNTRANSLATED, Procedure, ProcedureRef, Translat
 from bot.search.english import English, EnglishReader, Reading
 from bot.search.index import Hit, Phrasing, SearchIndex
 from bot.search.lexicon import FoldedLexicon
-from bot.search.normalize import fold, has_marks
+from bot.search.normalize import fold, has_marks, words
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import EditableFile
 from bot.yamldoc import DocumentError, Problem, parse_document, parse_with_node, problem_at
@@ -260,7 +260,8 @@ class AnswerService:
                 english.add(question)
             else:
                 vocabulary.update(fold(question).split())
-        reader = EnglishReader(self._english, vocabulary)
+        said = {w for question in english for w in words(question)}
+        reader = EnglishReader(self._english, vocabulary, said)
 
         def held(phrase: str) -> str:
             """An English phrasing is held without its stopwords, as English questions are."""
