@@ -44,3 +44,24 @@ def test_vietnamese_without_marks_is_not_taken_for_english() -> None:
 def test_a_marked_word_in_an_english_question_does_not_make_it_vietnamese() -> None:
     assert READER.is_english("my fiancée is here, temporary residence", "vi")
     assert not READER.is_english("đăng ký tạm trú", "en")
+
+
+def test_words_the_english_phrasings_quote_are_not_corrected_nor_evidence_of_english() -> None:
+    """The English phrasings quote Vietnamese words («tam tru») and use words english.yaml
+    lacks («password»): the latter is never «corrected» into «passport», and the quoted
+    syllables do not turn unmarked Vietnamese, typed by a reader of English, into English."""
+    data = English(
+        stopwords=["my"],
+        phrases=[
+            EnglishPhrase(words=["passport"], means="hộ chiếu"),
+            EnglishPhrase(words=["temporary residence"], means="đăng ký tạm trú"),
+        ],
+    )
+    said = {"forgot", "password", "landlord", "says", "tam", "tru", "dang", "ky"}
+    reader = EnglishReader(data, {"dang", "ky", "tam", "tru"}, said)
+    assert reader.read("forgot my password", "en").asked == "forgot password"
+    assert not reader.is_english("dang ky tam tru", "en")
+    # Without them, the misspelling guess takes the word for another.
+    assert EnglishReader(data, {"dang"}).read("forgot my password", "en").asked == (
+        "forgot passport"
+    )

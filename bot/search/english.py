@@ -72,7 +72,8 @@ class EnglishReader:
     ) -> None:
         """``english_words``: what the bot's English phrasings say besides (the FAQ's, the
         procedures'): real words, never "corrected" into another ("password" is no typo of
-        "passport")."""
+        "passport"). They do not tell English from Vietnamese: phrasings quote Vietnamese
+        words («tam tru») that are no evidence of English."""
         self.data = english
         self._stop = {fold(w) for w in english.stopwords}
         # Words or phrases ("foreign national", "home country") implying a foreign element.
@@ -90,9 +91,8 @@ class EnglishReader:
         named = {w for name in english.procedures.values() for w in words(name)}
         foreign_words = {w for key in self._foreign for w in key}
         vocabulary = self._stop | foreign_words | named | {w for key in phrases for w in key}
-        vocabulary |= set(english_words)
+        self._known = vocabulary | set(english_words)
         self._vietnamese = vietnamese_words
-        self._vocabulary = vocabulary
         self._spellings = sorted(w for w in vocabulary if len(w) >= MIN_TYPO - 1)
         self._typos: dict[str, str] = {}
         # A word is evidence of English only where it is not also a Vietnamese syllable
@@ -173,7 +173,7 @@ class EnglishReader:
         if (
             len(word) < MIN_TYPO
             or not word.isalpha()
-            or word in self._vocabulary
+            or word in self._known
             or word in self._vietnamese
         ):
             return word

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TypeVar
 
 import yaml
 
@@ -41,18 +42,19 @@ PHRASE_LISTED = 0.5  # an FAQ phrasing this good joins a list of procedures
 # ... and a way of asking for a procedure this good: phrasings.yaml names one procedure each,
 # so a weaker match still points somewhere useful (lower, nonsense gets lists more often).
 ASKED_LISTED = 0.4
-# A choice both the catalogue and a way of asking point to gets this share of the weaker
-# score on top of the stronger; an FAQ entry, which is only ever asked for, gets this share of it
-# on top of its own (as if half agreed).
+# Evidence for a choice, on a score's scale: the stronger of its two scores (its official name's,
+# a way of asking's) plus this share of the weaker, over 1 + the share.
 AGREEMENT = 0.5
-FAQ_AGREEMENT = 0.5
-EVIDENCE_LEAD = 0.1  # an outright answer needs this lead over the next choice's evidence
+FAQ_BONUS = 0.25  # an FAQ entry is only ever asked for: its score counts as if half agreed
+EVIDENCE_LEAD = 0.07  # an outright answer needs this lead over the next choice's evidence
 NAMED_WHOLE = 0.95  # a procedure scoring this names what the question asks, near enough
-SUPPORT_FROM = 0.3  # a way of asking this good counts as agreeing
+SUPPORT_FROM = 0.3  # a way of asking this good is evidence (weaker ones: see below)
 # A question read only in part: the words no phrase covered (the story around what is asked)
 # weigh down every phrasing's score alike, so the best few still count as agreeing, from this.
 PARTLY_READ_SUPPORTERS = 3
 PARTLY_READ_SUPPORT_FROM = 0.2
+# Whatever joins a list has evidence: lists take phrasings scoring at least SUPPORT_FROM.
+assert min(PHRASE_LISTED, ASKED_LISTED) >= SUPPORT_FROM
 LIST_FLOOR = 0.34  # below the index's own "nothing", a best procedure this good is still listed
 FLOOR_LIST_SIZE = 3
 MAX_QUERY = 500  # characters of a question read (and kept for the admins' queue)
@@ -69,6 +71,7 @@ FAQ_TARGET = "faq:"
 PROCEDURE_TARGET = "p:"
 
 Choice = ProcedureRef | FaqEntry
+C = TypeVar("C", ProcedureRef, FaqEntry, Choice)
 
 
 class AnswerKind(enum.StrEnum):
@@ -371,31 +374,32 @@ class AnswerService:
             and not _unsure(reading, phrase[0].score)
             # ... and nothing else has about as much evidence (a procedure named and asked
             # for alike): an outright answer needs a clear lead, however it was found.
-            and not (phrased in evidence and _rivalled(evidence, phrased))
+            and not _rivals(evidence, phrased)
         ):
             return self._chosen(text, phrased, reading, phrase[0].score)
         decided = self._catalogue.decide(reading.text, local)
-        if decided.card is not None and (
-            _unsure(reading, local[0].score)
-            # ... or another choice has about as much evidence: the catalogue's best name
-            # fits, but the ways of asking for something else fit the question as well. A
-            # question that is the name itself («đăng ký tạm trú ở đâu») is not outweighed by
-            # a way of asking for another procedure holding the same words and one more.
-            or (local[0].score < NAMED_WHOLE and _rivalled(evidence, decided.card))
-        ):
-            choices = tuple(h.procedure for h in local[:FLOOR_LIST_SIZE])
-            decided = replace(decided, card=None, choices=choices)
+        # Another choice with about as much evidence: the catalogue's best name fits, but the
+        # ways of asking for something else fit the question as well. A question that is the
+        # name itself («đăng ký tạm trú ở đâu») is not outweighed by a way of asking for
+        # another procedure holding the same words and one more («xóa ...»).
+        rivals = (
+            _rivals(evidence, decided.card)
+            if decided.card is not None and local[0].score < NAMED_WHOLE
+            else ()
+        )
+        if decided.card is not None and (rivals or _unsure(reading, local[0].score)):
+            decided = replace(decided, card=None, choices=_firsts(local))
         if decided.card is not None:
             score = local[0].score
             return Answer(
                 text, AnswerKind.CARD, procedure=decided.card, english=reading.english,
                 sure=score >= SURE_FROM, score=score,
             )  # fmt: skip
-        offered: list[Choice] = list(decided.choices)
+        offered: list[Choice] = [*decided.choices, *rivals]
         if not offered and best_local >= LIST_FLOOR:
             # Weak but not nothing: a few to choose from beat "not found" for a citizen who
             # wrote a long story or a typo, and a wrong guess costs one tap on «none of these».
-            offered = [h.procedure for h in local[:FLOOR_LIST_SIZE]]
+            offered = list(_firsts(local))
         for hit in phrase:
             choice = self._target(hit.procedure.target)
             listed_from = PHRASE_LISTED if isinstance(choice, FaqEntry) else ASKED_LISTED
@@ -420,9 +424,9 @@ class AnswerService:
         point to: two independent readings agreeing is stronger evidence than either alone."""
         named: dict[Choice, float] = {h.procedure: h.score for h in local}
         asked: dict[Choice, float] = {}
-        for rank, hit in enumerate(phrase):
+        for hit in phrase:
             if hit.score < SUPPORT_FROM and not (
-                reading.unread and rank < PARTLY_READ_SUPPORTERS
+                reading.unread and len(asked) < PARTLY_READ_SUPPORTERS
                 and hit.score >= PARTLY_READ_SUPPORT_FROM
             ):  # fmt: skip
                 break
@@ -435,10 +439,11 @@ class AnswerService:
         evidence: dict[Choice, float] = {}
         for choice in [*named, *(c for c in asked if c not in named)]:
             by_name, by_asking = named.get(choice, 0.0), asked.get(choice, 0.0)
-            if isinstance(choice, FaqEntry):  # only ever asked for: weighed as half agreed
-                evidence[choice] = by_asking * (1 + AGREEMENT * FAQ_AGREEMENT)
+            if isinstance(choice, FaqEntry):
+                found = by_asking * (1 + FAQ_BONUS)
             else:
-                evidence[choice] = max(by_name, by_asking) + AGREEMENT * min(by_name, by_asking)
+                found = max(by_name, by_asking) + AGREEMENT * min(by_name, by_asking)
+            evidence[choice] = found / (1 + AGREEMENT)
         return evidence, {c for c in named if c in asked}
 
     @staticmethod
@@ -531,11 +536,20 @@ def _best_first(hits: list[Hit[Phrasing]]) -> list[Hit[Phrasing]]:
     return list(best.values())
 
 
-def _rivalled(evidence: dict[Choice, float], card: Choice) -> bool:
-    """Another choice has evidence within EVIDENCE_LEAD of the card's; the same procedure
-    published under another code (one name) is no rival."""
-    rivals = (value for choice, value in evidence.items() if choice.name != card.name)
-    return max(rivals, default=0.0) > evidence[card] - EVIDENCE_LEAD
+def _rivals(evidence: dict[Choice, float], answer: Choice) -> tuple[Choice, ...]:
+    """The other choices with evidence within EVIDENCE_LEAD of the answer's; the same
+    procedure published under another code is no rival."""
+    least = evidence.get(answer, 0.0) - EVIDENCE_LEAD
+    return tuple(
+        choice
+        for choice, value in evidence.items()
+        if value > least and _listing_key(choice) != _listing_key(answer)
+    )
+
+
+def _firsts(local: tuple[Hit[ProcedureRef], ...]) -> tuple[ProcedureRef, ...]:
+    """The best few procedures, each once."""
+    return tuple(_distinct(h.procedure for h in local)[:FLOOR_LIST_SIZE])
 
 
 def _unsure(reading: Reading, score: float) -> bool:
@@ -557,15 +571,16 @@ def _clauses(text: str) -> list[str]:
     return [part for part in parts if len(part.split()) >= MIN_CLAUSE_WORDS]
 
 
-def _distinct(choices: Iterable[Choice]) -> list[Choice]:
-    """Each choice once; a procedure the portal publishes under several codes (one name) too:
-    two buttons reading the same would leave the citizen guessing."""
-    out: list[Choice] = []
-    names: set[str] = set()
+def _listing_key(choice: Choice) -> str:
+    """What a list shows a choice as: a procedure the portal publishes under several codes
+    (one name) is one choice, since two buttons reading the same would leave the citizen
+    guessing; an FAQ entry is itself."""
+    return choice.name if isinstance(choice, ProcedureRef) else target_of(choice)
+
+
+def _distinct(choices: Iterable[C]) -> list[C]:
+    """Each choice once, as a list shows it."""
+    out: dict[str, C] = {}
     for choice in choices:
-        name = choice.name if isinstance(choice, ProcedureRef) else ""
-        if choice not in out and name not in names:
-            out.append(choice)
-            if name:
-                names.add(name)
-    return out
+        out.setdefault(_listing_key(choice), choice)
+    return list(out.values())

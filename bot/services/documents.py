@@ -47,14 +47,14 @@ class EditableFile:
     def shipped_text(self) -> str:
         return resources.files(self.package).joinpath(self.name).read_text(encoding="utf-8")
 
-    def then(self, after: Callable[[Any], None]) -> EditableFile:
+    def then(self, after: Applier) -> EditableFile:
         """This file, with ``after`` called once each value is applied: a service built on
         what another applies follows its edits at once."""
         first = self.apply
 
         async def apply(value: Any) -> None:
             await _run(first, value)
-            after(value)
+            await _run(after, value)
 
         return dataclasses.replace(self, apply=apply)
 
