@@ -366,3 +366,15 @@ async def test_a_word_the_english_phrasings_use_is_not_read_as_a_typo(
     labels = [row[0] for row in reply.buttons]
     assert labels and "Forgotten online password" in labels[0], labels
     assert not any("passport" in label.lower() for label in labels), labels
+
+
+async def test_a_card_needs_a_way_of_asking_for_it_too(bot: BotRunner, standin: StandIn) -> None:
+    """«vay tín chấp không cần thế chấp» (a loan without collateral) shares words with the
+    certification of property transactions, but no way of asking for that procedure fits:
+    it is offered in a list, not answered outright. A way of asking that does fit keeps the
+    card («chứng thực hợp đồng mua bán nhà»)."""
+    lan = standin.user(1325, "Lan", language_code="vi")
+    loan = await lan.reply("vay tín chấp không cần thế chấp")
+    assert loan.plain.startswith("Tôi tìm thấy một số"), loan.plain[:200]
+    sale = await lan.reply("chứng thực hợp đồng mua bán nhà")
+    assert "Mã thủ tục: 2.001035" in sale.plain, sale.plain[:200]

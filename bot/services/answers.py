@@ -378,16 +378,14 @@ class AnswerService:
         ):
             return self._chosen(text, phrased, reading, phrase[0].score)
         decided = self._catalogue.decide(reading.text, local)
-        # Another choice with about as much evidence: the catalogue's best name fits, but the
-        # ways of asking for something else fit the question as well. A question that is the
-        # name itself («đăng ký tạm trú ở đâu») is not outweighed by a way of asking for
-        # another procedure holding the same words and one more («xóa ...»).
-        rivals = (
-            _rivals(evidence, decided.card)
-            if decided.card is not None and local[0].score < NAMED_WHOLE
-            else ()
-        )
-        if decided.card is not None and (rivals or _unsure(reading, local[0].score)):
+        card = decided.card if decided.card is not None and local[0].score < NAMED_WHOLE else None
+        # A card needs both readings: another choice with about as much evidence (the ways of
+        # asking for something else fit as well) or no way of asking for it that fits at all
+        # («vay tín chấp không cần thế chấp» is no contract to certify) makes it a list. A
+        # question that is the name itself («đăng ký tạm trú ở đâu») needs neither.
+        rivals = _rivals(evidence, card) if card is not None else ()
+        unasked = card is not None and _listing_key(card) not in map(_listing_key, agreed)
+        if decided.card is not None and (rivals or unasked or _unsure(reading, local[0].score)):
             decided = replace(decided, card=None, choices=_firsts(local))
         if decided.card is not None:
             score = local[0].score
