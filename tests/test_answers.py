@@ -378,3 +378,13 @@ async def test_a_card_needs_a_way_of_asking_for_it_too(bot: BotRunner, standin: 
     assert loan.plain.startswith("Tôi tìm thấy một số"), loan.plain[:200]
     sale = await lan.reply("chứng thực hợp đồng mua bán nhà")
     assert "Mã thủ tục: 2.001035" in sale.plain, sale.plain[:200]
+
+
+async def test_a_list_of_one_asks_whether_that_is_it(bot: BotRunner, standin: StandIn) -> None:
+    """A question read only in part that fits one procedure (published under seven codes)
+    is not told «I found a few»: it is asked whether this is it, with «none of these» below."""
+    tom = standin.user(1326, "Tom", language_code="en")
+    one = await tom.reply("youth volunteers")
+    assert one.plain.startswith("Is this what you are asking about?"), one.plain[:200]
+    assert len(one.buttons) == 2 and "youth volunteers" in one.buttons[0][0], one.buttons
+    assert one.buttons[1][0].startswith("🤔"), one.buttons

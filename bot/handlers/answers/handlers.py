@@ -74,7 +74,10 @@ async def send_choices(
     mixed = any(isinstance(c, FaqEntry) for c in choices)
     none_fit = texts.plain("search.none_fit_mixed" if mixed else "search.none_fit")
     rows.append([NoneFit(miss, mixed).button(none_fit)])
-    body = texts("search.choices_mixed" if mixed else "search.choices")
+    if len(choices) == 1:  # "a few" would be wrong: it asks whether this is it
+        body = texts("search.choice_one")
+    else:
+        body = texts("search.choices_mixed" if mixed else "search.choices")
     await send_html(context.bot, chat_id, body, InlineKeyboardMarkup(rows))
 
 
