@@ -71,7 +71,7 @@ FAQ_TARGET = "faq:"
 PROCEDURE_TARGET = "p:"
 
 Choice = ProcedureRef | FaqEntry
-C = TypeVar("C", ProcedureRef, FaqEntry, Choice)
+ChoiceT = TypeVar("ChoiceT", ProcedureRef, FaqEntry, Choice)
 
 
 class AnswerKind(enum.StrEnum):
@@ -576,9 +576,9 @@ def _listing_key(choice: Choice) -> str:
     return choice.name if isinstance(choice, ProcedureRef) else target_of(choice)
 
 
-def _distinct(choices: Iterable[C]) -> list[C]:
+def _distinct(choices: Iterable[ChoiceT]) -> list[ChoiceT]:
     """Each choice once, as a list shows it."""
-    out: dict[str, C] = {}
+    out: dict[str, ChoiceT] = {}
     for choice in choices:
         out.setdefault(_listing_key(choice), choice)
     return list(out.values())
