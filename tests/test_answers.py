@@ -356,16 +356,15 @@ async def test_an_everyday_answer_with_a_procedure_as_likely_is_a_short_list(
     assert any("VNeID" in label for label in labels[1:]), labels
 
 
-async def test_a_word_the_english_phrasings_use_is_not_read_as_a_typo(
+async def test_a_forgotten_password_is_not_a_lost_passport(
     bot: BotRunner, standin: StandIn
 ) -> None:
-    """«password» is in the FAQ's English phrasings, though not in english.yaml: it is a word,
-    not a misspelt «passport», so the forgotten password is offered, not a lost passport."""
+    """«password» is a word the bot knows (its English phrasings use it), not a misspelt
+    «passport»: the forgotten password is answered, not a lost passport."""
     tom = standin.user(1324, "Tom", language_code="en")
     reply = await tom.reply("forgot my dichvucong password")
-    labels = [row[0] for row in reply.buttons]
-    assert labels and "Forgotten online password" in labels[0], labels
-    assert not any("passport" in label.lower() for label in labels), labels
+    assert "«Forgot password» in the VNeID app" in reply.plain, reply.plain[:300]
+    assert "passport" not in (reply.plain + str(reply.buttons)).lower(), reply.plain[:300]
 
 
 async def test_a_card_needs_a_way_of_asking_for_it_too(bot: BotRunner, standin: StandIn) -> None:
@@ -388,3 +387,22 @@ async def test_a_list_of_one_asks_whether_that_is_it(bot: BotRunner, standin: St
     assert one.plain.startswith("Is this what you are asking about?"), one.plain[:200]
     assert len(one.buttons) == 2 and "youth volunteers" in one.buttons[0][0], one.buttons
     assert one.buttons[1][0].startswith("🤔"), one.buttons
+
+
+async def test_english_questions_about_the_office_in_everyday_words(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """How foreign residents ask about the office (english.yaml, everyday): a relative picking
+    up the result is applying on someone's behalf, and Tết is the holidays. In a question
+    that also names someone («my dad»), the words about the office still count: the priority
+    for the elderly comes first, not the procedures about fathers."""
+    tom = standin.user(1327, "Tom", language_code="en")
+    behalf = await tom.reply("can my brother in law pick up the result for me?")
+    assert "Applying on someone else's behalf" in behalf.buttons[0][0], behalf.buttons
+    tet = await tom.reply("is the ward office open during Tet?")
+    assert not tet.plain.startswith("I found"), tet.plain[:200]
+    assert "Tết" in tet.plain, tet.plain[:300]
+    dad = await tom.reply(
+        "my dad is 82 and uses a wheelchair, is there a priority counter for old people?"
+    )
+    assert "Priority for the elderly" in dad.buttons[0][0], dad.buttons

@@ -143,6 +143,12 @@ class EnglishReader:
         # Only a question that names no procedure is about the office itself: in "how long
         # does a birth registration take", "how long" is asked of the procedure's card.
         about_the_office = not named and any(found is not None and found[1] for _, found in spans)
+        if not about_the_office:
+            # ... and its words about the office stay in the procedure's reading as words no
+            # phrase covered: «a priority counter» is no reason to be surer of «my dad».
+            for said, found in spans:
+                if found is not None and found[1]:
+                    out.extend(w for w in said if w not in self._stop)
         return Reading(
             " ".join(out), english=True, foreign=foreign,
             everyday=" ".join(everyday) if about_the_office else "",
