@@ -329,3 +329,24 @@ def test_no_two_buttons_of_a_field_read_alike(catalogue: dict[str, Procedure]) -
                 f"{field}: {label!r} and {seen[lists.reads(label)]!r}"
             )
             seen[lists.reads(label)] = label
+
+
+def test_processing_times_read_in_the_readers_language(i18n: I18n, profile: UnitProfile) -> None:
+    """«3 ngày làm việc» is a number of working days: an English reader reads it in English,
+    one and several alike; a time published in other words is shown as published."""
+    timed = MADE_UP.model_copy(
+        update={
+            "channels": (
+                Channel(kind="in_person", time="1 ngày làm việc", fee="Miễn phí"),
+                Channel(kind="online", time="8 giờ", fee="Miễn phí"),
+                Channel(kind="post", time="Không quy định", fee="Miễn phí"),
+            )
+        }
+    )
+    english = plain_text(cards.card(i18n.texts("en"), timed, profile))
+    assert "• In person: 1 working day; Miễn phí" in english
+    assert "• Online: 8 hours; Miễn phí" in english
+    assert "• By post: Không quy định; Miễn phí" in english
+    vietnamese = plain_text(cards.card(i18n.texts("vi"), timed, profile))
+    assert "• Nộp trực tiếp: 1 ngày làm việc; Miễn phí" in vietnamese
+    assert "• Trực tuyến: 8 giờ; Miễn phí" in vietnamese

@@ -246,7 +246,7 @@ async def test_english_speaker_reads_card_labels_in_english(
     card = await tom.reply("Đăng ký tạm trú")
     assert "Procedure code: 1.004194" in card.plain
     assert "Documents to bring" in card.plain
-    assert "• In person: 3 ngày làm việc; 10.000 đồng" in card.plain
+    assert "• In person: 3 working days; 10.000 đồng" in card.plain
     assert "Mã thủ tục" not in card.plain
     assert "📝 Steps" in flat(card)
     assert card.buttons[-1] == ["🔎 Ask about another", "⬅️ Back to the main menu"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -11,6 +12,26 @@ from pydantic import BaseModel, ConfigDict, Field
 CODE = re.compile(r"^\d+\.\d+(\.\d+)?$")  # a procedure's code on the national portal
 
 ChannelKind = Literal["in_person", "online", "post"]
+
+
+class TimeUnit(enum.StrEnum):
+    WORKING_DAYS = "working_days"
+    DAYS = "days"
+    HOURS = "hours"
+
+
+# How nearly every record publishes a processing time: «5 ngày làm việc», «15 ngày», «8 giờ».
+_PUBLISHED_TIME = re.compile(r"(\d{1,4})\s*(ngày làm việc|ngày|giờ)", re.IGNORECASE)
+_TIME_UNITS = {"ngày làm việc": TimeUnit.WORKING_DAYS, "ngày": TimeUnit.DAYS, "giờ": TimeUnit.HOURS}
+
+
+def duration(published: str) -> tuple[int, TimeUnit] | None:
+    """A published processing time as a number and a unit, to say it in the reader's language;
+    None for any other wording (shown as published)."""
+    found = _PUBLISHED_TIME.fullmatch(published.strip())
+    if found is None:
+        return None
+    return int(found.group(1)), _TIME_UNITS[found.group(2).lower()]
 
 
 class Channel(BaseModel):

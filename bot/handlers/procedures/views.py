@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.procedure import UNTRANSLATED, Channel, DocumentItem, Procedure, Translation
+from bot.domain.procedure import (
+    UNTRANSLATED,
+    Channel,
+    DocumentItem,
+    Procedure,
+    Translation,
+    duration,
+)
 from bot.domain.unit import UnitProfile
 from bot.handlers.procedures import documents
 from bot.handlers.procedures.buttons import Section, ShowSection
@@ -192,9 +199,21 @@ def _channel_line(texts: Texts, channel: Channel) -> Html:
     return texts(
         "card.channel",
         channel=texts.plain(f"channel.{channel.kind}"),
-        time=channel.time or texts.plain("card.time_unknown"),
+        time=_time(texts, channel.time),
         fee=channel.fee or texts.plain("card.fee_unknown"),
     )
+
+
+def _time(texts: Texts, published: str | None) -> str | Html:
+    """The processing time in the reader's language where it is a number of days or hours;
+    any other wording as published."""
+    if published is None:
+        return texts.plain("card.time_unknown")
+    found = duration(published)
+    if found is None:
+        return published
+    n, unit = found
+    return texts.plural(f"card.time.{unit}", f"card.time.{unit}_plural", n)
 
 
 def card(
