@@ -344,9 +344,16 @@ class SearchIndex(Generic[E]):
             if entry.matches(words, i):
                 return len(entry), meaning
         for entry in self.lexicon.filler_by_first.get(first, ()):
-            if entry.matches(words, i):
+            if entry.matches(words, i) and not self._names_begin(words, i + len(entry) - 1):
                 return len(entry), []
         return None
+
+    def _names_begin(self, words: list[Word], i: int) -> bool:
+        """``words[i]``, typed without marks, begins a word pair names use: it is no filler.
+        Without marks «đang» (filler) and «đăng» read alike, and «dang ky» is «đăng ký»."""
+        if words[i][1] is not None or i + 1 >= len(words):
+            return False
+        return self._known(f"{words[i][0]} {words[i + 1][0]}")
 
     def _run_concepts(self, run: list[str], typos: _Lookups | None) -> list[_Concept]:
         """Concepts of consecutive content words; a word pair no name contains is checked for
