@@ -5,6 +5,7 @@ so one index and one set of tuned thresholds serve both languages."""
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -91,14 +92,24 @@ class EnglishReader:
         named = {w for name in english.procedures.values() for w in words(name)}
         foreign_words = {w for key in self._foreign for w in key}
         vocabulary = self._stop | foreign_words | named | {w for key in phrases for w in key}
-        self._known = vocabulary | set(english_words)
-        self._vietnamese = vietnamese_words
+        self._vocabulary = vocabulary
         self._spellings = sorted(w for w in vocabulary if len(w) >= MIN_TYPO - 1)
+        self._learn(vietnamese_words, english_words)
+
+    def knowing(self, vietnamese_words: set[str], english_words: Iterable[str]) -> EnglishReader:
+        """This reader with other word lists; the phrase tables, the costly part, are shared."""
+        reader = copy.copy(self)
+        reader._learn(vietnamese_words, english_words)
+        return reader
+
+    def _learn(self, vietnamese_words: set[str], english_words: Iterable[str]) -> None:
+        self._known = self._vocabulary | set(english_words)
+        self._vietnamese = vietnamese_words
         self._typos: dict[str, str] = {}
         # A word is evidence of English only where it is not also a Vietnamese syllable
         # typed without marks ("the" is "thẻ", "can" is "cần").
-        self._english_only = vocabulary - vietnamese_words
-        self._vietnamese_only = vietnamese_words - vocabulary
+        self._english_only = self._vocabulary - vietnamese_words
+        self._vietnamese_only = vietnamese_words - self._vocabulary
 
     def is_english(self, text: str, language: str) -> bool:
         # A word with marks is Vietnamese (folding alone cannot tell: "hi" folds to "hy"),

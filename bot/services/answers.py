@@ -264,7 +264,7 @@ class AnswerService:
             else:
                 vocabulary.update(fold(question).split())
         said = {w for question in english for w in words(question)}
-        reader = EnglishReader(self._english, vocabulary, said)
+        reader = first.knowing(vocabulary, said)
 
         def held(phrase: str) -> str:
             """An English phrasing is held without its stopwords, as English questions are."""
