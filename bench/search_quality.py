@@ -3,8 +3,10 @@
 The bot's real answering (procedures, everyday questions, English, taught phrases; only the
 procedures this ward receives) is built from the shipped data in a throwaway database and asked
 every question. Prints top-1 and top-3 accuracy over the questions that have an answer (a
-procedure code or an FAQ entry), by kind (Vietnamese, English, everyday), how often a question
-that matches nothing still got a confident answer (bar: never), and every miss. The set is
+procedure code or an FAQ entry; top-3 counts the first three a citizen can open in one tap: a
+list's first three, or an outright answer and the «↪» choices under it), by kind (Vietnamese,
+English, everyday), how often a question that matches nothing still got a confident answer
+(bar: never), and every miss. The set is
 split in two by a hash of each question: "dev" is what tuning may look at, "held-out" is not
 looked at while tuning, so the two figures together show whether tuning overfitted. Questions
 marked ``split: dev`` (sets written later by someone who had not seen the bot's word
@@ -92,10 +94,11 @@ def label(choice: object) -> str:
 
 
 def ranked(answer: Answer) -> list[str]:
+    # An outright answer's related choices are buttons under it: one tap, like a list's.
     if answer.faq is not None:
-        return [label(answer.faq)]
+        return [label(answer.faq), *map(label, answer.related)]
     if answer.procedure is not None:
-        return [answer.procedure.code]
+        return [answer.procedure.code, *map(label, answer.related)]
     return [label(c) for c in answer.choices]
 
 

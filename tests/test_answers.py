@@ -407,3 +407,37 @@ async def test_english_questions_about_the_office_in_everyday_words(
         "my dad is 82 and uses a wheelchair, is there a priority counter for old people?"
     )
     assert "Priority for the elderly" in dad.buttons[0][0], dad.buttons
+
+
+async def test_an_outright_answer_offers_what_else_the_question_may_mean(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """A death recorded late is the death registration, but re-registering one is close: the
+    card says so and offers it one tap away («↪»), above the way back; pressing it opens its
+    card. An everyday answer does the same; small talk and a card found by browsing do not."""
+    lan = standin.user(1328, "Lan", language_code="vi")
+    card = await lan.reply("ba noi mat tu nam 98 ma gio moi di khai tu thi co duoc ko")
+    assert "Mã thủ tục: 1.000656" in card.plain, card.plain[:200]
+    assert card.plain.endswith("mời xem các nút ↪ bên dưới."), card.plain[-200:]
+    related = [row[0] for row in card.buttons if row[0].startswith("↪ ")]
+    assert "↪ Đăng ký lại khai tử" in related and len(related) <= 2, card.buttons
+    assert card.buttons[-1][-1] == "⬅️ Về menu chính", card.buttons
+    again = await pressed(lan, "↪ Đăng ký lại khai tử", card)
+    assert again.plain.startswith("Đăng ký lại khai tử\n"), again.plain[:200]
+    assert "↪" not in again.plain + str(again.buttons), again.buttons
+
+    everyday = await lan.reply("bao h lay dc kq")
+    assert "Giấy tiếp nhận hồ sơ" in everyday.plain, everyday.plain[:200]
+    assert any(row[0].startswith("↪ 💬 ") for row in everyday.buttons), everyday.buttons
+    hello = await lan.reply("alo")
+    assert "↪" not in hello.plain + str(hello.buttons), hello.buttons
+
+
+async def test_an_english_card_offers_its_related_procedures_in_english(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    tom = standin.user(1329, "Tom", language_code="en")
+    card = await tom.reply("birth registration for my baby")
+    assert card.plain.endswith("see the ↪ buttons below."), card.plain[-200:]
+    related = [row[0] for row in card.buttons if row[0].startswith("↪ ")]
+    assert related and all("đăng ký" not in label.lower() for label in related), related

@@ -66,6 +66,12 @@ LIST_SIZE = 5
 # outright only from this score; below, its best few are offered (the first the same).
 PARTLY_READ_FROM = 0.9
 SURE_FROM = 0.75  # a card below this is an answer the admins may want to check
+# Beside an outright answer, the next choices with evidence this close to its own (and at
+# least RELATED_FROM) are offered one tap away: of the dev half's wrong outright answers, five
+# of six had the right one among the next two.
+RELATED_SHARE = 0.5
+RELATED_FROM = 0.35
+RELATED_SIZE = 2
 
 FAQ_TARGET = "faq:"
 PROCEDURE_TARGET = "p:"
@@ -89,6 +95,7 @@ class Answer:
     procedure: ProcedureRef | None = None  # CARD, ELSEWHERE
     faq: FaqEntry | None = None  # FAQ
     choices: tuple[Choice, ...] = ()  # CHOICES
+    related: tuple[Choice, ...] = ()  # CARD, FAQ: what else the question may have meant
     english: bool = False
     sure: bool = True  # False: a list or a weak card, worth an admin's look in /misses
     score: float = 0.0
@@ -376,7 +383,10 @@ class AnswerService:
             # for alike): an outright answer needs a clear lead, however it was found.
             and not _rivals(evidence, phrased)
         ):
-            return self._chosen(text, phrased, reading, phrase[0].score)
+            chosen = self._chosen(text, phrased, reading, phrase[0].score)
+            if chosen.kind == AnswerKind.ELSEWHERE:  # who handles it is the whole answer
+                return chosen
+            return replace(chosen, related=_related(evidence, phrased))
         decided = self._catalogue.decide(reading.text, local)
         card = decided.card if decided.card is not None and local[0].score < NAMED_WHOLE else None
         # A card needs both readings: another choice with about as much evidence (the ways of
@@ -392,6 +402,7 @@ class AnswerService:
             return Answer(
                 text, AnswerKind.CARD, procedure=decided.card, english=reading.english,
                 sure=score >= SURE_FROM, score=score,
+                related=_related(evidence, decided.card),
             )  # fmt: skip
         offered: list[Choice] = [*decided.choices, *rivals]
         if not offered and best_local >= LIST_FLOOR:
@@ -543,6 +554,23 @@ def _rivals(evidence: dict[Choice, float], answer: Choice) -> tuple[Choice, ...]
         for choice, value in evidence.items()
         if value > least and _listing_key(choice) != _listing_key(answer)
     )
+
+
+def _related(evidence: dict[Choice, float], answer: Choice) -> tuple[Choice, ...]:
+    """What else a question answered outright may have meant, best first: the answer is
+    sometimes wrong, and the right one is then mostly next in line. Small talk is no answer
+    to be mistaken, nor a choice to offer."""
+    if isinstance(answer, FaqEntry) and answer.kind == "smalltalk":
+        return ()
+    floor = max(RELATED_FROM, RELATED_SHARE * evidence.get(answer, 0.0))
+    near = (
+        choice
+        for choice in sorted(evidence, key=lambda c: -evidence[c])
+        if evidence[choice] >= floor
+        and _listing_key(choice) != _listing_key(answer)
+        and not (isinstance(choice, FaqEntry) and choice.kind == "smalltalk")
+    )
+    return tuple(_distinct(near)[:RELATED_SIZE])
 
 
 def _firsts(local: tuple[Hit[ProcedureRef], ...]) -> tuple[ProcedureRef, ...]:

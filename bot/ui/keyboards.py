@@ -46,6 +46,14 @@ def cancel_only(texts: Texts, cancel: Button | None = None) -> InlineKeyboardMar
     return InlineKeyboardMarkup([[(cancel or CancelDraft()).button(label)]])
 
 
+def above_last(
+    markup: InlineKeyboardMarkup, rows: Sequence[Sequence[InlineKeyboardButton]]
+) -> InlineKeyboardMarkup:
+    """``markup`` with ``rows`` added before its last row: the way back stays at the bottom."""
+    kept = markup.inline_keyboard
+    return InlineKeyboardMarkup([*kept[:-1], *rows, *kept[-1:]])
+
+
 def back_button(texts: Texts) -> InlineKeyboardButton:
     """«⬅️ Về menu chính»."""
     return HOME.button(texts.plain("menu.back"))

@@ -22,6 +22,7 @@ from bot.handlers.procedures.where import send_office
 from bot.services.answers import MAX_QUERY, AnswerKind
 from bot.services.misses import MissKind
 from bot.ui import keyboards
+from bot.ui.lists import with_related
 from bot.ui.send import send_html
 
 
@@ -55,22 +56,31 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         await send_nothing_found(context, chat_id, text)
         return
     miss = 0 if answer.sure else await services.misses.record(text, language, MissKind.UNSURE)
+    related = _rows(context, answer.related)
     if answer.faq is not None:
-        await send_answer(context, chat_id, answer.faq)
+        await send_answer(context, chat_id, answer.faq, related)
     elif answer.procedure is not None:  # a card; or who handles it, when this ward does not
-        if not await show_card(context, chat_id, answer.procedure.code):  # gone since
+        if not await show_card(context, chat_id, answer.procedure.code, related):  # gone since
             await send_html(context.bot, chat_id, context.texts("card.gone"))
     else:
         await send_choices(context, chat_id, answer.choices, miss)
 
 
-async def send_choices(
-    context: BotContext, chat_id: int, choices: Sequence[ProcedureRef | FaqEntry], miss: int
-) -> None:
+def _rows(
+    context: BotContext, choices: Sequence[ProcedureRef | FaqEntry]
+) -> list[list[InlineKeyboardButton]]:
+    """A button per choice, named in the reader's language."""
     texts, answers = context.texts, context.services.answers
     language = texts.language
     shown = [answers.named(c, language) if isinstance(c, ProcedureRef) else c for c in choices]
-    rows = views.choice_rows(texts, shown, lambda entry: answers.title(entry, language))
+    return views.choice_rows(texts, shown, lambda entry: answers.title(entry, language))
+
+
+async def send_choices(
+    context: BotContext, chat_id: int, choices: Sequence[ProcedureRef | FaqEntry], miss: int
+) -> None:
+    texts = context.texts
+    rows = _rows(context, choices)
     mixed = any(isinstance(c, FaqEntry) for c in choices)
     none_fit = texts.plain("search.none_fit_mixed" if mixed else "search.none_fit")
     rows.append([NoneFit(miss, mixed).button(none_fit)])
@@ -116,10 +126,16 @@ async def free_text(update: Update, context: BotContext) -> bool:
     return True
 
 
-async def send_answer(context: BotContext, chat_id: int, entry: FaqEntry) -> None:
+async def send_answer(
+    context: BotContext,
+    chat_id: int,
+    entry: FaqEntry,
+    related: Sequence[Sequence[InlineKeyboardButton]] = (),
+) -> None:
+    """An everyday answer, with the ``related`` buttons of a question it answers."""
     services = context.services
     text = views.answer_text(context.texts, entry, services.unit.profile)
-    if entry.kind == "smalltalk" and not entry.buttons:
+    if entry.kind == "smalltalk" and not entry.buttons and not related:
         await send_html(context.bot, chat_id, text)
         return
 
@@ -128,7 +144,7 @@ async def send_answer(context: BotContext, chat_id: int, entry: FaqEntry) -> Non
         return services.answers.named(ref, context.texts.language) if ref else None
 
     markup = views.answer_keyboard(context.texts, entry, services.unit.profile, named)
-    await send_html(context.bot, chat_id, text, markup)
+    await send_html(context.bot, chat_id, *with_related(context.texts, text, markup, related))
 
 
 async def faq_pressed(update: Update, context: BotContext, button: ShowFaq) -> None:

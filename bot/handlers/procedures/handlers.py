@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -14,7 +15,7 @@ from bot.html import lines
 from bot.i18n import Texts
 from bot.ui import keyboards
 from bot.ui.buttons import AskOfficial, MenuEntry, MenuItem, ShowCard
-from bot.ui.lists import button_label, procedure_rows
+from bot.ui.lists import button_label, procedure_rows, with_related
 from bot.ui.render import unit_contacts
 from bot.ui.send import send_html
 from bot.ui.text import shorten
@@ -50,8 +51,14 @@ def _ways_forward(texts: Texts) -> InlineKeyboardMarkup:
     )
 
 
-async def show_card(context: BotContext, chat_id: int, code: str) -> bool:
-    """Send a procedure's card; False if the catalogue no longer has it."""
+async def show_card(
+    context: BotContext,
+    chat_id: int,
+    code: str,
+    related: Sequence[Sequence[InlineKeyboardButton]] = (),
+) -> bool:
+    """Send a procedure's card, with the ``related`` buttons of a question it answers; False
+    if the catalogue no longer has it."""
     catalogue = context.services.catalogue
     procedure = await catalogue.procedure(code)
     if procedure is None:
@@ -60,7 +67,7 @@ async def show_card(context: BotContext, chat_id: int, code: str) -> bool:
     services, texts = context.services, context.texts
     translated = services.answers.translation(procedure, texts.language)
     body, markup = views.card_message(texts, procedure, services.unit.profile, translated)
-    await send_html(context.bot, chat_id, body, markup)
+    await send_html(context.bot, chat_id, *with_related(texts, body, markup, related))
     return True
 
 
