@@ -52,8 +52,8 @@ def test_every_ward_procedure_has_an_office(catalogue: dict[str, Procedure]) -> 
     counts = Counter(receiving_office(p) for p in catalogue.values())
     assert sum(counts.values()) == len(catalogue) == 588
     assert counts == {
-        OfficeKind.UBND: 212,
-        OfficeKind.POLICE: 58,  # 43 "Công an cấp Xã", vehicles, passports, residence by field
+        OfficeKind.UBND: 206,
+        OfficeKind.POLICE: 55,  # 43 "Công an cấp Xã", vehicles, passports, residence by field
         OfficeKind.TAX: 106,
         OfficeKind.SOCIAL_INSURANCE: 25,
         OfficeKind.LAND: 4,
@@ -61,6 +61,7 @@ def test_every_ward_procedure_has_an_office(catalogue: dict[str, Procedure]) -> 
         OfficeKind.ELSEWHERE: 35,  # departments, ministries, courts, large-enterprise tax
         OfficeKind.CUSTOMS: 124,
         OfficeKind.MARITIME: 15,
+        OfficeKind.BORDER: 9,  # civil status «tại khu vực biên giới», border passes, adoption
     }
 
 
@@ -85,6 +86,9 @@ def test_every_ward_procedure_has_an_office(catalogue: dict[str, Procedure]) -> 
         ("1.012766", OfficeKind.LAND),  # the land registration office, no ward UBND listed
         ("3.000163", OfficeKind.ELSEWHERE),  # a court
         (SIDEWALK, OfficeKind.ELSEWHERE),
+        ("1.000094", OfficeKind.BORDER),  # marriage with a foreigner «tại khu vực biên giới»
+        ("1.003133", OfficeKind.BORDER),  # a border pass, at the police of a border commune
+        ("1.013962", OfficeKind.UBND),  # land for teachers «tại các xã biên giới»: who, not where
     ],
 )
 def test_real_examples(catalogue: dict[str, Procedure], code: str, kind: OfficeKind) -> None:
@@ -273,6 +277,36 @@ async def test_a_customs_procedure_says_who_handles_it(bot: BotRunner, standin: 
     assert "Dong Da Ward People's Committee does not receive applications" in en.plain
 
 
+async def test_a_border_communes_procedure_is_not_offered_inland(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """Marriage with a foreigner «tại khu vực biên giới» is a border commune's (its UBND is
+    all the portal names): an inland ward's card says who handles it, not «UBND xã, phường»,
+    and marrying a Chinese citizen no longer lists it beside the marriage procedures (it was
+    third), nor is a border pass offered in English; a border commune corrects it in
+    unit.yaml."""
+    lan = standin.user(1305, "Lan", language_code="vi")
+    card = await lan.reply("/start p-1_000094")
+    assert "Cơ quan giải quyết: UBND hoặc Công an cấp xã ở khu vực biên giới" in card.plain
+    assert "UBND phường Đống Đa không tiếp nhận hồ sơ thủ tục này." in card.plain
+    asked = await lan.reply("kết hôn với người Trung Quốc")
+    offered = " ".join(label for row in asked.buttons for label in row)
+    assert "kết hôn có yếu tố nước ngoài" in offered.lower(), asked.buttons
+    assert "biên giới" not in offered, asked.buttons
+    # Its English name is a way of asking, but not of offering it: asked near it, the border
+    # pass is not one tap away under the card (the lost pass, received by the ward police).
+    tom = standin.user(1306, "Tom", language_code="en")
+    near = await tom.reply("border pass to China")
+    assert "Reporting a lost laissez-passer" in near.plain, near.plain[:200]
+    assert not any("border communes" in label for row in near.buttons for label in row)
+    admin = standin.user(ADMIN_ID, "Admin", language_code="vi")
+    unit = shipped_unit().replace("procedure_offices: {}", 'procedure_offices: {"1.000094": ubnd}')
+    await admin.send_document(unit.encode("utf-8"), filename="unit.yaml")
+    await admin.next_message()
+    border = await lan.reply("/start p-1_000094")
+    assert "Nơi nộp hồ sơ: Bộ phận Một cửa, UBND phường Đống Đa" in border.plain, border.plain
+
+
 async def browse(user: UserSim) -> tuple[SentMessage, list[tuple[str, str]]]:
     """Every field button (its key, its label), page after page; the first page."""
     ask = await user.reply("/start m-ask")
@@ -314,7 +348,7 @@ async def test_browsing_shows_what_this_ward_receives(
     counted = [(n, label) for n, label in zip(names, labels, strict=True) if label.endswith(")")]
     assert len(counted) > 45  # the others' names are too long for a button to show the count
     assert all(label.endswith(f" ({sizes[name]})") for name, label in counted)
-    assert labels[:4] == ["Hộ tịch (41)", "Chứng thực (12)", "Đăng ký, quản lý cư trú (13)",
+    assert labels[:4] == ["Hộ tịch (37)", "Chứng thực (12)", "Đăng ký, quản lý cư trú (13)",
                           "Cấp, quản lý căn cước (17)"]  # fmt: skip
     assert names.index("Thuế") > 8  # not on the first page
     # The portal publishes the youth volunteers' allowance under 7 codes: listed once.

@@ -32,6 +32,7 @@ class OfficeKind(enum.StrEnum):
     ELSEWHERE = "elsewhere"  # a provincial or central body, a court: not in this ward
     CUSTOMS = "customs"  # Hải quan: not a city ward's business
     MARITIME = "maritime"  # Cảng vụ, Hàng hải, đường thủy: not a city ward's business
+    BORDER = "border"  # a commune on the border: a ward elsewhere never receives it
 
 
 # Offices a ward's citizens can walk into; unit.yaml gives their address, hours and phone.
@@ -110,6 +111,11 @@ _ELSEWHERE = re.compile(
     r"|\bcông an tỉnh\b|\bcảnh sát\b|\b(?:ban|khu|đơn vị) quản lý\b"
 )
 _NO_INFO = "khong co thong tin"
+# Procedures of communes on the border, by their names: civil status "tại khu vực biên giới",
+# border passes, adoption across the border. Received by the commune or its police there,
+# so the portal names "UBND cấp xã" like any other; a ward inland receives none of them.
+# ("giáo viên … tại các xã biên giới" in a land procedure is about who qualifies, not where.)
+_BORDER = re.compile(r"\bkhu vuc bien gioi\b|\bvung bien gioi\b|\bthong hanh bien gioi\b")
 
 
 def _marked(text: str) -> str:
@@ -133,6 +139,8 @@ def _far(text: str | None) -> OfficeKind | None:
 
 def receiving_office(procedure: Procedure) -> OfficeKind:
     """Who receives the procedure's dossier, from what the portal publishes about it."""
+    if _BORDER.search(fold(procedure.name)) and not _far(procedure.agency):
+        return OfficeKind.BORDER
     if procedure.field in WARD_DUTY_FIELDS:
         return OfficeKind.UBND
     agency = procedure.agency if procedure.agency and fold(procedure.agency) != _NO_INFO else None

@@ -410,7 +410,7 @@ class AnswerService:
             # wrote a long story or a typo, and a wrong guess costs one tap on «none of these».
             offered = list(_firsts(local))
         for hit in phrase:
-            choice = self._target(hit.procedure.target)
+            choice = self._in_reach(hit.procedure.target)
             listed_from = PHRASE_LISTED if isinstance(choice, FaqEntry) else ASKED_LISTED
             if hit.score >= listed_from and choice is not None:
                 offered.append(choice)
@@ -439,7 +439,7 @@ class AnswerService:
                 and hit.score >= PARTLY_READ_SUPPORT_FROM
             ):  # fmt: skip
                 break
-            choice = self._target(hit.procedure.target)
+            choice = self._in_reach(hit.procedure.target)
             if choice is not None and choice not in asked:
                 # Weighed down beside a procedure that explains more of the question ("khai tử
                 # ... cần mang gì" is about the procedure more than about what to bring).
@@ -476,6 +476,15 @@ class AnswerService:
         if target.startswith(FAQ_TARGET):
             return self._faq.entry(target.removeprefix(FAQ_TARGET))
         return self._catalogue.get(target.removeprefix(PROCEDURE_TARGET))
+
+    def _in_reach(self, target: str) -> Choice | None:
+        """What a way of asking points to, if this ward offers it: a procedure no office of
+        the ward receives (its English name is a way of asking too) is answered only when
+        asked for outright, with who handles it; never listed, nor offered under a card."""
+        choice = self._target(target)
+        if isinstance(choice, ProcedureRef) and not self._catalogue.in_scope(choice.code):
+            return None
+        return choice
 
     def candidates(self, text: str, language: str, limit: int = 6) -> list[Candidate]:
         """What a phrase could mean, best first, whether or not it is good enough to answer

@@ -71,7 +71,8 @@ def where(texts: Texts, procedure: Procedure, profile: UnitProfile) -> Html:
     unit = profile.name.get(texts.language)
     out: list[Html] = []
     if kind not in LOCAL:
-        agency = handled_by(procedure) or kind_name(texts, kind)
+        # The portal names "UBND cấp xã" for a border commune's procedures: the kind says more.
+        agency = (kind != OfficeKind.BORDER and handled_by(procedure)) or kind_name(texts, kind)
         out.append(texts("where.elsewhere", agency=agency))
         out.append(texts("where.not_here", unit=unit))
     else:
