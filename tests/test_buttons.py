@@ -30,7 +30,6 @@ from bot.handlers.procedures.buttons import Field, Fields, NoneFit, ShowSection
 from bot.handlers.teaching.buttons import (
     DismissMiss,
     FindOther,
-    Meaning,
     MissesPage,
     StopTeaching,
     TeachAs,
@@ -44,6 +43,7 @@ from bot.ui.buttons import (
     Button,
     ButtonError,
     CancelDraft,
+    Meaning,
     MenuEntry,
     MenuItem,
     ShowCard,

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.config import Settings
+from bot.handlers.answers.buttons import Related
 from bot.handlers.teaching.buttons import (
     DismissMiss,
     FindOther,
-    Meaning,
     MissesPage,
     TeachAs,
     TeachMiss,
@@ -30,6 +30,7 @@ from bot.standin import StandIn
 from bot.standin.sims import UserSim
 from bot.standin.state import SentMessage
 from bot.storage.db import Database, _migrations, _split_sql
+from bot.ui.buttons import Meaning
 from tests.conftest import ADMIN_ID, BotRunner, alert
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -411,3 +412,37 @@ async def test_two_admins_teaching_at_once_teach_once(bot: BotRunner, standin: S
     )
     assert sum(not isinstance(r, Exception) for r in results) == 1
     assert bot.services.documents.version(ALIASES_FILE) == version + 1
+
+
+async def test_choosing_another_answer_under_a_card_tells_the_admins(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """«↪» under an outright answer: choosing it says the answer was not what was asked. The
+    question joins the queue once, however often pressed (an answer the bot was not sure of
+    is the question already there, now marked so); the choice opens as from a list."""
+    bot.services.clock.travel(ASKED_AT)
+    lan = standin.user(1401, "Lan", language_code="vi")
+    asked = "ba noi mat tu nam 98 ma gio moi di khai tu thi co duoc ko"
+    card = await lan.reply(asked)
+    before = await admin_of(standin).reply("/misses")
+    assert before.plain.splitlines()[1].endswith("· trả lời chưa chắc"), before.plain
+    chosen = await after_press(lan, "↪ Đăng ký lại khai tử", card)
+    assert chosen.plain.startswith("Đăng ký lại khai tử\n"), chosen.plain[:100]
+    again = await after_press(lan, "↪ Đăng ký lại khai tử", card)
+    assert again.plain == chosen.plain
+
+    # A sure answer stores nothing until a «↪» under it is pressed.
+    misses = bot.services.misses
+    ticket = misses.offered("giay phep nuoi cho", "vi")
+    assert "nuoi cho" not in (await admin_of(standin).reply("/misses")).plain
+    assert await misses.other_chosen(ticket)
+    assert not await misses.other_chosen(ticket)  # once
+    queue = await admin_of(standin).reply("/misses")
+    assert queue.plain.splitlines()[1:3] == [
+        "1. «giay phep nuoi cho» — 1 lần, gần nhất 08:30 30/11/2026 · bấm “↪” chọn nội dung khác",
+        f"2. «{asked}» — 1 lần, gần nhất 08:30 30/11/2026 · bấm “↪” chọn nội dung khác",
+    ], queue.plain
+
+    # A forged choice (a code no procedure has) is answered as a stale button, nothing else.
+    await lan.press_data(Related(ticket, Meaning.PROCEDURE, "9.999999").data, card)
+    assert (await alert(lan))["text"].startswith("Nút này đã cũ"), lan.callback_answers[-1]

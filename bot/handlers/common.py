@@ -11,8 +11,10 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.context import BotContext
 from bot.html import Html
+from bot.services.answers import Choice
 from bot.services.flood import Verdict
 from bot.ui import keyboards
+from bot.ui.buttons import Meaning
 from bot.ui.send import send_html
 
 
@@ -25,6 +27,13 @@ def is_admin(update: Update, context: BotContext) -> bool:
     group, where others would see the files and drafts."""
     user = update.effective_user
     return private(update) and user is not None and user.id in context.services.settings.admins
+
+
+def meant(context: BotContext, meaning: Meaning, key: str) -> Choice | None:
+    """The procedure or everyday answer a button names; None once it is gone."""
+    if meaning is Meaning.FAQ:
+        return context.services.answers.entry(key)
+    return context.services.catalogue.get(key)
 
 
 async def refuse_non_admin(update: Update, context: BotContext) -> None:

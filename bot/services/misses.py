@@ -18,7 +18,9 @@ import datetime as dt
 import enum
 import logging
 import re
+import secrets
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -42,6 +44,8 @@ log = logging.getLogger(__name__)
 WEEKLY_SHOWN = 10
 WEEKLY_AT = dt.time(8, 0)  # Monday, local time
 KEPT_DAYS = 180
+TICKETS_KEPT = 2_000  # questions answered with «↪» choices, remembered until one is pressed
+MAX_TICKET = 999_999_999  # a button's number field holds no more
 ID_CHARS = 34  # of an FAQ id made from a phrase, leaving room for "-2"...
 
 Choice = ProcedureRef | FaqEntry
@@ -51,6 +55,7 @@ class MissKind(enum.StrEnum):
     NOTHING = "nothing"  # the search found nothing
     NONE_FIT = "none_fit"  # the citizen pressed "none of these" under a list
     UNSURE = "unsure"  # a list, or a card the bot was not sure of
+    OTHER_CHOSEN = "other_chosen"  # the citizen chose a «↪» choice under an outright answer
 
 
 class MissStatus(enum.StrEnum):
@@ -168,6 +173,10 @@ class MissService:
         self._weekly_view = weekly_view
         self._lock = asyncio.Lock()  # one teaching at a time: each rewrites a whole file
         self._week_done = ""  # the week whose list went out (or was found sent)
+        # Questions answered with «↪» choices, by ticket; a ticket starts anywhere, so that a
+        # button from before a restart does not name a question asked after it.
+        self._tickets: OrderedDict[int, int | tuple[str, str]] = OrderedDict()
+        self._next_ticket = secrets.randbelow(MAX_TICKET) + 1
 
     async def start(self) -> None:
         """Group the questions stored before they were folded (by an earlier version): once,
@@ -184,7 +193,31 @@ class MissService:
 
     async def none_fit(self, miss_id: int) -> bool:
         """The citizen pressed «none of these» under the list recorded as ``miss_id``."""
-        return await self._repository.became_none_fit(miss_id)
+        return await self._repository.became(miss_id, MissKind.NONE_FIT.value)
+
+    def offered(self, text: str, language: str, miss: int = 0) -> int:
+        """A question answered outright with «↪» choices under it; returns the ticket its
+        buttons carry. Only a press stores it (``other_chosen``): until then it is kept in
+        memory, the last TICKETS_KEPT, and a restart forgets them. ``miss``: the row already
+        recorded for it (an answer the bot was not sure of)."""
+        ticket = self._next_ticket
+        self._next_ticket = ticket % MAX_TICKET + 1
+        self._tickets[ticket] = miss or (text[:MAX_QUERY], language)
+        while len(self._tickets) > TICKETS_KEPT:
+            self._tickets.popitem(last=False)
+        return ticket
+
+    async def other_chosen(self, ticket: int) -> bool:
+        """The citizen chose a «↪» choice under the answer given ``ticket``: the answer was not
+        what they asked, and the question goes to the admins' queue (once; False if it is
+        not remembered)."""
+        asked = self._tickets.pop(ticket, None)
+        if isinstance(asked, int):
+            return await self._repository.became(asked, MissKind.OTHER_CHOSEN.value)
+        if asked is None:
+            return False
+        await self.record(*asked, MissKind.OTHER_CHOSEN)
+        return True
 
     # ---------------------------------------------------------------- the admins' queue
 

@@ -11,10 +11,13 @@ import aiosqlite
 
 from bot.storage.db import Database
 
-# The strongest signal a group holds decides how it is shown: a citizen saying "none of
-# these" is surer than a search finding nothing, which is surer than a weak answer.
-_WEIGHT = "CASE kind WHEN 'none_fit' THEN 3 WHEN 'nothing' THEN 2 ELSE 1 END"
-_KIND_OF_WEIGHT = {3: "none_fit", 2: "nothing", 1: "unsure"}
+# The strongest signal a group holds decides how it is shown: a citizen choosing another
+# answer under an outright one says it was wrong; "none of these" is surer than a search
+# finding nothing, which is surer than a weak answer.
+_WEIGHT = (
+    "CASE kind WHEN 'other_chosen' THEN 4 WHEN 'none_fit' THEN 3 WHEN 'nothing' THEN 2 ELSE 1 END"
+)
+_KIND_OF_WEIGHT = {4: "other_chosen", 3: "none_fit", 2: "nothing", 1: "unsure"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +125,13 @@ class MissRepository:
         )
         return _row(row) if row else None
 
-    async def became_none_fit(self, miss_id: int) -> bool:
-        """A citizen said none of the listed answers fit: the row says so, if it is still an
-        open "not sure" one."""
+    async def became(self, miss_id: int, kind: str) -> bool:
+        """A citizen said what was offered did not fit (none of a list, or another choice than
+        the answer): the row says so, if it is still an open "not sure" one."""
         rows = await self._db.write(
-            "UPDATE search_misses SET kind = 'none_fit' "
+            "UPDATE search_misses SET kind = ? "
             "WHERE id = ? AND kind = 'unsure' AND status = 'open' RETURNING id",
-            (miss_id,),
+            (kind, miss_id),
         )
         return bool(rows)
 

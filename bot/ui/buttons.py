@@ -137,6 +137,13 @@ class Button:
         return InlineKeyboardButton(label, callback_data=self.data)
 
 
+class Meaning(enum.StrEnum):
+    """What a button's key names: a procedure's code or an everyday answer's id."""
+
+    PROCEDURE = "p"
+    FAQ = "f"
+
+
 def _default(kind: type[Button], name: str) -> object:
     found = next(f for f in dataclasses.fields(kind) if f.name == name)
     if found.default_factory is not dataclasses.MISSING:

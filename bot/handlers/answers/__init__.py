@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.handlers.answers import handlers
-from bot.handlers.answers.buttons import ShowFaq, ShowOffice
+from bot.handlers.answers.buttons import Related, ShowFaq, ShowOffice
 from bot.handlers.context import BotContext
 from bot.handlers.pressing import on_press
 from bot.handlers.wiring import QUESTIONS, Wiring
@@ -24,3 +24,4 @@ def register(wiring: Wiring) -> None:
     wiring.text.add(handlers.free_text, QUESTIONS)
     wiring.app.add_handler(on_press(ShowFaq, handlers.faq_pressed))
     wiring.app.add_handler(on_press(ShowOffice, handlers.office_pressed))
+    wiring.app.add_handler(on_press(Related, handlers.related_pressed))

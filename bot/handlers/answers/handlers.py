@@ -12,7 +12,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.domain.faq import FaqEntry
 from bot.domain.procedure import ProcedureRef
 from bot.handlers.answers import views
-from bot.handlers.answers.buttons import ShowFaq, ShowOffice
+from bot.handlers.answers.buttons import Related, ShowFaq, ShowOffice
+from bot.handlers.common import meant
 from bot.handlers.context import BotContext
 from bot.handlers.conversations import Dialogue
 from bot.handlers.pressing import acknowledge
@@ -22,6 +23,7 @@ from bot.handlers.procedures.where import send_office
 from bot.services.answers import MAX_QUERY, AnswerKind
 from bot.services.misses import MissKind
 from bot.ui import keyboards
+from bot.ui.buttons import Meaning
 from bot.ui.lists import with_related
 from bot.ui.send import send_html
 
@@ -56,7 +58,7 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         await send_nothing_found(context, chat_id, text)
         return
     miss = 0 if answer.sure else await services.misses.record(text, language, MissKind.UNSURE)
-    related = _rows(context, answer.related)
+    related = _related(context, answer.related, services.misses.offered(text, language, miss))
     if answer.faq is not None:
         await send_answer(context, chat_id, answer.faq, related)
     elif answer.procedure is not None:  # a card; or who handles it, when this ward does not
@@ -74,6 +76,23 @@ def _rows(
     language = texts.language
     shown = [answers.named(c, language) if isinstance(c, ProcedureRef) else c for c in choices]
     return views.choice_rows(texts, shown, lambda entry: answers.title(entry, language))
+
+
+def _related(
+    context: BotContext, choices: Sequence[ProcedureRef | FaqEntry], ticket: int
+) -> list[list[InlineKeyboardButton]]:
+    """The «↪» choices under an outright answer, each telling the admins' queue when pressed
+    that the answer (``ticket``) was not it."""
+    return [
+        [Related(ticket, *_named(choice)).button(row[0].text)]
+        for row, choice in zip(_rows(context, choices), choices, strict=True)
+    ]
+
+
+def _named(choice: ProcedureRef | FaqEntry) -> tuple[Meaning, str]:
+    if isinstance(choice, FaqEntry):
+        return Meaning.FAQ, choice.id
+    return Meaning.PROCEDURE, choice.code
 
 
 async def send_choices(
@@ -155,6 +174,22 @@ async def faq_pressed(update: Update, context: BotContext, button: ShowFaq) -> N
         return
     await acknowledge(update)
     await send_answer(context, chat.id, entry)
+
+
+async def related_pressed(update: Update, context: BotContext, button: Related) -> None:
+    """A «↪» choice: the answer above it was not what the question meant, which the admins'
+    queue hears of; then the choice itself, as from a list."""
+    chat = update.effective_chat
+    choice = meant(context, button.meaning, button.key)
+    if chat is None or choice is None:
+        await acknowledge(update, context.texts.plain("button.stale"), alert=True)
+        return
+    await context.services.misses.other_chosen(button.ticket)
+    await acknowledge(update)
+    if isinstance(choice, FaqEntry):
+        await send_answer(context, chat.id, choice)
+    elif not await show_card(context, chat.id, choice.code):  # gone since
+        await send_html(context.bot, chat.id, context.texts("card.gone"))
 
 
 async def office_pressed(update: Update, context: BotContext, button: ShowOffice) -> None:

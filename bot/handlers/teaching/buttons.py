@@ -5,16 +5,10 @@ so a button pressed after the question was taught or dismissed is answered as ha
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 from bot.services.misses import TaughtFile
-from bot.ui.buttons import Button
-
-
-class Meaning(enum.StrEnum):
-    PROCEDURE = "p"
-    FAQ = "f"
+from bot.ui.buttons import Button, Meaning
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.domain.faq import FaqEntry
-from bot.handlers.common import is_admin, refuse_non_admin
+from bot.handlers.common import is_admin, meant, refuse_non_admin
 from bot.handlers.context import BotContext
 from bot.handlers.conversations import Dialogue
 from bot.handlers.pressing import acknowledge
@@ -24,7 +24,6 @@ from bot.handlers.teaching import views
 from bot.handlers.teaching.buttons import (
     DismissMiss,
     FindOther,
-    Meaning,
     MissesPage,
     StopTeaching,
     TeachAs,
@@ -130,19 +129,13 @@ async def teach_pressed(update: Update, context: BotContext, button: TeachMiss) 
     await send_html(context.bot, ids[0], text, markup)
 
 
-def _choice(context: BotContext, button: TeachAs) -> Choice | None:
-    if button.meaning is Meaning.FAQ:
-        return context.services.answers.entry(button.key)
-    return context.services.catalogue.get(button.key)
-
-
 async def teach_as_pressed(update: Update, context: BotContext, button: TeachAs) -> None:
     """``ms:as:<id>:<p|f>:<key>``: the question means this; taught at once."""
     ids = await _admin(update, context)
     if ids is None:
         return
     chat_id, admin_id = ids
-    choice = _choice(context, button)
+    choice = meant(context, button.meaning, button.key)
     if choice is None:  # the procedure or entry is gone since the list was shown
         await acknowledge(update, context.texts.plain("button.stale"), alert=True)
         return

@@ -12,7 +12,6 @@ from bot.domain.faq import FaqEntry
 from bot.handlers.teaching.buttons import (
     DismissMiss,
     FindOther,
-    Meaning,
     MissesPage,
     StopTeaching,
     TeachAs,
@@ -25,6 +24,7 @@ from bot.i18n import I18n, Texts
 from bot.services.answers import Candidate
 from bot.services.misses import MissGroup, MissKind, QueuePage, Taught, WeeklyView
 from bot.services.views import View
+from bot.ui.buttons import Meaning
 from bot.ui.lists import button_label
 from bot.ui.text import shorten
 
@@ -33,6 +33,7 @@ KIND_KEYS = {
     MissKind.NOTHING: "misses.kind.nothing",
     MissKind.NONE_FIT: "misses.kind.none_fit",
     MissKind.UNSURE: "misses.kind.unsure",
+    MissKind.OTHER_CHOSEN: "misses.kind.other_chosen",
 }
 
 
