@@ -4,11 +4,11 @@ The bot's real answering (procedures, everyday questions, English, taught phrase
 procedures this ward receives) is built from the shipped data in a throwaway database and asked
 every question. Prints top-1 and top-3 accuracy over the questions that have an answer (a
 procedure code or an FAQ entry; top-3 counts the first three a citizen can open in one tap: a
-list's first three, or an outright answer and the «↪» choices under it), by kind (Vietnamese,
-English, everyday), how often a question that matches nothing still got a confident answer
-(bar: never), and every miss. The set is
-split in two by a hash of each question: "dev" is what tuning may look at, "held-out" is not
-looked at while tuning, so the two figures together show whether tuning overfitted. Questions
+list's first three, or an outright answer, an everyday answer's procedure buttons and the «↪»
+choices under it), by kind (Vietnamese, English, everyday), how often a question that matches
+nothing still got a confident answer (bar: never), and every miss. The set is split in two by
+a hash of each question: "dev" is what tuning may look at, "held-out" is not looked at while
+tuning, so the two figures together show whether tuning overfitted. Questions
 marked ``split: dev`` (sets written later by someone who had not seen the bot's word
 lists, to tune on) are always "dev".
 
@@ -94,9 +94,11 @@ def label(choice: object) -> str:
 
 
 def ranked(answer: Answer) -> list[str]:
-    # An outright answer's related choices are buttons under it: one tap, like a list's.
+    # An outright answer's related choices are buttons under it: one tap, like a list's; so
+    # are the procedures an everyday answer has buttons for (the related ones leave them out).
     if answer.faq is not None:
-        return [label(answer.faq), *map(label, answer.related)]
+        own = [b.procedure for b in answer.faq.buttons if b.procedure]
+        return [label(answer.faq), *own, *map(label, answer.related)]
     if answer.procedure is not None:
         return [answer.procedure.code, *map(label, answer.related)]
     return [label(c) for c in answer.choices]

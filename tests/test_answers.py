@@ -8,8 +8,10 @@ from pathlib import Path
 
 import yaml
 
+from bot.domain.offices import OfficeKind
 from bot.search.normalize import fold
 from bot.standin import StandIn
+from bot.ui.buttons import ShowCard
 from tests.conftest import ADMIN_ID, BotRunner, pressed
 
 DATA = Path(__file__).resolve().parent.parent / "bot" / "data"
@@ -245,13 +247,15 @@ async def test_the_situation_told_in_everyday_words_reaches_its_procedure(
 async def test_shipped_phrasings_name_procedures_this_ward_receives_each_once(
     bot: BotRunner,
 ) -> None:
-    """A phrasing under two procedures would answer neither; one under a procedure the ward
-    does not receive would send citizens to the wrong office."""
+    """A phrasing under two procedures would answer neither; one under a procedure no ward
+    of a city receives (customs, a province's body) would only ever say who handles it. A
+    border commune's procedures keep theirs: asked for, who handles them is the answer, and a
+    border commune that corrects them in unit.yaml receives them."""
     procedures = yaml.safe_load((DATA / "phrasings.yaml").read_text(encoding="utf-8"))
     catalogue = bot.services.catalogue
     owners: dict[str, set[str]] = {}
     for code, asked in procedures["procedures"].items():
-        assert catalogue.in_scope(code), code
+        assert catalogue.in_scope(code) or catalogue.office(code) is OfficeKind.BORDER, code
         for phrasing in asked:
             owners.setdefault(fold(phrasing), set()).add(code)
     assert len(procedures["procedures"]) >= 400
@@ -429,8 +433,27 @@ async def test_an_outright_answer_offers_what_else_the_question_may_mean(
     everyday = await lan.reply("bao h lay dc kq")
     assert "Giấy tiếp nhận hồ sơ" in everyday.plain, everyday.plain[:200]
     assert any(row[0].startswith("↪ 💬 ") for row in everyday.buttons), everyday.buttons
-    hello = await lan.reply("alo")
+    hello = await lan.reply("alo alo có ai không ạ")  # small talk: never mistaken
     assert "↪" not in hello.plain + str(hello.buttons), hello.buttons
+
+
+async def test_what_else_is_named_beside_the_answer_and_never_twice(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """A «↪» choice is named beside the card it sits under: «… có yếu tố nước ngoài» is what
+    sets the foreign-element variant apart from the card's own name, so it is not cut off. A
+    procedure the everyday answer already has a button for is not offered again («↪»)."""
+    lan = standin.user(1330, "Lan", language_code="vi")
+    card = await lan.reply("khai sinh cho con và nhận cha cùng lúc")
+    assert "Mã thủ tục: 1.000689" in card.plain, card.plain[:200]
+    related = [row[0] for row in card.buttons if row[0].startswith("↪ ")]
+    assert any("có yếu tố nước ngoài" in label for label in related), related
+    proxy = await lan.reply("cho em hỏi giay uy quyen với ạ")
+    datas = [data for row in proxy.button_data for data in row]
+    assert ShowCard("2.000884").data in datas, proxy.buttons  # the answer's own button
+    assert not any(
+        data.endswith(":2.000884") and data != ShowCard("2.000884").data for data in datas
+    )
 
 
 async def test_an_english_card_offers_its_related_procedures_in_english(

@@ -25,6 +25,7 @@ from bot.services.catalogue import field_key, shipped_procedures
 from bot.standin import StandIn
 from bot.standin.sims import UserSim
 from bot.standin.state import SentMessage
+from bot.ui.buttons import ShowCard
 from bot.yamldoc import DocumentError, parse_document
 from tests.conftest import ADMIN_ID, BotRunner, pressed
 
@@ -53,7 +54,7 @@ def test_every_ward_procedure_has_an_office(catalogue: dict[str, Procedure]) -> 
     assert sum(counts.values()) == len(catalogue) == 588
     assert counts == {
         OfficeKind.UBND: 206,
-        OfficeKind.POLICE: 55,  # 43 "Công an cấp Xã", vehicles, passports, residence by field
+        OfficeKind.POLICE: 56,  # "Công an cấp Xã", vehicles, passports, residence by field
         OfficeKind.TAX: 106,
         OfficeKind.SOCIAL_INSURANCE: 25,
         OfficeKind.LAND: 4,
@@ -61,7 +62,7 @@ def test_every_ward_procedure_has_an_office(catalogue: dict[str, Procedure]) -> 
         OfficeKind.ELSEWHERE: 35,  # departments, ministries, courts, large-enterprise tax
         OfficeKind.CUSTOMS: 124,
         OfficeKind.MARITIME: 15,
-        OfficeKind.BORDER: 9,  # civil status «tại khu vực biên giới», border passes, adoption
+        OfficeKind.BORDER: 8,  # civil status «tại khu vực biên giới», China border-area passes
     }
 
 
@@ -87,7 +88,8 @@ def test_every_ward_procedure_has_an_office(catalogue: dict[str, Procedure]) -> 
         ("3.000163", OfficeKind.ELSEWHERE),  # a court
         (SIDEWALK, OfficeKind.ELSEWHERE),
         ("1.000094", OfficeKind.BORDER),  # marriage with a foreigner «tại khu vực biên giới»
-        ("1.003133", OfficeKind.BORDER),  # a border pass, at the police of a border commune
+        ("1.003133", OfficeKind.BORDER),  # a border-area pass, at the police of a border commune
+        ("1.012680", OfficeKind.POLICE),  # the Laos border pass: any commune of a border province
         ("1.013962", OfficeKind.UBND),  # land for teachers «tại các xã biên giới»: who, not where
     ],
 )
@@ -283,22 +285,24 @@ async def test_a_border_communes_procedure_is_not_offered_inland(
     """Marriage with a foreigner «tại khu vực biên giới» is a border commune's (its UBND is
     all the portal names): an inland ward's card says who handles it, not «UBND xã, phường»,
     and marrying a Chinese citizen no longer lists it beside the marriage procedures (it was
-    third), nor is a border pass offered in English; a border commune corrects it in
+    third). A border pass asked for in English is no lost pass: the pass still weighs against
+    the card, which becomes a list, though it is not offered. A border commune corrects it in
     unit.yaml."""
     lan = standin.user(1305, "Lan", language_code="vi")
     card = await lan.reply("/start p-1_000094")
     assert "Cơ quan giải quyết: UBND hoặc Công an cấp xã ở khu vực biên giới" in card.plain
     assert "UBND phường Đống Đa không tiếp nhận hồ sơ thủ tục này." in card.plain
     asked = await lan.reply("kết hôn với người Trung Quốc")
-    offered = " ".join(label for row in asked.buttons for label in row)
-    assert "kết hôn có yếu tố nước ngoài" in offered.lower(), asked.buttons
-    assert "biên giới" not in offered, asked.buttons
-    # Its English name is a way of asking, but not of offering it: asked near it, the border
-    # pass is not one tap away under the card (the lost pass, received by the ward police).
+    offered = [data for row in asked.button_data for data in row]
+    assert ShowCard("2.000806").data in offered, asked.buttons
+    assert ShowCard("1.000094").data not in offered, asked.buttons
+
     tom = standin.user(1306, "Tom", language_code="en")
     near = await tom.reply("border pass to China")
-    assert "Reporting a lost laissez-passer" in near.plain, near.plain[:200]
-    assert not any("border communes" in label for row in near.buttons for label in row)
+    assert near.plain.startswith("I found a few procedures"), near.plain[:200]
+    passes = {ShowCard(code).data for code in ("1.003133", "1.014364")}
+    assert not passes & {data for row in near.button_data for data in row}, near.buttons
+
     admin = standin.user(ADMIN_ID, "Admin", language_code="vi")
     unit = shipped_unit().replace("procedure_offices: {}", 'procedure_offices: {"1.000094": ubnd}')
     await admin.send_document(unit.encode("utf-8"), filename="unit.yaml")

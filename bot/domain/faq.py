@@ -91,6 +91,11 @@ class FaqEntry(BaseModel):
     answer: LongLocalized
     buttons: list[FaqButton] = Field(default_factory=list, max_length=6)
 
+    @property
+    def smalltalk(self) -> bool:
+        """A greeting or thanks: answered in a line, never mistaken for a question."""
+        return self.kind == "smalltalk"
+
     @field_validator("questions")
     @classmethod
     def _questions(cls, value: list[str]) -> list[str]:

@@ -112,10 +112,12 @@ _ELSEWHERE = re.compile(
 )
 _NO_INFO = "khong co thong tin"
 # Procedures of communes on the border, by their names: civil status "tại khu vực biên giới",
-# border passes, adoption across the border. Received by the commune or its police there,
-# so the portal names "UBND cấp xã" like any other; a ward inland receives none of them.
-# ("giáo viên … tại các xã biên giới" in a land procedure is about who qualifies, not where.)
-_BORDER = re.compile(r"\bkhu vuc bien gioi\b|\bvung bien gioi\b|\bthong hanh bien gioi\b")
+# passes for the China border area, adoption across the border. Received by the commune or
+# its police there, so the portal names "UBND cấp xã" like any other; a ward inland receives
+# none of them. Not so the Laos border pass («thông hành biên giới Việt Nam – Lào»), issued
+# in every commune of a province on that border, nor "giáo viên … tại các xã biên giới" in a
+# land procedure (who qualifies, not where).
+_BORDER = re.compile(r"\bkhu vuc bien gioi\b|\bvung bien gioi\b")
 
 
 def _marked(text: str) -> str:

@@ -339,7 +339,7 @@ class AnswerService:
         for clause in clauses[:MAX_CLAUSES]:
             said = self._whole(clause, language)
             named = [c for c in (said.procedure, said.faq) if c is not None] + list(said.choices)
-            listed.extend((said.score, choice) for choice in named)
+            listed.extend((said.score, choice) for choice in named if self._offered(choice))
         return self._listed(whole, listed)
 
     def _whole(self, text: str, language: str) -> Answer:
@@ -369,7 +369,7 @@ class AnswerService:
                     text, AnswerKind.ELSEWHERE, procedure=elsewhere.procedure,
                     english=reading.english, score=elsewhere.score,
                 )  # fmt: skip
-        evidence, agreed = self._evidence(reading, local, phrase, best_recall)
+        evidence, agreed = self._evidence(reading, hits, phrase, best_recall)
         phrased = self._target(phrase[0].procedure.target) if phrase else None
         if (
             phrased is not None
@@ -386,7 +386,7 @@ class AnswerService:
             chosen = self._chosen(text, phrased, reading, phrase[0].score)
             if chosen.kind == AnswerKind.ELSEWHERE:  # who handles it is the whole answer
                 return chosen
-            return replace(chosen, related=_related(evidence, phrased))
+            return replace(chosen, related=self._related(evidence, phrased))
         decided = self._catalogue.decide(reading.text, local)
         card = decided.card if decided.card is not None and local[0].score < NAMED_WHOLE else None
         # A card needs both readings: another choice with about as much evidence (the ways of
@@ -402,7 +402,7 @@ class AnswerService:
             return Answer(
                 text, AnswerKind.CARD, procedure=decided.card, english=reading.english,
                 sure=score >= SURE_FROM, score=score,
-                related=_related(evidence, decided.card),
+                related=self._related(evidence, decided.card, local[0].score),
             )  # fmt: skip
         offered: list[Choice] = [*decided.choices, *rivals]
         if not offered and best_local >= LIST_FLOOR:
@@ -410,14 +410,14 @@ class AnswerService:
             # wrote a long story or a typo, and a wrong guess costs one tap on «none of these».
             offered = list(_firsts(local))
         for hit in phrase:
-            choice = self._in_reach(hit.procedure.target)
+            choice = self._target(hit.procedure.target)
             listed_from = PHRASE_LISTED if isinstance(choice, FaqEntry) else ASKED_LISTED
             if hit.score >= listed_from and choice is not None:
                 offered.append(choice)
         # ... and a procedure both its name and a way of asking for it point to, however far
         # down either list.
         offered.extend(c for c in evidence if c in agreed)
-        listed = [(evidence[c], c) for c in offered]
+        listed = [(evidence[c], c) for c in offered if self._offered(c)]
         return self._listed(
             Answer(text, AnswerKind.NOTHING, english=reading.english, sure=False), listed
         )
@@ -425,13 +425,14 @@ class AnswerService:
     def _evidence(
         self,
         reading: Reading,
-        local: tuple[Hit[ProcedureRef], ...],
+        hits: tuple[Hit[ProcedureRef], ...],
         phrase: list[Hit[Phrasing]],
         best_recall: float,
     ) -> tuple[dict[Choice, float], set[Choice]]:
         """How strongly each choice fits, and which both its name and a way of asking for it
-        point to: two independent readings agreeing is stronger evidence than either alone."""
-        named: dict[Choice, float] = {h.procedure: h.score for h in local}
+        point to: two independent readings agreeing is stronger evidence than either alone.
+        Procedures the ward does not receive are weighed too (see ``_offered``)."""
+        named: dict[Choice, float] = {h.procedure: h.score for h in hits}
         asked: dict[Choice, float] = {}
         for hit in phrase:
             if hit.score < SUPPORT_FROM and not (
@@ -439,7 +440,7 @@ class AnswerService:
                 and hit.score >= PARTLY_READ_SUPPORT_FROM
             ):  # fmt: skip
                 break
-            choice = self._in_reach(hit.procedure.target)
+            choice = self._target(hit.procedure.target)
             if choice is not None and choice not in asked:
                 # Weighed down beside a procedure that explains more of the question ("khai tử
                 # ... cần mang gì" is about the procedure more than about what to bring).
@@ -477,14 +478,36 @@ class AnswerService:
             return self._faq.entry(target.removeprefix(FAQ_TARGET))
         return self._catalogue.get(target.removeprefix(PROCEDURE_TARGET))
 
-    def _in_reach(self, target: str) -> Choice | None:
-        """What a way of asking points to, if this ward offers it: a procedure no office of
-        the ward receives (its English name is a way of asking too) is answered only when
-        asked for outright, with who handles it; never listed, nor offered under a card."""
-        choice = self._target(target)
-        if isinstance(choice, ProcedureRef) and not self._catalogue.in_scope(choice.code):
-            return None
-        return choice
+    def _related(
+        self, evidence: dict[Choice, float], answer: Choice, named: float = 0.0
+    ) -> tuple[Choice, ...]:
+        """What else a question answered outright may have meant, best first: the answer is
+        sometimes wrong, and the right one is then mostly next in line. None when the question
+        is the procedure's name (``named``), nor for small talk; never small talk, a procedure
+        the ward does not receive, or one the everyday answer already has a button for."""
+        if named >= NAMED_WHOLE or (isinstance(answer, FaqEntry) and answer.smalltalk):
+            return ()
+        taken = {_listing_key(answer)}
+        if isinstance(answer, FaqEntry):
+            buttons = (self._catalogue.get(b.procedure) for b in answer.buttons if b.procedure)
+            taken.update(_listing_key(ref) for ref in buttons if ref is not None)
+        floor = max(RELATED_FROM, RELATED_SHARE * evidence.get(answer, 0.0))
+        near = (
+            choice
+            for choice in sorted(evidence, key=lambda c: -evidence[c])
+            if evidence[choice] >= floor
+            and _listing_key(choice) not in taken
+            and self._offered(choice)
+            and not (isinstance(choice, FaqEntry) and choice.smalltalk)
+        )
+        return tuple(_distinct(near)[:RELATED_SIZE])
+
+    def _offered(self, choice: Choice) -> bool:
+        """Whether a choice may be offered (listed, or under an outright answer): a procedure
+        no office of the ward receives is answered only when asked for outright, with who
+        handles it. It still counts as a rival: a question as close to it as to a procedure
+        of the ward gets no outright card («border pass» is no lost pass)."""
+        return not isinstance(choice, ProcedureRef) or self._catalogue.in_scope(choice.code)
 
     def candidates(self, text: str, language: str, limit: int = 6) -> list[Candidate]:
         """What a phrase could mean, best first, whether or not it is good enough to answer
@@ -563,23 +586,6 @@ def _rivals(evidence: dict[Choice, float], answer: Choice) -> tuple[Choice, ...]
         for choice, value in evidence.items()
         if value > least and _listing_key(choice) != _listing_key(answer)
     )
-
-
-def _related(evidence: dict[Choice, float], answer: Choice) -> tuple[Choice, ...]:
-    """What else a question answered outright may have meant, best first: the answer is
-    sometimes wrong, and the right one is then mostly next in line. Small talk is no answer
-    to be mistaken, nor a choice to offer."""
-    if isinstance(answer, FaqEntry) and answer.kind == "smalltalk":
-        return ()
-    floor = max(RELATED_FROM, RELATED_SHARE * evidence.get(answer, 0.0))
-    near = (
-        choice
-        for choice in sorted(evidence, key=lambda c: -evidence[c])
-        if evidence[choice] >= floor
-        and _listing_key(choice) != _listing_key(answer)
-        and not (isinstance(choice, FaqEntry) and choice.kind == "smalltalk")
-    )
-    return tuple(_distinct(near)[:RELATED_SIZE])
 
 
 def _firsts(local: tuple[Hit[ProcedureRef], ...]) -> tuple[ProcedureRef, ...]:

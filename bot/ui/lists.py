@@ -7,12 +7,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton
 
 from bot.domain.procedure import ProcedureRef
-from bot.html import Html
-from bot.i18n import Texts
-from bot.ui import keyboards
 from bot.ui.buttons import ShowCard
 from bot.ui.text import clip_words
 
@@ -88,29 +85,6 @@ def procedure_rows(procedures: Sequence[ProcedureRef]) -> list[list[InlineKeyboa
         ]
         for p, label in zip(procedures, labels, strict=True)
     ]
-
-
-def with_related(
-    texts: Texts,
-    body: Html,
-    markup: InlineKeyboardMarkup,
-    related: Sequence[Sequence[InlineKeyboardButton]],
-) -> tuple[Html, InlineKeyboardMarkup]:
-    """An outright answer with what else the question may have meant: one tap away, marked
-    «↪» as a line under the answer explains, above the way back."""
-    if not related:
-        return body, markup
-    marked = [
-        [
-            InlineKeyboardButton(
-                texts.plain("search.related_button", label=button.text),
-                callback_data=button.callback_data,
-            )
-            for button in row
-        ]
-        for row in related
-    ]
-    return body + "\n\n" + texts("search.related"), keyboards.above_last(markup, marked)
 
 
 def _told_apart(names: list[str]) -> list[str]:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -18,13 +18,11 @@ from bot.handlers.context import BotContext
 from bot.handlers.conversations import Dialogue
 from bot.handlers.pressing import acknowledge
 from bot.handlers.procedures.buttons import Fields, NoneFit
-from bot.handlers.procedures.handlers import send_nothing_found, show_card
+from bot.handlers.procedures.handlers import card_for, send_nothing_found, show_card
 from bot.handlers.procedures.where import send_office
-from bot.services.answers import MAX_QUERY, AnswerKind
+from bot.services.answers import MAX_QUERY, Answer, AnswerKind
 from bot.services.misses import MissKind
 from bot.ui import keyboards
-from bot.ui.buttons import Meaning
-from bot.ui.lists import with_related
 from bot.ui.send import send_html
 
 
@@ -58,48 +56,49 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         await send_nothing_found(context, chat_id, text)
         return
     miss = 0 if answer.sure else await services.misses.record(text, language, MissKind.UNSURE)
-    related = _related(context, answer.related, services.misses.offered(text, language, miss))
+    related = _related(context, answer, miss) if answer.related else []
     if answer.faq is not None:
         await send_answer(context, chat_id, answer.faq, related)
     elif answer.procedure is not None:  # a card; or who handles it, when this ward does not
-        if not await show_card(context, chat_id, answer.procedure.code, related):  # gone since
+        card = await card_for(context, answer.procedure.code)
+        if card is None:  # gone since
             await send_html(context.bot, chat_id, context.texts("card.gone"))
+        else:
+            await send_html(
+                context.bot, chat_id, *views.with_related(context.texts, *card, related)
+            )
     else:
         await send_choices(context, chat_id, answer.choices, miss)
 
 
-def _rows(
+def _related(context: BotContext, answer: Answer, miss: int) -> list[list[InlineKeyboardButton]]:
+    """The «↪» buttons under an outright answer; the question is remembered for them."""
+    language = context.texts.language
+    ticket = context.services.misses.offered(answer.query, language, miss)
+    card = context.services.answers.named(answer.procedure, language) if answer.procedure else None
+    return views.related_rows(
+        context.texts, card, _shown(context, answer.related), _title(context), ticket
+    )
+
+
+def _shown(
     context: BotContext, choices: Sequence[ProcedureRef | FaqEntry]
-) -> list[list[InlineKeyboardButton]]:
-    """A button per choice, named in the reader's language."""
-    texts, answers = context.texts, context.services.answers
-    language = texts.language
-    shown = [answers.named(c, language) if isinstance(c, ProcedureRef) else c for c in choices]
-    return views.choice_rows(texts, shown, lambda entry: answers.title(entry, language))
+) -> list[ProcedureRef | FaqEntry]:
+    """The choices, procedures named in the reader's language."""
+    answers, language = context.services.answers, context.texts.language
+    return [answers.named(c, language) if isinstance(c, ProcedureRef) else c for c in choices]
 
 
-def _related(
-    context: BotContext, choices: Sequence[ProcedureRef | FaqEntry], ticket: int
-) -> list[list[InlineKeyboardButton]]:
-    """The «↪» choices under an outright answer, each telling the admins' queue when pressed
-    that the answer (``ticket``) was not it."""
-    return [
-        [Related(ticket, *_named(choice)).button(row[0].text)]
-        for row, choice in zip(_rows(context, choices), choices, strict=True)
-    ]
-
-
-def _named(choice: ProcedureRef | FaqEntry) -> tuple[Meaning, str]:
-    if isinstance(choice, FaqEntry):
-        return Meaning.FAQ, choice.id
-    return Meaning.PROCEDURE, choice.code
+def _title(context: BotContext) -> Callable[[FaqEntry], str]:
+    answers, language = context.services.answers, context.texts.language
+    return lambda entry: answers.title(entry, language)
 
 
 async def send_choices(
     context: BotContext, chat_id: int, choices: Sequence[ProcedureRef | FaqEntry], miss: int
 ) -> None:
     texts = context.texts
-    rows = _rows(context, choices)
+    rows = views.choice_rows(texts, _shown(context, choices), _title(context))
     mixed = any(isinstance(c, FaqEntry) for c in choices)
     none_fit = texts.plain("search.none_fit_mixed" if mixed else "search.none_fit")
     rows.append([NoneFit(miss, mixed).button(none_fit)])
@@ -154,7 +153,7 @@ async def send_answer(
     """An everyday answer, with the ``related`` buttons of a question it answers."""
     services = context.services
     text = views.answer_text(context.texts, entry, services.unit.profile)
-    if entry.kind == "smalltalk" and not entry.buttons and not related:
+    if entry.smalltalk and not entry.buttons:
         await send_html(context.bot, chat_id, text)
         return
 
@@ -163,7 +162,7 @@ async def send_answer(
         return services.answers.named(ref, context.texts.language) if ref else None
 
     markup = views.answer_keyboard(context.texts, entry, services.unit.profile, named)
-    await send_html(context.bot, chat_id, *with_related(context.texts, text, markup, related))
+    await send_html(context.bot, chat_id, *views.with_related(context.texts, text, markup, related))
 
 
 async def faq_pressed(update: Update, context: BotContext, button: ShowFaq) -> None:

@@ -11,12 +11,12 @@ from bot.domain.faq import UNIT_FACTS, FaqButton, FaqEntry, MenuTarget
 from bot.domain.offices import OfficeKind
 from bot.domain.procedure import ProcedureRef
 from bot.domain.unit import UnitProfile
-from bot.handlers.answers.buttons import ShowFaq, ShowOffice
+from bot.handlers.answers.buttons import Related, ShowFaq, ShowOffice
 from bot.handlers.procedures.where import office_block, office_name
 from bot.html import Html
 from bot.i18n import Texts
 from bot.ui import keyboards
-from bot.ui.buttons import MenuEntry, MenuItem, ShowCard
+from bot.ui.buttons import Meaning, MenuEntry, MenuItem, ShowCard
 from bot.ui.lists import button_label, procedure_rows
 from bot.ui.memo import Rendered
 from bot.ui.render import office_hours
@@ -101,3 +101,42 @@ def choice_rows(
             label = texts.plain("faq.choice", question=title(choice))
             rows.append([ShowFaq(choice.id).button(button_label(label))])
     return rows
+
+
+def related_rows(
+    texts: Texts,
+    answer: ProcedureRef | None,
+    choices: Sequence[ProcedureRef | FaqEntry],
+    title: Callable[[FaqEntry], str],
+    ticket: int,
+) -> list[list[InlineKeyboardButton]]:
+    """The «↪» choices under an outright answer, named beside the ``answer``'s card (so that
+    «… có yếu tố nước ngoài» is not cut from a name the card's shares), each telling the
+    admins' queue when pressed that the answer (``ticket``) was not it."""
+    if not choices:
+        return []
+    rows = choice_rows(texts, [answer, *choices] if answer else choices, title)
+    labels = [row[0].text for row in rows[-len(choices) :]]
+    return [
+        [Related(ticket, *_meaning(c)).button(texts.plain("search.related_button", label=label))]
+        for c, label in zip(choices, labels, strict=True)
+    ]
+
+
+def _meaning(choice: ProcedureRef | FaqEntry) -> tuple[Meaning, str]:
+    if isinstance(choice, FaqEntry):
+        return Meaning.FAQ, choice.id
+    return Meaning.PROCEDURE, choice.code
+
+
+def with_related(
+    texts: Texts,
+    body: Html,
+    markup: InlineKeyboardMarkup,
+    related: Sequence[Sequence[InlineKeyboardButton]],
+) -> tuple[Html, InlineKeyboardMarkup]:
+    """An outright answer with its «↪» choices, as a line under it explains, above the way
+    back."""
+    if not related:
+        return body, markup
+    return body + "\n\n" + texts("search.related"), keyboards.above_last(markup, related)

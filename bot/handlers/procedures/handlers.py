@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -11,11 +10,11 @@ from bot.handlers.context import BotContext
 from bot.handlers.pressing import acknowledge
 from bot.handlers.procedures import views
 from bot.handlers.procedures.buttons import Field, Fields, NoneFit, Section, ShowSection
-from bot.html import lines
+from bot.html import Html, lines
 from bot.i18n import Texts
 from bot.ui import keyboards
 from bot.ui.buttons import AskOfficial, MenuEntry, MenuItem, ShowCard
-from bot.ui.lists import button_label, procedure_rows, with_related
+from bot.ui.lists import button_label, procedure_rows
 from bot.ui.render import unit_contacts
 from bot.ui.send import send_html
 from bot.ui.text import shorten
@@ -51,24 +50,25 @@ def _ways_forward(texts: Texts) -> InlineKeyboardMarkup:
     )
 
 
-async def show_card(
-    context: BotContext,
-    chat_id: int,
-    code: str,
-    related: Sequence[Sequence[InlineKeyboardButton]] = (),
-) -> bool:
-    """Send a procedure's card, with the ``related`` buttons of a question it answers; False
-    if the catalogue no longer has it."""
+async def card_for(context: BotContext, code: str) -> tuple[Html, InlineKeyboardMarkup] | None:
+    """A procedure's card and its buttons, counted as viewed; None if the catalogue no longer
+    has it."""
     catalogue = context.services.catalogue
     procedure = await catalogue.procedure(code)
     if procedure is None:
-        return False
+        return None
     catalogue.viewed(code)
     services, texts = context.services, context.texts
     translated = services.answers.translation(procedure, texts.language)
-    body, markup = views.card_message(texts, procedure, services.unit.profile, translated)
-    await send_html(context.bot, chat_id, *with_related(texts, body, markup, related))
-    return True
+    return views.card_message(texts, procedure, services.unit.profile, translated)
+
+
+async def show_card(context: BotContext, chat_id: int, code: str) -> bool:
+    """Send a procedure's card; False if the catalogue no longer has it."""
+    card = await card_for(context, code)
+    if card is not None:
+        await send_html(context.bot, chat_id, *card)
+    return card is not None
 
 
 async def card_pressed(update: Update, context: BotContext, button: ShowCard) -> None:
