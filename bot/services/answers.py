@@ -66,9 +66,9 @@ LIST_SIZE = 5
 # outright only from this score; below, its best few are offered (the first the same).
 PARTLY_READ_FROM = 0.9
 SURE_FROM = 0.75  # a card below this is an answer the admins may want to check
-# Beside an outright answer, the next choices with evidence this close to its own (and at
-# least RELATED_FROM) are offered one tap away: of the dev half's wrong outright answers, five
-# of six had the right one among the next two.
+# Beside an outright answer, the next choices with at least this share of its evidence (and
+# at least RELATED_FROM) are offered one tap away: of the dev half's wrong outright answers,
+# five of six had the right one among the next two.
 RELATED_SHARE = 0.5
 RELATED_FROM = 0.35
 RELATED_SIZE = 2
@@ -482,9 +482,9 @@ class AnswerService:
         self, evidence: dict[Choice, float], answer: Choice, named: float = 0.0
     ) -> tuple[Choice, ...]:
         """What else a question answered outright may have meant, best first: the answer is
-        sometimes wrong, and the right one is then mostly next in line. None when the question
-        is the procedure's name (``named``), nor for small talk; never small talk, a procedure
-        the ward does not receive, or one the everyday answer already has a button for."""
+        sometimes wrong, and the right one is then mostly next in line. None under a question
+        that is the procedure's name (``named``) or under small talk; never small talk itself,
+        a procedure the ward does not receive, or one the everyday answer has a button for."""
         if named >= NAMED_WHOLE or (isinstance(answer, FaqEntry) and answer.smalltalk):
             return ()
         taken = {_listing_key(answer)}
