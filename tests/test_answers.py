@@ -72,6 +72,25 @@ async def test_a_broken_placeholder_is_refused_with_file_line_and_field(
     assert "Thứ Bảy: 07:30–11:30" in still.plain
 
 
+async def test_an_office_no_ward_lists_cannot_be_named_in_an_everyday_answer(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """unit.yaml gives the address of the offices a ward's citizens walk into; a customs or a
+    border commune's office has none there, so an answer naming one is refused, with where."""
+    admin = standin.user(ADMIN_ID, "Admin", language_code="vi")
+    faq = (DATA / "faq.yaml").read_text(encoding="utf-8")
+    placeholder = faq.replace("\\n{office_police}", "\\n{office_border}", 1)
+    button = faq.replace("      - office: ubnd", "      - office: customs", 1)
+    assert placeholder != faq and button != faq
+    await admin.send_document(placeholder.encode("utf-8"), filename="faq.yaml")
+    refused = await admin.next_message()
+    assert "faq.yaml:" in refused.plain and "{office_border}" in refused.plain, refused.plain
+    await admin.send_document(button.encode("utf-8"), filename="faq.yaml")
+    refused = await admin.next_message()
+    assert "office 'customs' has no place in unit.yaml" in refused.plain, refused.plain
+    assert "buttons" in refused.plain, refused.plain
+
+
 async def test_an_admin_edit_of_faq_yaml_applies_at_once(bot: BotRunner, standin: StandIn) -> None:
     admin = standin.user(ADMIN_ID, "Admin", language_code="vi")
     faq = (DATA / "faq.yaml").read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.domain.offices import OfficeKind
+from bot.domain.offices import LOCAL, OfficeKind
 from bot.domain.procedure import CODE
 from bot.domain.unit import Localized
 from bot.search.normalize import fold
@@ -27,8 +27,11 @@ from bot.search.normalize import fold
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 MAX_PHRASE = 300  # characters of a phrase taught or a phrasing
 UNIT_FACTS = ("unit", "address", "hours", "hotline", "email", "website", "parking")
+# Offices an answer may name: those a ward's citizens walk into, in unit.yaml. A customs or a
+# border commune's office has no address there to fill in.
+ANSWER_OFFICES = tuple(kind for kind in OfficeKind if kind in LOCAL)
 PLACEHOLDERS = frozenset(
-    [*UNIT_FACTS, *(f"office_{kind.value}" for kind in OfficeKind)]
+    [*UNIT_FACTS, *(f"office_{kind.value}" for kind in ANSWER_OFFICES)]
 )  # filled from unit.yaml, so a fact lives in one file only
 
 
@@ -54,6 +57,11 @@ class FaqButton(BaseModel):
     def _one(self) -> FaqButton:
         if sum(x is not None for x in (self.procedure, self.menu, self.office)) != 1:
             raise ValueError("a button is exactly one of procedure, menu or office")
+        if self.office is not None and self.office not in LOCAL:
+            known = ", ".join(kind.value for kind in ANSWER_OFFICES)
+            raise ValueError(
+                f"office {self.office.value!r} has no place in unit.yaml; one of {known}"
+            )
         return self
 
 

@@ -7,8 +7,7 @@ from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.faq import UNIT_FACTS, FaqButton, FaqEntry, MenuTarget
-from bot.domain.offices import OfficeKind
+from bot.domain.faq import ANSWER_OFFICES, UNIT_FACTS, FaqButton, FaqEntry, MenuTarget
 from bot.domain.procedure import ProcedureRef
 from bot.domain.unit import UnitProfile
 from bot.handlers.answers.buttons import Related, ShowFaq, ShowOffice
@@ -53,7 +52,7 @@ def _facts_of(texts: Texts, profile: UnitProfile) -> dict[str, object]:
         "parking": parking or missing,
     }
     assert set(values) == set(UNIT_FACTS)
-    for kind in OfficeKind:
+    for kind in ANSWER_OFFICES:
         values[f"office_{kind.value}"] = office_block(texts, profile, kind)
     return values
 
