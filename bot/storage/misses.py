@@ -14,10 +14,13 @@ from bot.storage.db import Database
 # The strongest signal a group holds decides how it is shown: a citizen choosing another
 # answer under an outright one says it was wrong; "none of these" is surer than a search
 # finding nothing, which is surer than a weak answer.
+_STRONGEST_FIRST = ("other_chosen", "none_fit", "nothing", "unsure")
+_KIND_OF_WEIGHT = {len(_STRONGEST_FIRST) - i: kind for i, kind in enumerate(_STRONGEST_FIRST)}
 _WEIGHT = (
-    "CASE kind WHEN 'other_chosen' THEN 4 WHEN 'none_fit' THEN 3 WHEN 'nothing' THEN 2 ELSE 1 END"
+    "CASE kind "
+    + " ".join(f"WHEN '{kind}' THEN {weight}" for weight, kind in _KIND_OF_WEIGHT.items())
+    + " ELSE 1 END"
 )
-_KIND_OF_WEIGHT = {4: "other_chosen", 3: "none_fit", 2: "nothing", 1: "unsure"}
 
 
 @dataclass(frozen=True, slots=True)

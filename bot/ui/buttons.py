@@ -17,6 +17,9 @@ from typing import Any, ClassVar, Self
 
 from telegram import InlineKeyboardButton
 
+from bot.domain.faq import FaqEntry
+from bot.domain.procedure import ProcedureRef
+
 MAX_BYTES = 64
 SEPARATOR = ":"
 _MAX_DIGITS = 9  # never an id SQLite cannot hold, never "²" or "١٢"
@@ -142,6 +145,13 @@ class Meaning(enum.StrEnum):
 
     PROCEDURE = "p"
     FAQ = "f"
+
+
+def meaning_of(choice: ProcedureRef | FaqEntry) -> tuple[Meaning, str]:
+    """How a button names a procedure or an everyday answer (``meant`` reads it back)."""
+    if isinstance(choice, FaqEntry):
+        return Meaning.FAQ, choice.id
+    return Meaning.PROCEDURE, choice.code
 
 
 def _default(kind: type[Button], name: str) -> object:

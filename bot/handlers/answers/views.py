@@ -15,7 +15,7 @@ from bot.handlers.procedures.where import office_block, office_name
 from bot.html import Html
 from bot.i18n import Texts
 from bot.ui import keyboards
-from bot.ui.buttons import Meaning, MenuEntry, MenuItem, ShowCard
+from bot.ui.buttons import MenuEntry, MenuItem, ShowCard, meaning_of
 from bot.ui.lists import button_label, procedure_rows
 from bot.ui.memo import Rendered
 from bot.ui.render import office_hours
@@ -117,15 +117,9 @@ def related_rows(
     rows = choice_rows(texts, [answer, *choices] if answer else choices, title)
     labels = [row[0].text for row in rows[-len(choices) :]]
     return [
-        [Related(ticket, *_meaning(c)).button(texts.plain("search.related_button", label=label))]
+        [Related(ticket, *meaning_of(c)).button(texts.plain("search.related_button", label=label))]
         for c, label in zip(choices, labels, strict=True)
     ]
-
-
-def _meaning(choice: ProcedureRef | FaqEntry) -> tuple[Meaning, str]:
-    if isinstance(choice, FaqEntry):
-        return Meaning.FAQ, choice.id
-    return Meaning.PROCEDURE, choice.code
 
 
 def with_related(

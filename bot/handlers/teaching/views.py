@@ -24,7 +24,7 @@ from bot.i18n import I18n, Texts
 from bot.services.answers import Candidate
 from bot.services.misses import MissGroup, MissKind, QueuePage, Taught, WeeklyView
 from bot.services.views import View
-from bot.ui.buttons import Meaning
+from bot.ui.buttons import meaning_of
 from bot.ui.lists import button_label
 from bot.ui.text import shorten
 
@@ -94,14 +94,12 @@ def _meanings(
         if isinstance(choice, FaqEntry):
             lines.append(texts("misses.choice.line_faq", n=n, name=title))
             label = texts.plain("misses.choice.faq", n=n, name=title)
-            button = TeachAs(miss, Meaning.FAQ, choice.id)
         else:
             lines.append(
                 texts("misses.choice.line_procedure", n=n, name=choice.name, code=choice.code)
             )
             label = texts.plain("misses.choice.procedure", n=n, name=choice.name)
-            button = TeachAs(miss, Meaning.PROCEDURE, choice.code)
-        rows.append([button.button(button_label(label))])
+        rows.append([TeachAs(miss, *meaning_of(choice)).button(button_label(label))])
     return lines, rows
 
 
