@@ -65,3 +65,23 @@ def test_words_the_english_phrasings_quote_are_not_corrected_nor_evidence_of_eng
     assert EnglishReader(data, {"dang"}).read("forgot my password", "en").asked == (
         "forgot passport"
     )
+
+
+def test_an_article_or_a_possessive_in_between_does_not_hide_a_phrase() -> None:
+    """People say «change her first name», «change the name of my son»: the phrase «change
+    first name» or «change name» is still what they said. Words that join two statements
+    («and», «is») are not skipped: «change and name» is two things."""
+    reader = EnglishReader(
+        English(
+            stopwords=["her", "the", "of", "my", "and", "is"],
+            phrases=[
+                EnglishPhrase(words=["change first name"], means="thay đổi tên"),
+                EnglishPhrase(words=["change name"], means="thay đổi họ tên"),
+                EnglishPhrase(words=["change"], means="thay đổi"),
+            ],
+        ),
+        vietnamese_words=set(),
+    )
+    assert reader.read("change her first name", "en").text == "thay đổi tên"
+    assert reader.read("change the name of my son", "en").text == "thay đổi họ tên son"
+    assert reader.read("change and name", "en").text == "thay đổi name"

@@ -51,6 +51,28 @@ FOREIGN_MEANS = "nước ngoài"  # how official names say a procedure has a for
 MIN_TYPO = 5  # shorter English words are one letter away from too many others
 LONG_TYPO = 8  # ... from this length, two letters may be wrong ("certifcate", "buisness")
 TYPOS_KEPT = 4096
+# Words a phrase may skip ("change her first name" is "change first name"); never "is" or
+# "and", which join what a phrase would wrongly take as one ("girlfriend is vietnamese").
+DETERMINERS = frozenset(
+    (
+        "a",
+        "an",
+        "the",
+        "my",
+        "your",
+        "his",
+        "her",
+        "its",
+        "our",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "s",
+    )
+)
+LOOSE_GAP = 2  # determiners in a row a phrase may skip ("change the name of my son")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +111,15 @@ class EnglishReader:
                         phrases.setdefault(key, (phrase.means, everyday))
         self._phrases = phrases
         self._longest = max((len(k) for k in phrases), default=1)
+        # The same phrases without their articles and possessives, so that one in between
+        # does not hide a phrase: "change her first name" is "change first name".
+        loose: dict[tuple[str, ...], tuple[str, bool]] = {}
+        for key, found in phrases.items():
+            bare = tuple(w for w in key if w not in DETERMINERS)
+            if len(bare) >= 2:
+                loose.setdefault(bare, found)
+        self._loose = loose
+        self._loosest = max((len(k) for k in loose), default=1)
         named = {w for name in english.procedures.values() for w in words(name)}
         foreign_words = {w for key in self._foreign for w in key}
         vocabulary = self._stop | foreign_words | named | {w for key in phrases for w in key}
@@ -173,16 +204,50 @@ class EnglishReader:
         meaning; any other word alone, without one."""
         i = 0
         while i < len(folded):
+            exact = 0
             for size in range(min(self._longest, len(folded) - i), 0, -1):
-                said = tuple(folded[i : i + size])
-                found = self._phrases.get(said)
-                if found is not None:
-                    yield said, found
-                    i += size
+                if tuple(folded[i : i + size]) in self._phrases:
+                    exact = size
                     break
+            loose = self._loose_at(folded, i)
+            if loose is not None:
+                bare, end = loose
+                content = sum(w not in DETERMINERS for w in folded[i : i + exact])
+                if len(bare) > content:
+                    yield bare, self._loose[bare]
+                    i = end
+                    continue
+            if exact:
+                said = tuple(folded[i : i + exact])
+                yield said, self._phrases[said]
+                i += exact
             else:
                 yield (folded[i],), None
                 i += 1
+
+    def _loose_at(self, folded: list[str], i: int) -> tuple[tuple[str, ...], int] | None:
+        """The longest phrase starting at ``i`` once articles and possessives are left out
+        (at most LOOSE_GAP in a row), with where it ends; only one longer than the phrase
+        taken word for word is used."""
+        if folded[i] in DETERMINERS:
+            return None
+        bare: list[str] = []
+        ends: list[int] = []
+        j, gap = i, 0
+        while j < len(folded) and len(bare) < self._loosest:
+            if folded[j] in DETERMINERS:
+                gap += 1
+                if gap > LOOSE_GAP:
+                    break
+            else:
+                gap = 0
+                bare.append(folded[j])
+                ends.append(j + 1)
+            j += 1
+        for size in range(len(bare), 1, -1):
+            if tuple(bare[:size]) in self._loose:
+                return tuple(bare[:size]), ends[size - 1]
+        return None
 
     def _spelled(self, word: str) -> str:
         """A misspelt English word as the word lists spell it ("houshold" -> "household"); a
