@@ -201,9 +201,12 @@ async def test_transfer_reject_and_reopen(bot: BotRunner, standin: StandIn) -> N
     prompt = await group_message(cong_an, "kết quả giải quyết PA-000001")
     await cong_an.send(official, "Đã nhắc nhở hộ gia đình.", prompt)
     resolved = await citizen_message(citizen, "đã được giải quyết")
-    reopened = await pressed(citizen, "😞 Chưa hài lòng, đề nghị xử lý lại", resolved)
+    why = await pressed(citizen, "😞 Chưa hài lòng, đề nghị xử lý lại", resolved)
+    assert "Mời anh/chị cho biết điều gì chưa ổn" in why.plain
+    reopened = await citizen.reply("Nhà đó vẫn đổ rác ra ngõ mỗi tối.")
     assert "đã được mở lại" in reopened.plain
-    await group_message(cong_an, "Người dân chưa hài lòng với kết quả PA-000001")
+    told = await group_message(cong_an, "Người dân chưa hài lòng với kết quả PA-000001")
+    assert "«Nhà đó vẫn đổ rác ra ngõ mỗi tối.»" in told.plain
     await reads(cong_an, moved, "📌 Trạng thái: Đang xử lý")  # open again: buttons back
     assert moved.buttons == [["↪️ Chuyển phòng ban"], ["✅ Đã giải quyết", "⛔ Từ chối"]]
 

@@ -1163,7 +1163,8 @@ async def test_every_conversation_step_takes_hostile_text_and_officials_read_it_
                     lambda: reply_with(citizen, media, relayed),
                 )
         mine = await text(ledger, citizen, "step-mine", "/mine")
-        await tap(ledger, citizen, f"rq:add:{ticket_id}", "button-add", mine)
+        opened = await tap(ledger, citizen, f"mo:{ticket_id}", "button-open", mine)
+        await tap(ledger, citizen, f"rq:add:{ticket_id}", "button-add", opened)
         await wrong_input(ledger, citizen, local, "add", ["sticker", "empty", "blank", "location"])
         more = description(local, local.choice(kinds), "a")[:1500]
         await text(ledger, citizen, "add-text", more)

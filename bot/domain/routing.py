@@ -54,6 +54,7 @@ class Routing(BaseModel):
     acknowledge_hours: float = Field(default=8, gt=0, le=200)  # working hours
     resolve_days: int = Field(default=10, gt=0, le=90)  # working days
     apology_extension_days: int = Field(default=5, gt=0, le=60)  # new date after a miss
+    reopen_days: int = Field(default=7, gt=0, le=90)  # days after a result it may be reopened
     # A question about a procedure goes to the department of the office that receives it
     # (office kind -> department); the UBND's own procedures by their field, then "ubnd".
     offices: dict[OfficeKind, str] = Field(default_factory=dict)

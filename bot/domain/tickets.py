@@ -4,6 +4,8 @@ department) and deadlines (rule 4), and every action on it is kept."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -19,14 +21,30 @@ class Status(StrEnum):
     RESOLVED = "resolved"
     REJECTED = "rejected"
     CLOSED = "closed"  # rated after resolution
+    WITHDRAWN = "withdrawn"  # the citizen took it back while it was open
 
     @property
     def open(self) -> bool:
         return self in (Status.NEW, Status.ACCEPTED)
 
+    @property
+    def has_result(self) -> bool:
+        """An official's result the citizen may rate or find wanting."""
+        return self in (Status.RESOLVED, Status.CLOSED)
+
 
 def ticket_code(kind: str, ticket_id: int) -> str:
     return f"{PREFIX.get(kind, 'PA')}-{ticket_id:06d}"
+
+
+# A ticket's code typed on its own, as people copy or retype it: "PA-000123", "pa 123", "HD123".
+_TYPED_CODE = re.compile(r"\s*(?:PA|HD)\s*[-‐–—.]?\s*(\d{1,9})\s*", re.IGNORECASE)
+
+
+def typed_ticket_id(text: str) -> int | None:
+    """The ticket a message that is nothing but a ticket's code names; None for other words."""
+    match = _TYPED_CODE.fullmatch(unicodedata.normalize("NFKC", text))
+    return int(match.group(1)) if match else None
 
 
 def ticket_id_of(code: str) -> int | None:
@@ -92,6 +110,12 @@ class Ticket:
     def ref(self) -> str:
         """How outgoing messages about this ticket are tagged, so replies find their way back."""
         return f"ticket:{self.id}"
+
+    def reopen_until(self, days: int) -> dt.datetime | None:
+        """Until when the citizen may find the result wanting and have it looked at again."""
+        if not self.status.has_result or self.resolved_at is None:
+            return None
+        return self.resolved_at + dt.timedelta(days=days)
 
 
 @dataclass(frozen=True, slots=True)

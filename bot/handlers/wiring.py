@@ -46,6 +46,7 @@ class Chain:
 
 # Where a feature's taker stands in a chain.
 REPLIES = 10  # a reply to one of the bot's messages about a thing
+OWN_CODES = 15  # a code the bot gave the citizen («PA-000001»), before a receipt's codes
 RECOGNISED = 20  # text that is plainly one kind of thing (a dossier code)
 QUESTIONS = 90  # anything else in words is a question
 

@@ -88,7 +88,9 @@ class DeadlineWatcher:
                 else:
                     changes["resolve_missed"] = True
                 await self._repository.update(conn, current.id, **changes)
-                await self._repository.add_event(conn, current.id, now, None, f"{which}_missed")
+                await self._repository.add_event(
+                    conn, current.id, now, None, f"{which}_missed", new_due.isoformat()
+                )
                 after = await self._repository.get_in(conn, current.id)
                 assert after is not None
                 apology = self._views.apology(after, which, new_due)

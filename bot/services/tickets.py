@@ -243,12 +243,15 @@ class TicketService:
         official: Official | None,
         allowed: Callable[[Ticket], str | None],
         change: Callable[[aiosqlite.Connection, Ticket, dt.datetime], Awaitable[None]],
+        citizen: int | None = None,
     ) -> Ticket:
-        """Check and change one ticket in one transaction; returns it as it is afterwards."""
+        """Check and change one ticket in one transaction; returns it as it is afterwards.
+        A ``citizen`` acts on their own tickets only; anyone else's is "not found", whatever
+        its state, so a guessed number reveals nothing."""
         now = self._clock.now()
         async with self._db.transaction() as conn:
             ticket = await self._repository.get_in(conn, ticket_id)
-            if ticket is None:
+            if ticket is None or (citizen is not None and ticket.user_id != citizen):
                 raise NotAllowed("gone")
             if (
                 official is not None
@@ -405,39 +408,31 @@ class TicketService:
         """More information, or an answer to an official: into the department's thread."""
 
         async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
-            if t.user_id != user_id:
-                raise NotAllowed("gone")
             await self._repository.add_event(conn, t.id, now, user_id, "citizen_added", text)
             await self._to_department(conn, t, "citizen_added", text, photo)
 
-        return await self._change(ticket_id, None, _not_closed, change)
+        return await self._change(ticket_id, None, _not_closed, change, user_id)
 
     async def rate(self, ticket_id: int, user_id: int, stars: int) -> Ticket:
         async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
-            if t.user_id != user_id:
-                raise NotAllowed("gone")
             await self._repository.update(conn, t.id, status=Status.CLOSED, rating=stars)
             await self._repository.add_event(conn, t.id, now, user_id, "rated", str(stars))
             await self._to_department(conn, t, "rated", str(stars))
 
-        return await self._change(ticket_id, None, _must_be_resolved, change)
+        return await self._change(ticket_id, None, _must_be_resolved, change, user_id)
 
     async def comment(self, ticket_id: int, user_id: int, text: str) -> Ticket:
         async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
-            if t.user_id != user_id:
-                raise NotAllowed("gone")
             await self._repository.update(conn, t.id, rating_comment=text)
             await self._repository.add_event(conn, t.id, now, user_id, "commented", text)
             await self._to_department(conn, t, "commented", text)
 
-        return await self._change(ticket_id, None, _any_state, change)
+        return await self._change(ticket_id, None, _any_state, change, user_id)
 
-    async def reopen(self, ticket_id: int, user_id: int) -> Ticket:
-        """ "Not satisfied": back to the department, which is told so."""
+    async def reopen(self, ticket_id: int, user_id: int, reason: str) -> Ticket:
+        """ "Not satisfied", and why: back to the department, which is told so."""
 
         async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
-            if t.user_id != user_id:
-                raise NotAllowed("gone")
             status = Status.ACCEPTED if t.assignee_id else Status.NEW
             calendar = self._calendar()
             due = calendar.add_working_days(now, self._routing.apology_extension_days)
@@ -451,12 +446,39 @@ class TicketService:
                 resolve_reminded=True,  # counted from filing, a reminder would be due at once
                 resolve_missed=False,
             )
-            await self._repository.add_event(conn, t.id, now, user_id, "reopened")
+            await self._repository.add_event(conn, t.id, now, user_id, "reopened", reason)
             after = await self._repository.get_in(conn, t.id)
             assert after is not None
-            await self._tell(conn, after, "reopened", None, t.citizen_name)
+            await self._tell(conn, after, "reopened", reason, t.citizen_name)
 
-        return await self._change(ticket_id, None, _must_be_resolved, change)
+        return await self._change(ticket_id, None, self.reopen_refused, change, user_id)
+
+    def reopen_refused(self, ticket: Ticket) -> str | None:
+        """Why this ticket cannot be reopened now, if it cannot: a result is needed, and the
+        citizen has ``reopen_days`` after it to find it wanting."""
+        until = ticket.reopen_until(self._routing.reopen_days)
+        if until is None:
+            return "no_result"
+        return "too_late" if self._clock.now() > until else None
+
+    def reopen_until(self, ticket: Ticket) -> dt.datetime | None:
+        return ticket.reopen_until(self._routing.reopen_days)
+
+    async def withdraw(self, ticket_id: int, user_id: int) -> Ticket:
+        """The citizen takes back an open ticket (settled by itself, sent by mistake): the
+        department stops and is told; its deadlines are watched no more."""
+
+        async def change(conn: aiosqlite.Connection, t: Ticket, now: dt.datetime) -> None:
+            await self._repository.update(conn, t.id, status=Status.WITHDRAWN)
+            await self._repository.add_event(conn, t.id, now, user_id, "withdrawn")
+            await self._to_department(conn, t, "withdrawn", None)
+
+        return await self._change(ticket_id, None, _must_be_open, change, user_id)
+
+    async def own(self, ticket_id: int, user_id: int) -> Ticket | None:
+        """The citizen's own ticket; None for anyone else's, which reveals nothing."""
+        ticket = await self._repository.get(ticket_id)
+        return ticket if ticket is not None and ticket.user_id == user_id else None
 
 
 def _must_be_new(ticket: Ticket) -> str | None:

@@ -7,11 +7,13 @@ units, at most 4096 for a message and 1024 for a caption. It decodes only ``&lt;
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass
 
 from bot.html import Html
+from bot.i18n import Texts
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -213,3 +215,8 @@ def clip_words(text: str, limit: int) -> str:
         return text
     kept = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[: limit - 1]
     return kept.rstrip(" ,;:.-–") + "…"
+
+
+def moment(texts: Texts, value: dt.datetime, tz: dt.tzinfo) -> str:
+    """A deadline as people read it: "16:30, Thứ Hai 30/11/2026"."""
+    return texts.datetime(value.astimezone(tz), texts.plain("format.moment"))

@@ -15,15 +15,10 @@ from bot.i18n import I18n, Texts
 from bot.services.views import View
 from bot.storage.outbox import Buttons
 from bot.ui.keyboards import back_key
-from bot.ui.text import cut_to_units, shorten
+from bot.ui.text import cut_to_units, moment, shorten
 
 STARS = 5
 TOPIC_CHARS = 120  # Telegram's limit for a forum topic's name is 128
-
-
-def moment(texts: Texts, value: dt.datetime, tz: dt.tzinfo) -> str:
-    """A deadline as people read it: "16:30, Thứ Hai 30/11/2026"."""
-    return texts.datetime(value.astimezone(tz), texts.plain("format.moment"))
 
 
 class TelegramTicketViews:

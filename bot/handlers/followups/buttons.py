@@ -40,3 +40,32 @@ class Reopen(Button, prefix="ro"):
     """«😞 Chưa hài lòng»: the result did not settle it."""
 
     ticket_id: int
+
+
+@dataclass(frozen=True)
+class MyRequests(Button, prefix="mine"):
+    """«⬅️ Yêu cầu của tôi»: back to the list."""
+
+
+@dataclass(frozen=True)
+class OpenTicket(Button, prefix="mo"):
+    """One of the citizen's own requests, with what can be done about it now."""
+
+    ticket_id: int
+
+
+@dataclass(frozen=True)
+class TicketHistory(Button, prefix="mh"):
+    ticket_id: int
+
+
+@dataclass(frozen=True)
+class Withdraw(Button, prefix="mw"):
+    """«🗑 Rút yêu cầu»: asks to confirm first."""
+
+    ticket_id: int
+
+
+@dataclass(frozen=True)
+class ConfirmWithdraw(Button, prefix="mwy"):
+    ticket_id: int

@@ -4,24 +4,34 @@ official, rating the result and reopening it (rule 10)."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.tickets import MAX_BODY, ticket_of_ref
+from bot.domain.tickets import MAX_BODY, Ticket, ticket_of_ref, typed_ticket_id
 from bot.handlers.alerts import refresh_alert
 from bot.handlers.common import private
 from bot.handlers.context import BotContext
 from bot.handlers.conversations import Dialogue
-from bot.handlers.followups.buttons import AddToTicket, AnswerOfficial, Rate, Reopen, SkipComment
+from bot.handlers.followups import views
+from bot.handlers.followups.buttons import (
+    AddToTicket,
+    AnswerOfficial,
+    ConfirmWithdraw,
+    MyRequests,
+    OpenTicket,
+    Rate,
+    Reopen,
+    SkipComment,
+    TicketHistory,
+    Withdraw,
+)
 from bot.handlers.pressing import acknowledge
-from bot.html import Html
 from bot.services.views import NotAllowed
 from bot.ui import keyboards
 from bot.ui.send import send_html
-from bot.ui.text import shorten
 
-SHOWN = 10
 STARS = range(1, 6)
 
 
@@ -44,9 +54,20 @@ class Comment:
     ticket: int = 0
 
 
-# The citizen writing more for an open ticket, and their comment after rating.
+class ReopenStep(enum.StrEnum):
+    REASON = "reason"
+
+
+@dataclass
+class Reopening:
+    ticket: int = 0
+
+
+# The citizen writing more for an open ticket, their comment after rating, and why a result
+# did not settle it.
 ADD = Dialogue("ticket_add", AddStep, Addition, draft=True)
 COMMENT = Dialogue("ticket_comment", CommentStep, Comment, draft=True)
+REOPEN = Dialogue("ticket_reopen", ReopenStep, Reopening, draft=True)
 
 
 async def mine_command(update: Update, context: BotContext) -> None:
@@ -68,32 +89,125 @@ async def show_mine(update: Update, context: BotContext) -> None:
     if chat is None or user is None:
         return
     texts = context.texts
-    tickets = await context.services.tickets.of_user(user.id)
+    services = context.services
+    tickets = await services.tickets.of_user(user.id)
     if not tickets:
         await send_html(context.bot, chat.id, texts("mine.empty"), keyboards.main_menu(texts))
         return
-    routing = context.services.departments.routing
-    lines = [texts("mine.title")]
-    rows = []
-    for ticket in tickets[:SHOWN]:
-        category = routing.category(ticket.category)
-        lines.append(
-            texts(
-                "mine.line",
-                code=ticket.code,
-                status=texts.plain(f"ticket.status.{ticket.status.value}"),
-                category=category.name.get(texts.language) if category else "",
-                body=shorten(ticket.body, 80),
-            )
+    routing = services.departments.routing
+    text, markup = views.mine(texts, services.settings.tz, routing, tickets)
+    await send_html(context.bot, chat.id, text, markup)
+
+
+async def show_ticket(update: Update, context: BotContext, ticket: Ticket) -> None:
+    """One of the citizen's requests, with what can be done about it now."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    services = context.services
+    events = await services.tickets.history(ticket.id)
+    last_reply = max((i for i, e in enumerate(events) if e.action == "reply"), default=None)
+    standing = views.Standing(
+        official_wrote=last_reply is not None,
+        reopen_until=(
+            services.tickets.reopen_until(ticket)
+            if services.tickets.reopen_refused(ticket) is None
+            else None
+        ),
+    )
+    routing = services.departments.routing
+    text, markup = views.card(context.texts, services.settings.tz, routing, ticket, standing)
+    await send_html(context.bot, chat.id, text, markup)
+
+
+async def typed_code(update: Update, context: BotContext) -> bool:
+    """A request's code typed on its own («PA-000001»): the citizen's own opens; anyone
+    else's, or one that does not exist, gets the same answer, which reveals nothing."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or message is None or not private(update):
+        return False
+    typed = (message.text or "").strip()
+    ticket_id = typed_ticket_id(typed)
+    if ticket_id is None:
+        return False
+    ticket = await context.services.tickets.own(ticket_id, user.id)
+    if ticket is None:
+        texts = context.texts
+        await send_html(
+            context.bot, chat.id, texts("mine.not_yours", code=typed), views.after(texts)
         )
-        if ticket.status.open:
-            label = texts.plain("mine.button.add", code=ticket.code)
-            rows.append([AddToTicket(ticket.id).button(label)])
-    rows.append([keyboards.back_button(texts)])
-    await send_html(context.bot, chat.id, Html("\n\n").join(lines), InlineKeyboardMarkup(rows))
+        return True
+    await show_ticket(update, context, ticket)
+    return True
 
 
 # --- buttons -------------------------------------------------------------------------------
+
+
+async def _own(update: Update, context: BotContext, ticket_id: int) -> Ticket | None:
+    """The presser's own ticket; None (and "not found") for a stale or forged button."""
+    user = update.effective_user
+    ticket = await context.services.tickets.own(ticket_id, user.id) if user else None
+    if ticket is None:
+        await _refused(update, context, "gone")
+    return ticket
+
+
+async def list_pressed(update: Update, context: BotContext, button: MyRequests) -> None:
+    await acknowledge(update)
+    await show_mine(update, context)
+
+
+async def open_pressed(update: Update, context: BotContext, button: OpenTicket) -> None:
+    ticket = await _own(update, context, button.ticket_id)
+    if ticket is not None:
+        await acknowledge(update)
+        await show_ticket(update, context, ticket)
+
+
+async def history_pressed(update: Update, context: BotContext, button: TicketHistory) -> None:
+    chat = update.effective_chat
+    ticket = await _own(update, context, button.ticket_id)
+    if ticket is None or chat is None:
+        return
+    await acknowledge(update)
+    services = context.services
+    events = await services.tickets.history(ticket.id)
+    text, markup = views.history(
+        context.texts, services.settings.tz, services.departments.routing, ticket, events
+    )
+    await send_html(context.bot, chat.id, text, markup)
+
+
+async def withdraw_pressed(update: Update, context: BotContext, button: Withdraw) -> None:
+    chat = update.effective_chat
+    ticket = await _own(update, context, button.ticket_id)
+    if ticket is None or chat is None:
+        return
+    if not ticket.status.open:
+        await _refused(update, context, "closed")
+        return
+    await acknowledge(update)
+    text, markup = views.withdraw_question(context.texts, ticket)
+    await send_html(context.bot, chat.id, text, markup)
+
+
+async def withdraw_confirmed(update: Update, context: BotContext, button: ConfirmWithdraw) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    services = context.services
+    try:
+        ticket = await services.tickets.withdraw(button.ticket_id, user.id)
+    except NotAllowed as refused:
+        await _refused(update, context, refused.reason)
+        return
+    await acknowledge(update)
+    refresh_alert(context, ticket, services.departments.group_of(ticket.department))
+    texts = context.texts
+    await send_html(
+        context.bot, chat.id, texts("mine.withdrawn", code=ticket.code), views.after(texts)
+    )
 
 
 async def add_pressed(update: Update, context: BotContext, button: AddToTicket) -> None:
@@ -148,18 +262,22 @@ async def rate_pressed(update: Update, context: BotContext, button: Rate) -> Non
 
 
 async def reopen_pressed(update: Update, context: BotContext, button: Reopen) -> None:
+    """«😞 Chưa hài lòng»: why, in their words, goes to the department with the request."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    services = context.services
-    try:
-        ticket = await services.tickets.reopen(button.ticket_id, user.id)
-    except NotAllowed as refused:
-        await _refused(update, context, refused.reason)
+    ticket = await _own(update, context, button.ticket_id)
+    if ticket is None:
+        return
+    refused = context.services.tickets.reopen_refused(ticket)
+    if refused is not None:
+        await _refused(update, context, refused)
         return
     await acknowledge(update)
-    refresh_alert(context, ticket, services.departments.group_of(ticket.department))
-    await send_html(context.bot, chat.id, context.texts("ticket.reopened", code=ticket.code))
+    texts = context.texts
+    await REOPEN.begin(context, chat.id, user.id, ReopenStep.REASON, Reopening(ticket.id))
+    cancel = keyboards.cancel_only(texts)
+    await send_html(context.bot, chat.id, texts("mine.ask_reopen", code=ticket.code), cancel)
 
 
 async def skip_pressed(update: Update, context: BotContext, button: SkipComment) -> None:
@@ -194,45 +312,70 @@ async def _written(
     return text, photo
 
 
-async def added(update: Update, context: BotContext, step: AddStep, data: Addition) -> None:
-    """Text or a photo for an open ticket: more information, or an answer to an official."""
+async def _finish_step(
+    update: Update,
+    context: BotContext,
+    act: Callable[[int, str, str | None], Awaitable[Ticket]],
+) -> tuple[int, Ticket] | None:
+    """A step's words (or photo) handed to ``act`` (user id, text, photo), and the step over.
+    None when there was nothing officials could read (asked again), or the ticket refused it
+    (said why)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
-        return
+        return None
     written = await _written(update, context, chat.id)
     if written is None:
-        return
-    text, photo = written
-    texts = context.texts
+        return None
     await context.services.people.end(chat.id, user.id)
     try:
-        ticket = await context.services.tickets.add_from_citizen(data.ticket, user.id, text, photo)
+        return chat.id, await act(user.id, *written)
     except NotAllowed as refused:
-        await send_html(context.bot, chat.id, texts(f"ticket.refused.{refused.reason}"))
-        return
-    done = "mine.answered" if data.answer else "mine.added"
-    await send_html(
-        context.bot, chat.id, texts(done, code=ticket.code), keyboards.back_to_menu(texts)
-    )
+        await send_html(context.bot, chat.id, context.texts(f"ticket.refused.{refused.reason}"))
+        return None
+
+
+async def added(update: Update, context: BotContext, step: AddStep, data: Addition) -> None:
+    """Text or a photo for an open ticket: more information, or an answer to an official."""
+    tickets = context.services.tickets
+    done = await _finish_step(
+        update, context, lambda user, text, photo: tickets.add_from_citizen(
+            data.ticket, user, text, photo
+        ),
+    )  # fmt: skip
+    if done is not None:
+        chat_id, ticket = done
+        texts = context.texts
+        said = texts("mine.answered" if data.answer else "mine.added", code=ticket.code)
+        await send_html(context.bot, chat_id, said, keyboards.back_to_menu(texts))
 
 
 async def commented(update: Update, context: BotContext, step: CommentStep, data: Comment) -> None:
     """The comment after rating (a photo alone is a comment too)."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return
-    written = await _written(update, context, chat.id)
-    if written is None:
-        return
-    text, _ = written
-    texts = context.texts
-    await context.services.people.end(chat.id, user.id)
-    try:
-        await context.services.tickets.comment(data.ticket, user.id, text or "📷")
-    except NotAllowed as refused:
-        await send_html(context.bot, chat.id, texts(f"ticket.refused.{refused.reason}"))
-        return
-    await send_html(context.bot, chat.id, texts("ticket.thanks"), keyboards.main_menu(texts))
+    tickets = context.services.tickets
+    done = await _finish_step(
+        update, context, lambda user, text, _: tickets.comment(data.ticket, user, text or "📷")
+    )
+    if done is not None:
+        texts = context.texts
+        await send_html(context.bot, done[0], texts("ticket.thanks"), keyboards.main_menu(texts))
+
+
+async def reopen_reason(
+    update: Update, context: BotContext, step: ReopenStep, data: Reopening
+) -> None:
+    """Why the result did not settle it: the request opens again with that reason."""
+    services = context.services
+    done = await _finish_step(
+        update, context, lambda user, text, _: services.tickets.reopen(
+            data.ticket, user, text or "📷"
+        ),
+    )  # fmt: skip
+    if done is not None:
+        chat_id, ticket = done
+        refresh_alert(context, ticket, services.departments.group_of(ticket.department))
+        texts = context.texts
+        reopened = texts("ticket.reopened", code=ticket.code)
+        await send_html(context.bot, chat_id, reopened, views.after(texts))
 
 
 async def reply_to_ticket(update: Update, context: BotContext) -> bool:
