@@ -1,11 +1,14 @@
 """Command line: ``python -m bot run`` (Telegram, or the local shell without a token),
-``python -m bot files load FILE``, ``python -m bot catalogue import EXPORT``."""
+``python -m bot files load FILE``, ``python -m bot catalogue import EXPORT``, ``python -m bot
+report --from … --to … --out report.xlsx``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import dataclasses
+import datetime as dt
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -254,6 +257,46 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
     return asyncio.run(work())
 
 
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The leadership's spreadsheet for chosen days, as ``/xuatbaocao`` sends it (names and
+    phone numbers masked unless ``--names``)."""
+    from bot.domain.figures import Period, PeriodKind
+    from bot.handlers.figures import export
+    from bot.ui.spreadsheet import workbook
+
+    if args.last < args.first:
+        print("--to: the last day comes before --from", file=sys.stderr)
+        return 2
+    settings = _settings()
+
+    async def work() -> int:
+        async with _services(settings) as services:
+            figures = services.figures
+            period = Period(PeriodKind.DATES, args.first, args.last)
+            now, before = await figures.compared(period)
+            texts = services.i18n.texts(args.language or settings.default_language)
+            sheets = export.sheets(
+                texts, services.departments.routing, settings.tz, now, before,
+                await figures.tickets(period), names=args.names,
+            )  # fmt: skip
+            data = workbook([dataclasses.asdict(sheet) for sheet in sheets])
+            await asyncio.to_thread(Path(args.out).write_bytes, data)
+            print(
+                f"{args.out}: {now.tickets.received} complaints and questions, "
+                f"{now.dossiers.received} dossiers received, {args.first} to {args.last}"
+            )
+            return 0
+
+    return asyncio.run(work())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -288,6 +331,12 @@ def main(argv: list[str] | None = None) -> int:
     dossiers_link = dossiers_sub.add_parser("link", help="a dossier's receipt link and QR code")
     dossiers_link.add_argument("code")
     dossiers_link.add_argument("--qr", metavar="OUT.png", help="write the QR code as a PNG")
+    report = sub.add_parser("report", help="the leadership's figures as a spreadsheet (.xlsx)")
+    report.add_argument("--from", dest="first", type=_day, required=True, help="first day")
+    report.add_argument("--to", dest="last", type=_day, required=True, help="last day")
+    report.add_argument("--out", required=True, metavar="OUT.xlsx")
+    report.add_argument("--names", action="store_true", help="citizens' names and phones")
+    report.add_argument("--language", choices=("vi", "en"), help="default: BOT_DEFAULT_LANGUAGE")
     args = parser.parse_args(argv)
     handlers = {
         "run": cmd_run,
@@ -295,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         "files": cmd_files,
         "catalogue": cmd_catalogue_import,
         "dossiers": cmd_dossiers,
+        "report": cmd_report,
     }
     from bot.storage.db import DatabaseUnavailable
 

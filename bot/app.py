@@ -34,6 +34,7 @@ from bot.handlers import (
     dossiers,
     errors,
     fallback,
+    figures,
     flows,
     followups,
     menu,
@@ -46,6 +47,7 @@ from bot.handlers.common import identify, private, stale_button
 from bot.handlers.complaints.views import TelegramTicketViews
 from bot.handlers.context import BotContext, BotData, Services
 from bot.handlers.dossiers.views import TelegramDossierViews
+from bot.handlers.figures.views import TelegramReportViews
 from bot.handlers.teaching import views as teaching_views
 from bot.handlers.updates import PerChatUpdateProcessor
 from bot.handlers.wiring import BotApp, Wiring
@@ -58,6 +60,7 @@ from bot.services.deadlines import DeadlineWatcher
 from bot.services.departments import DepartmentDirectory
 from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
+from bot.services.figures import FigureService, ReportService
 from bot.services.flood import FloodGuard, RepeatGuard
 from bot.services.misses import MissService
 from bot.services.people import PeopleService
@@ -68,12 +71,16 @@ from bot.storage.db import Database
 from bot.storage.departments import DepartmentGroupRepository
 from bot.storage.documents import DocumentRepository
 from bot.storage.dossiers import DossierRepository
+from bot.storage.figures import FigureRepository, ReportRepository
 from bot.storage.misses import MissRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.procedures import ProcedureRepository
 from bot.storage.tickets import TicketRepository
 from bot.storage.users import ConversationRepository, UserRepository
 from bot.transport import AiohttpRequest
+from bot.ui.chart import Chart
+from bot.ui.chart import render as render_chart
+from bot.ui.child import ChildFailed
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +97,7 @@ FEATURES = (
     announcements,
     admin,
     teaching,
+    figures,
 )
 
 EVERY_MINUTE_S = 60
@@ -182,6 +190,8 @@ async def open_services(settings: Settings, db: Database) -> Services:
     people.start()
     catalogue.start()
     answers.prepare()
+    figures = FigureService(FigureRepository(db), db.clock, calendar, settings.admins)
+    report_views = TelegramReportViews(i18n, lambda: departments.routing, settings.tz)
     # The catalogue, its indexes and the word lists live as long as the process: garbage
     # collection need not walk them again and again while citizens wait for an answer.
     gc.freeze()
@@ -199,6 +209,23 @@ async def open_services(settings: Settings, db: Database) -> Services:
         departments=departments,
         tickets=tickets,
         deadlines=deadlines,
+        figures=figures,
+        reports=ReportService(
+            db,
+            ReportRepository(db),
+            figures,
+            outbox,
+            report_views,
+            draw=lambda counted: _chart(report_views.chart(counted)),
+            charts=settings.database.parent / "charts",
+            # The leadership's own group only: an admin's chat is no place for them.
+            leadership=lambda: [
+                group
+                for group in [departments.group_of(departments.routing.leadership)]
+                if group is not None
+            ],
+            quiet=settings.quiet,
+        ),
         dossiers=dossiers,
         announcements=announcer,
         outbox=outbox,
@@ -276,11 +303,22 @@ async def _every_minute(context: BotContext) -> None:
     await context.services.deadlines.check()
     await context.services.dossiers.remind_overdue()
     await context.services.misses.send_weekly()
+    await context.services.figures.flush()
+    await context.services.reports.send_due()
     context.services.flood.forget_idle(time.monotonic())
     context.services.lookups.forget_idle(time.monotonic())
     context.services.repeats.forget_idle(time.monotonic())
     if isinstance(context.bot.rate_limiter, TelegramPace):
         context.bot.rate_limiter.forget_idle()
+
+
+async def _chart(chart: Chart) -> bytes | None:
+    """The chart, or None (said in the log) when it could not be drawn: the text goes alone."""
+    try:
+        return await render_chart(chart)
+    except ChildFailed as error:
+        log.warning("no chart: %s", str(error)[-200:])
+        return None
 
 
 async def _post_shutdown(app: BotApp) -> None:
@@ -292,6 +330,7 @@ async def _post_shutdown(app: BotApp) -> None:
         await sender.stop()
     services = app.bot_data.services
     if services is not None:
+        await services.figures.flush()
         await services.close()
     db = app.bot_data.db
     if db is not None:

@@ -20,7 +20,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from bot.config import SUPPORTED_LANGUAGES
@@ -75,6 +75,10 @@ class Texts:
 
     def number(self, value: int | float | Decimal) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: float) -> str:
+        """A share as people write it: «90,9%» in Vietnamese, «90.9%» in English."""
+        return format_percent(value, format="#,##0.0%", locale=self.locale)
 
     def date(self, value: dt.date, fmt: str = "medium") -> str:
         return format_date(value, format=fmt, locale=self.locale)

@@ -7,6 +7,7 @@ account and no network. Buttons are numbered; typing the number presses one.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import html
 import os
 import re
@@ -21,6 +22,7 @@ from pydantic import SecretStr
 
 from bot.app import create_app, running
 from bot.config import Settings
+from bot.handlers.context import Services
 from bot.i18n import I18n, Texts
 from bot.services.departments import DepartmentDirectory
 from bot.standin import GroupSim, Limits, SentMessage, StandIn, UserSim
@@ -29,6 +31,7 @@ from bot.standin.state import JSON
 SHELL_TOKEN = "1000001:LOCAL-SHELL-TOKEN-not-a-real-one"
 CITIZEN_ID = 1001
 OFFICIAL_ID = 2001
+WAIT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*([dh])")  # ":wait 2d", ":wait 5h"
 GROUP_ID = -1001000000001
 
 BOLD, ITALIC, DIM, CYAN, RESET = "\033[1m", "\033[3m", "\033[2m", "\033[36m", "\033[0m"
@@ -65,9 +68,17 @@ class ShellState:
 
 class Shell:
     def __init__(
-        self, standin: StandIn, citizen: UserSim, group: GroupSim, texts: Texts, colour: bool
+        self,
+        standin: StandIn,
+        citizen: UserSim,
+        group: GroupSim,
+        texts: Texts,
+        colour: bool,
+        files: Path,
     ) -> None:
         self.standin = standin
+        self.files = files  # where the pictures and files the bot sends are saved
+        self.services: Services | None = None  # once the bot runs
         self.texts = texts
         self.citizen = citizen
         self.official = standin.user(OFFICIAL_ID, "Trần Văn Hùng", language_code="vi")
@@ -89,9 +100,9 @@ class Shell:
             caption = html.escape(caption)  # plain text: its < and & are characters
         body = (msg.text or "") if msg.kind == "text" else caption
         if msg.kind == "document":
-            body = t("shell.document", name=msg.filename) + " " + body
+            body = t("shell.document", name=msg.filename, path=self._kept(msg)) + " " + body
         elif msg.kind == "photo":
-            body = t("shell.photo") + " " + body
+            body = t("shell.photo", path=self._kept(msg)) + " " + body
         elif msg.kind in ("location", "venue") and msg.location:
             body = t("shell.location", lat=msg.location[0], lon=msg.location[1])
             if msg.kind == "venue":  # its title and address are plain text
@@ -148,6 +159,34 @@ class Shell:
         else:
             await self.citizen.press(label, message=msg)
 
+    def _kept(self, msg: SentMessage) -> str:
+        """A picture or file the bot sent, saved where a person can open it."""
+        if msg.file_bytes is None:
+            return "—"
+        name = Path(msg.filename or ("photo.png" if msg.kind == "photo" else "file")).name
+        path = self.files / f"{msg.message_id}-{name}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(msg.file_bytes)
+        return str(path)
+
+    async def _wait(self, rest: str) -> None:
+        """Let time pass for the bot: deadlines run out, apologies and reports go out."""
+        match = WAIT.fullmatch(rest.strip().lower())
+        if match is None or self.services is None:
+            self.say("shell.wait_usage")
+            return
+        amount, unit = float(match.group(1)), match.group(2)
+        services = self.services
+        services.clock.travel(
+            services.clock.now() + dt.timedelta(**{"days" if unit == "d" else "hours": amount})
+        )
+        await services.deadlines.check()
+        await services.reports.send_due()
+        moment = services.clock.now().astimezone(services.settings.tz)
+        self.say(
+            "shell.waited", moment=self.texts.datetime(moment, self.texts.plain("format.moment"))
+        )
+
     def _pop_up(self, user_id: int, answer: JSON) -> None:
         """The answer to a press, which Telegram shows as a pop-up, for whoever you are now."""
         person = self.official if self.state.as_official else self.citizen
@@ -187,7 +226,7 @@ class Shell:
         if command in ("quit", "q", "exit"):
             return False
         if command == "help":
-            self.say("shell.help")
+            self.say("shell.help", files=self.files)
         elif command == "official":
             self._switch(official=True)
             self.say("shell.you_are_official", title=self.group.chat.title or "")
@@ -230,6 +269,8 @@ class Shell:
             await self.citizen.share_contact(phone=rest or "+84900000000")
         elif command == "sticker":
             await self.citizen.send_sticker()
+        elif command == "wait":
+            await self._wait(rest)
         else:
             self.say("shell.unknown_command", command=command)
         return True
@@ -274,11 +315,13 @@ async def run_shell(settings: Settings, *, first_name: str = "Lan") -> None:
             GROUP_ID, "Nhóm cán bộ (thử)", forum=False, members={OFFICIAL_ID: "member"}
         )
         texts = I18n(settings.default_language).texts(settings.default_language)
-        shell = Shell(standin, citizen, group, texts, colour=sys.stdout.isatty())
+        files = settings.database.parent / "shell-files"
+        shell = Shell(standin, citizen, group, texts, colour=sys.stdout.isatty(), files=files)
         async with running(create_app(shell_settings), poll_timeout=1) as app:
             assert app.bot_data.services is not None  # opened before serving
+            shell.services = app.bot_data.services
             await _link_demo_group(app.bot_data.services.departments)
-            shell.say("shell.help")
+            shell.say("shell.help", files=files)
             shell.say("shell.you_are_citizen", name=first_name)
             await citizen.send("/start")
             async for raw in _lines():

@@ -146,3 +146,27 @@ async def test_the_shell_reads_a_script_from_a_file(tmp_path: Path) -> None:
     assert shell.returncode == 0, errors.decode()
     assert "Thứ Bảy: 07:30–11:30" in out.decode()
     assert "Traceback" not in errors.decode()
+
+
+async def test_the_shell_saves_the_chart_and_lets_days_pass(tmp_path: Path) -> None:
+    """The shell's citizen is an admin: /thongke's chart is saved where it can be opened, and
+    ``:wait`` moves the bot's clock, so a result can be found wanting days later."""
+    async with _shell(tmp_path) as shell:
+        stdin, stdout = shell.stdin, shell.stdout
+        assert stdin is not None and stdout is not None
+        seen: list[str] = []
+
+        async def say(line: str, until: str) -> None:
+            stdin.write(line.encode() + b"\n")
+            await stdin.drain()
+            await _read_until(stdout, until, seen)
+
+        await _read_until(stdout, "[5] 🌐 Ngôn ngữ / Language", seen)
+        await say("/thongke", "[ảnh, đã lưu: ")
+        saved = next(line for line in seen if "[ảnh, đã lưu: " in line)
+        path = Path(saved.split("[ảnh, đã lưu: ", 1)[1].split("]", 1)[0])
+        assert path.parent == tmp_path / "shell-files"
+        assert path.read_bytes().startswith(b"\x89PNG")
+        await say(":wait 2d", "⏩ Đồng hồ của bot đã sang")
+        await say(":wait soon", "Cách dùng: :wait 2d")
+        await _leave(shell)

@@ -19,6 +19,7 @@ from bot.services.deadlines import DeadlineWatcher
 from bot.services.departments import DepartmentDirectory
 from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
+from bot.services.figures import FigureService, ReportService
 from bot.services.flood import FloodGuard, RepeatGuard
 from bot.services.misses import MissService
 from bot.services.people import PeopleService
@@ -48,6 +49,8 @@ class Services:
     departments: DepartmentDirectory  # routing and each department's group
     tickets: TicketService
     deadlines: DeadlineWatcher
+    figures: FigureService  # the leadership's figures; counts the questions typed
+    reports: ReportService  # the weekly and monthly reports, each sent once
     dossiers: DossierService
     announcements: AnnouncementService
     outbox: OutboxRepository

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -21,6 +21,7 @@ import aiosqlite
 from bot.clock import Clock
 
 log = logging.getLogger(__name__)
+Params = Sequence[Any] | Mapping[str, Any]  # by position, or by :name
 
 BUSY_TIMEOUT_MS = 5000
 _PRAGMAS = (
@@ -143,11 +144,11 @@ class Database:
             raise RuntimeError("on_commit outside a transaction")
         self._on_commit.append(callback)
 
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         rows = await self._require(self._reader).execute_fetchall(sql, params)
         return next(iter(rows), None)
 
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> Iterable[aiosqlite.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> Iterable[aiosqlite.Row]:
         return await self._require(self._reader).execute_fetchall(sql, params)
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:

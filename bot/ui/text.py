@@ -220,3 +220,17 @@ def clip_words(text: str, limit: int) -> str:
 def moment(texts: Texts, value: dt.datetime, tz: dt.tzinfo) -> str:
     """A deadline as people read it: "16:30, Thứ Hai 30/11/2026"."""
     return texts.datetime(value.astimezone(tz), texts.plain("format.moment"))
+
+
+def masked_name(name: str) -> str:
+    """«Nguyễn Văn An» as «N*** V*** A***»: enough to tell two apart, not to name anyone."""
+    return " ".join(word[0] + "***" for word in name.split())
+
+
+def masked_phone(phone: str | None) -> str | None:
+    """«0912345678» as «091*****78»."""
+    if not phone:
+        return phone
+    digits = phone.strip()
+    keep = 3 if len(digits) > 6 else 1
+    return digits[:keep] + "*" * max(len(digits) - keep - 2, 1) + digits[-2:]

@@ -1,0 +1,148 @@
+"""``/thongke`` (``/stats``): the figures for a period, as text and one chart; and
+``/xuatbaocao`` (``/export``): the same as a spreadsheet with a row per ticket. For the
+leadership in its group and for admins in their private chat; anyone else is told politely
+whom they are for."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.domain.figures import PeriodKind
+from bot.handlers.common import is_admin
+from bot.handlers.context import BotContext
+from bot.handlers.figures import export, views
+from bot.handlers.figures.buttons import ExportFor, FiguresFor, OverdueTicket
+from bot.handlers.groups import in_group, is_member, topic_of
+from bot.handlers.pressing import acknowledge
+from bot.ui import spreadsheet
+from bot.ui.chart import render
+from bot.ui.child import ChildFailed
+from bot.ui.send import send_captioned, send_html
+
+log = logging.getLogger(__name__)
+
+
+async def _allowed(update: Update, context: BotContext) -> bool:
+    """An admin in their private chat, or a member of the leadership's group in it."""
+    if is_admin(update, context):
+        return True
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or not in_group(update):
+        return False
+    departments = context.services.departments
+    leadership = departments.group_of(departments.routing.leadership)
+    return chat.id == leadership and await is_member(context, chat.id, user.id)
+
+
+async def command(update: Update, context: BotContext) -> None:
+    await show(update, context, PeriodKind.THIS_WEEK)
+
+
+async def period_pressed(update: Update, context: BotContext, button: FiguresFor) -> None:
+    await show(update, context, button.period)
+
+
+async def _refused(update: Update, context: BotContext) -> bool:
+    """Whether the asker was refused (and told so)."""
+    if await _allowed(update, context):
+        return False
+    texts = context.texts
+    if update.callback_query is not None:
+        await acknowledge(update, texts.plain("figures.refused"), alert=True)
+    elif update.effective_chat is not None:
+        await send_html(context.bot, update.effective_chat.id, texts("figures.refused"))
+    return True
+
+
+def _thread(update: Update) -> int | None:
+    message = update.effective_message
+    return topic_of(message) if message is not None else None
+
+
+async def show(update: Update, context: BotContext, kind: PeriodKind) -> None:
+    chat = update.effective_chat
+    if chat is None or await _refused(update, context):
+        return
+    texts = context.texts
+    await acknowledge(update)
+    services = context.services
+    now, before = await services.figures.compared(services.figures.period(kind))
+    routing = services.departments.routing
+    thread = _thread(update)
+    # The figures first (what was asked); the chart, drawn in a child process, follows.
+    await send_html(
+        context.bot,
+        chat.id,
+        views.text(texts, routing, now, before),
+        views.periods(texts, kind),
+        message_thread_id=thread,
+    )
+    try:
+        png = await render(views.chart(texts, routing, now))
+    except ChildFailed as error:
+        log.warning("figures: no chart (%s)", str(error)[-200:])
+        return
+    caption = texts("figures.chart.caption", period=views.period_name(texts, now))
+    await send_captioned(context.bot, chat.id, caption, photo=png, message_thread_id=thread)
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    """Which period: the spreadsheet of a quarter takes a few seconds, so it is asked first."""
+    chat = update.effective_chat
+    if chat is None or await _refused(update, context):
+        return
+    texts = context.texts
+    await send_html(
+        context.bot, chat.id, texts("export.which"), views.exports(texts),
+        message_thread_id=_thread(update),
+    )  # fmt: skip
+
+
+async def export_pressed(update: Update, context: BotContext, button: ExportFor) -> None:
+    chat = update.effective_chat
+    if chat is None or await _refused(update, context):
+        return
+    texts = context.texts
+    await acknowledge(update, texts.plain("export.working"))
+    services = context.services
+    figures = services.figures
+    period = figures.period(button.period)
+    now, before = await figures.compared(period)
+    sheets = export.sheets(
+        texts, services.departments.routing, services.settings.tz, now, before,
+        await figures.tickets(period), names=is_admin(update, context),
+    )  # fmt: skip
+    try:
+        book = await spreadsheet.render(sheets)
+    except ChildFailed as error:
+        log.warning("export: no spreadsheet (%s)", str(error)[-200:])
+        await send_html(context.bot, chat.id, texts("export.failed"))
+        return
+    caption = texts("export.caption", period=views.period_name(texts, now))
+    await send_captioned(
+        context.bot, chat.id, caption, document=book, filename=export.filename(now),
+        message_thread_id=_thread(update),
+    )  # fmt: skip
+
+
+async def overdue_pressed(update: Update, context: BotContext, button: OverdueTicket) -> None:
+    """One of the report's most overdue tickets, whole, for the leadership to follow up."""
+    chat = update.effective_chat
+    if chat is None or await _refused(update, context):
+        return
+    services = context.services
+    ticket = await services.tickets.get(button.ticket_id)
+    texts = context.texts
+    if ticket is None:
+        await acknowledge(update, texts.plain("ticket.refused.gone"), alert=True)
+        return
+    await acknowledge(update)
+    calendar = services.figures.calendar()
+    due = ticket.resolve_due if ticket.acknowledged_at else ticket.acknowledge_due
+    late = max(calendar.working_hours_between(due, services.clock.now()), 0.0)
+    body = views.overdue_ticket(
+        texts, services.departments.routing, services.settings.tz, ticket, late
+    )
+    await send_html(context.bot, chat.id, body, message_thread_id=_thread(update))

@@ -1,0 +1,242 @@
+"""The rows the leadership's figures are counted from: tickets filed in a period with what
+happened to each, events in a period, dossiers' results and new dates, questions by kind,
+and the messages the bot delivered of its own accord. Deciding what counts is the service's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.domain.tickets import Status
+from bot.storage.db import Database
+
+
+def _iso(moment: dt.datetime) -> str:
+    """As tickets and dossiers store their times (bot/storage/tickets.py)."""
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRow:
+    id: int
+    kind: str
+    citizen_name: str
+    phone: str | None
+    hide_name: bool
+    department: str
+    category: str
+    status: Status
+    created_at: dt.datetime
+    acknowledge_due: dt.datetime
+    acknowledged_at: dt.datetime | None
+    resolve_due: dt.datetime
+    resolved_at: dt.datetime | None
+    rating: int | None
+    acknowledge_missed: bool
+    resolve_missed: bool  # a resolution deadline was missed at some point
+
+
+@dataclass(frozen=True, slots=True)
+class DossierResult:
+    first_result_at: dt.datetime
+    first_due_on: dt.date | None  # the date promised at receipt
+
+
+@dataclass(frozen=True, slots=True)
+class DueChange:
+    at: dt.datetime
+    due_on: dt.date | None
+    before: dt.date | None  # the date promised until then
+
+
+class FigureRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def tickets_filed(self, start: dt.datetime, end: dt.datetime) -> list[TicketRow]:
+        rows = await self._db.fetchall(
+            "SELECT t.id, t.kind, t.citizen_name, t.phone, t.hide_name, t.department, t.category,"
+            " t.status, t.created_at, t.acknowledge_due, t.acknowledged_at, t.resolve_due,"
+            " t.resolved_at, t.rating, t.acknowledge_missed,"
+            " t.id IN (SELECT ticket_id FROM ticket_events WHERE action = 'resolve_missed')"
+            " AS resolve_missed FROM tickets t"
+            " WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.id",
+            (_iso(start), _iso(end)),
+        )
+        return [
+            TicketRow(
+                id=r["id"],
+                kind=r["kind"],
+                citizen_name=r["citizen_name"],
+                phone=r["phone"],
+                hide_name=bool(r["hide_name"]),
+                department=r["department"],
+                category=r["category"],
+                status=Status(r["status"]),
+                created_at=dt.datetime.fromisoformat(r["created_at"]),
+                acknowledge_due=dt.datetime.fromisoformat(r["acknowledge_due"]),
+                acknowledged_at=_time(r["acknowledged_at"]),
+                resolve_due=dt.datetime.fromisoformat(r["resolve_due"]),
+                resolved_at=_time(r["resolved_at"]),
+                rating=r["rating"],
+                acknowledge_missed=bool(r["acknowledge_missed"]),
+                resolve_missed=bool(r["resolve_missed"]),
+            )
+            for r in rows
+        ]
+
+    async def ticket_events(
+        self, actions: tuple[str, ...], start: dt.datetime, end: dt.datetime
+    ) -> list[tuple[str, str, str]]:
+        """(action, department, category) of each such event in the period, the ticket's
+        department and category as they are now."""
+        marks = ", ".join("?" * len(actions))
+        rows = await self._db.fetchall(
+            "SELECT e.action, t.department, t.category FROM ticket_events e"
+            " JOIN tickets t ON t.id = e.ticket_id"
+            f" WHERE e.action IN ({marks}) AND e.at >= ? AND e.at < ?",
+            (*actions, _iso(start), _iso(end)),
+        )
+        return [(r["action"], r["department"], r["category"]) for r in rows]
+
+    async def open_tickets_now(self, now: dt.datetime) -> tuple[int, int]:
+        """Every open ticket, and how many are past a deadline, whenever they were filed."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS open, COALESCE(SUM(resolve_due < :now OR"
+            " (acknowledged_at IS NULL AND acknowledge_due < :now)), 0) AS overdue"
+            " FROM tickets WHERE status IN (:new, :accepted)",
+            {"now": _iso(now), "new": Status.NEW.value, "accepted": Status.ACCEPTED.value},
+        )
+        return (row["open"], row["overdue"]) if row else (0, 0)
+
+    async def dossiers_received(self, first: dt.date, last: dt.date) -> int:
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM dossiers WHERE received_on BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        )
+        return row["n"] if row else 0
+
+    async def dossier_results(self, start: dt.datetime, end: dt.datetime) -> list[DossierResult]:
+        """Dossiers whose first result (ready or returned) came in the period, with the date
+        promised when they were received."""
+        rows = await self._db.fetchall(
+            "SELECT r.first_at, (SELECT e.due_on FROM dossier_events e WHERE e.code = r.code"
+            "                    ORDER BY e.id LIMIT 1) AS first_due"
+            " FROM (SELECT code, MIN(at) AS first_at FROM dossier_events"
+            "       WHERE status IN ('result_ready', 'returned') GROUP BY code) AS r"
+            " WHERE r.first_at >= ? AND r.first_at < ?",
+            (_iso(start), _iso(end)),
+        )
+        return [
+            DossierResult(
+                dt.datetime.fromisoformat(r["first_at"]),
+                dt.date.fromisoformat(r["first_due"]) if r["first_due"] else None,
+            )
+            for r in rows
+        ]
+
+    async def dossier_due_changes(self, start: dt.datetime, end: dt.datetime) -> list[DueChange]:
+        """Each change in the period with the date promised before it."""
+        rows = await self._db.fetchall(
+            "SELECT at, due_on, before FROM ("
+            "  SELECT at, due_on, LAG(due_on) OVER (PARTITION BY code ORDER BY id) AS before"
+            "  FROM dossier_events WHERE code IN"
+            "    (SELECT code FROM dossier_events WHERE at >= :start AND at < :end)"
+            ") WHERE at >= :start AND at < :end",
+            {"start": _iso(start), "end": _iso(end)},
+        )
+        return [
+            DueChange(
+                dt.datetime.fromisoformat(r["at"]),
+                dt.date.fromisoformat(r["due_on"]) if r["due_on"] else None,
+                dt.date.fromisoformat(r["before"]) if r["before"] else None,
+            )
+            for r in rows
+        ]
+
+    async def dossiers_overdue(self, today: dt.date) -> int:
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM dossiers"
+            " WHERE status IN ('received', 'in_progress') AND due_on < ?",
+            (today.isoformat(),),
+        )
+        return row["n"] if row else 0
+
+    async def questions(self, first: dt.date, last: dt.date) -> dict[str, int]:
+        rows = await self._db.fetchall(
+            "SELECT kind, SUM(n) AS n FROM question_counts WHERE day BETWEEN ? AND ? GROUP BY kind",
+            (first.isoformat(), last.isoformat()),
+        )
+        return {r["kind"]: r["n"] for r in rows}
+
+    async def count_questions(self, counts: Mapping[tuple[str, str, str], int]) -> None:
+        """Add (day, kind, language) -> n to the tally, in one transaction."""
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO question_counts (day, kind, language, n) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (day, kind, language) DO UPDATE SET n = n + excluded.n",
+                [(*key, n) for key, n in counts.items()],
+            )
+
+    async def delivered(
+        self, start: dt.datetime, end: dt.datetime, besides: Iterable[int] = ()
+    ) -> tuple[int, int]:
+        """Messages the bot delivered of its own accord to people (not groups, nor the
+        ``besides``: admins) in the period, and to how many. Delivered rows are kept 90 days
+        (``OutboxRepository.purge``)."""
+        clock = self._db.clock
+        excluded = sorted(set(besides))
+        marks = ", ".join("?" * len(excluded))
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS messages, COUNT(DISTINCT chat_id) AS people FROM outbox"
+            " WHERE state = 'sent' AND done_at >= ? AND done_at < ? AND chat_id > 0"
+            f" AND chat_id NOT IN ({marks})",
+            (clock.stamp(start), clock.stamp(end), *excluded),
+        )
+        return (row["messages"], row["people"]) if row else (0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    id: int
+    kind: str
+    due: dt.datetime  # the deadline passed: taking it up, or resolving it
+
+
+class ReportRepository:
+    """Which scheduled reports went out, and the items a report lists."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def sent(self, key: str) -> bool:
+        row = await self._db.fetchone("SELECT 1 FROM reports_sent WHERE key = ?", (key,))
+        return row is not None
+
+    @staticmethod
+    async def mark_sent(conn: aiosqlite.Connection, key: str, at: dt.datetime) -> bool:
+        """Record the report inside the transaction that queues it; False if it already was."""
+        cursor = await conn.execute(
+            "INSERT INTO reports_sent (key, sent_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (key, _iso(at)),
+        )
+        return cursor.rowcount == 1
+
+    async def most_overdue(self, now: dt.datetime, limit: int) -> list[Overdue]:
+        """Open tickets past a deadline, the longest overdue first."""
+        rows = await self._db.fetchall(
+            "SELECT id, kind, CASE WHEN acknowledged_at IS NULL AND acknowledge_due < resolve_due"
+            " THEN acknowledge_due ELSE resolve_due END AS due FROM tickets"
+            " WHERE status IN ('new', 'accepted') AND (resolve_due < :now"
+            " OR (acknowledged_at IS NULL AND acknowledge_due < :now))"
+            " ORDER BY due LIMIT :limit",
+            {"now": _iso(now), "limit": limit},
+        )
+        return [Overdue(r["id"], r["kind"], dt.datetime.fromisoformat(r["due"])) for r in rows]

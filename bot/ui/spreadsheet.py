@@ -1,0 +1,89 @@
+"""The figures as a spreadsheet (openpyxl), written in a child process for the bot as the
+chart is (bot/ui/chart.py): what a report needs is loaded there, not kept in the bot.
+
+Run as ``python -m bot.ui.spreadsheet`` with the sheets as JSON on stdin; the .xlsx goes to
+stdout. ``workbook`` writes one directly (the command-line report uses it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bot.ui.child import made_by
+
+WRITE_TIMEOUT_S = 120.0
+DATE_FORMAT = "dd/mm/yyyy hh:mm"
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    title: str  # at most 31 characters, as Excel requires
+    header: list[str]
+    rows: list[list[Cell]]
+    moments: tuple[int, ...] = ()  # columns of local times written "YYYY-MM-DDTHH:MM"
+
+
+def at(moment: dt.datetime | None, tz: dt.tzinfo) -> str | None:
+    """A time for a ``moments`` column: local, to the minute, as the office reads it."""
+    return moment.astimezone(tz).strftime("%Y-%m-%dT%H:%M") if moment else None
+
+
+async def render(sheets: list[Sheet]) -> bytes:
+    """The workbook's bytes; :class:`~bot.ui.child.ChildFailed` if it could not be written."""
+    given = json.dumps([asdict(sheet) for sheet in sheets]).encode()
+    return await made_by("bot.ui.spreadsheet", given, WRITE_TIMEOUT_S, b"PK")
+
+
+def workbook(sheets: list[dict[str, Any]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    for spec in sheets:
+        sheet = book.create_sheet(spec["title"][:31])
+        header = spec["header"]
+        for index, name in enumerate(header):
+            width = max(len(name), *(len(str(r[index] or "")) for r in spec["rows"][:200]), 8)
+            sheet.column_dimensions[_column(index)].width = min(width + 2, 60)
+        sheet.freeze_panes = "A2"
+        bold = []
+        for name in header:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        sheet.append(bold)
+        moments = set(spec.get("moments") or ())
+        for row in spec["rows"]:
+            cells: list[Any] = []
+            for index, value in enumerate(row):
+                if index in moments and value:
+                    cell = WriteOnlyCell(sheet, value=dt.datetime.fromisoformat(value))
+                    cell.number_format = DATE_FORMAT
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _column(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def main() -> None:
+    sys.stdout.buffer.write(workbook(json.loads(sys.stdin.buffer.read())))
+
+
+if __name__ == "__main__":
+    main()
