@@ -287,11 +287,16 @@ def cmd_report(args: argparse.Namespace) -> int:
                 await figures.tickets(period), names=args.names,
             )  # fmt: skip
             data = workbook([dataclasses.asdict(sheet) for sheet in sheets])
-            await asyncio.to_thread(Path(args.out).write_bytes, data)
-            print(
+            said = (
                 f"{args.out}: {now.tickets.received} complaints and questions, "
                 f"{now.dossiers.received} dossiers received, {args.first} to {args.last}"
             )
+            if args.out == "-":  # for the bot's /xuatbaocao, which runs this command
+                sys.stdout.buffer.write(data)
+                print(said, file=sys.stderr)
+            else:
+                await asyncio.to_thread(Path(args.out).write_bytes, data)
+                print(said)
             return 0
 
     return asyncio.run(work())
@@ -334,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     report = sub.add_parser("report", help="the leadership's figures as a spreadsheet (.xlsx)")
     report.add_argument("--from", dest="first", type=_day, required=True, help="first day")
     report.add_argument("--to", dest="last", type=_day, required=True, help="last day")
-    report.add_argument("--out", required=True, metavar="OUT.xlsx")
+    report.add_argument("--out", required=True, metavar="OUT.xlsx", help="- for stdout")
     report.add_argument("--names", action="store_true", help="citizens' names and phones")
     report.add_argument("--language", choices=("vi", "en"), help="default: BOT_DEFAULT_LANGUAGE")
     args = parser.parse_args(argv)

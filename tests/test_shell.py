@@ -166,7 +166,8 @@ async def test_the_shell_saves_the_chart_and_lets_days_pass(tmp_path: Path) -> N
         saved = next(line for line in seen if "[ảnh, đã lưu: " in line)
         path = Path(saved.split("[ảnh, đã lưu: ", 1)[1].split("]", 1)[0])
         assert path.parent == tmp_path / "shell-files"
-        assert path.read_bytes().startswith(b"\x89PNG")
+        png = await asyncio.to_thread(path.read_bytes)
+        assert png.startswith(b"\x89PNG")
         await say(":wait 2d", "⏩ Đồng hồ của bot đã sang")
         await say(":wait soon", "Cách dùng: :wait 2d")
         await _leave(shell)

@@ -36,6 +36,7 @@ from bot.storage.outbox import OutboxRepository, Outgoing
 log = logging.getLogger(__name__)
 
 COUNTED_EVENTS = ("reopened", "acknowledge_missed", "resolve_missed")
+NONE: tuple[float | None, float | None] = (None, None)  # hours not counted
 FLUSH_AT = 500  # questions counted in memory before they are written anyway
 
 
@@ -75,13 +76,15 @@ class FigureService:
 
     async def compared(self, period: Period) -> tuple[Figures, Figures]:
         """The period's figures and the period before's, which every report sets beside them."""
-        return await self.figures(period), await self.figures(period.previous())
+        return await self.figures(period), await self.figures(period.previous(), detail=False)
 
     async def tickets(self, period: Period) -> list[TicketRow]:
         """The tickets filed in the period, one row each, for the spreadsheet."""
         return await self._repository.tickets_filed(*self._bounds(period))
 
-    async def figures(self, period: Period) -> Figures:
+    async def figures(self, period: Period, detail: bool = True) -> Figures:
+        """Without ``detail`` (the period compared with), no medians and no breakdown by
+        department and kind: they are never set side by side, and cost the most."""
         await self.flush()  # the questions of the last minute count too
         start, end = self._bounds(period)
         repository = self._repository
@@ -90,7 +93,7 @@ class FigureService:
         events = await repository.ticket_events(COUNTED_EVENTS, start, end)
         by_department: dict[str, list[TicketRow]] = defaultdict(list)
         by_category: dict[str, list[TicketRow]] = defaultdict(list)
-        for row in rows:
+        for row in rows if detail else ():
             by_department[row.department].append(row)
             by_category[row.category].append(row)
         department_events: dict[str, list[str]] = defaultdict(list)
@@ -98,7 +101,7 @@ class FigureService:
         for action, department, category in events:
             department_events[department].append(action)
             category_events[category].append(action)
-        hours = self._hours(rows)
+        hours = self._hours(rows) if detail else {}
         open_now, overdue_now = await repository.open_tickets_now(now)
         delivered, reached = await repository.delivered(start, end, self._admins)
         return Figures(
@@ -166,8 +169,10 @@ class FigureService:
                 r.resolve_due < now or (r.acknowledged_at is None and r.acknowledge_due < now)
                 for r in open_rows
             ),
-            acknowledge_hours=median(h for r in rows if (h := hours[r.id][0]) is not None),
-            resolve_hours=median(h for r in rows if (h := hours[r.id][1]) is not None),
+            acknowledge_hours=median(
+                h for r in rows if (h := hours.get(r.id, NONE)[0]) is not None
+            ),
+            resolve_hours=median(h for r in rows if (h := hours.get(r.id, NONE)[1]) is not None),
             ratings=tuple(ratings.get(stars, 0) for stars in STARS),
             reopened=done["reopened"],
             apologies=done["acknowledge_missed"] + done["resolve_missed"],

@@ -61,7 +61,7 @@ class FigureRepository:
         self._db = db
 
     async def tickets_filed(self, start: dt.datetime, end: dt.datetime) -> list[TicketRow]:
-        rows = await self._db.fetchall(
+        rows = self._db.stream(
             "SELECT t.id, t.kind, t.citizen_name, t.phone, t.hide_name, t.department, t.category,"
             " t.status, t.created_at, t.acknowledge_due, t.acknowledged_at, t.resolve_due,"
             " t.resolved_at, t.rating, t.acknowledge_missed,"
@@ -89,7 +89,7 @@ class FigureRepository:
                 acknowledge_missed=bool(r["acknowledge_missed"]),
                 resolve_missed=bool(r["resolve_missed"]),
             )
-            for r in rows
+            async for r in rows
         ]
 
     async def ticket_events(
@@ -145,12 +145,10 @@ class FigureRepository:
     async def dossier_due_changes(self, start: dt.datetime, end: dt.datetime) -> list[DueChange]:
         """Each change in the period with the date promised before it."""
         rows = await self._db.fetchall(
-            "SELECT at, due_on, before FROM ("
-            "  SELECT at, due_on, LAG(due_on) OVER (PARTITION BY code ORDER BY id) AS before"
-            "  FROM dossier_events WHERE code IN"
-            "    (SELECT code FROM dossier_events WHERE at >= :start AND at < :end)"
-            ") WHERE at >= :start AND at < :end",
-            {"start": _iso(start), "end": _iso(end)},
+            "SELECT e.at, e.due_on, (SELECT p.due_on FROM dossier_events p"
+            "  WHERE p.code = e.code AND p.id < e.id ORDER BY p.id DESC LIMIT 1) AS before"
+            " FROM dossier_events e WHERE e.at >= ? AND e.at < ?",
+            (_iso(start), _iso(end)),
         )
         return [
             DueChange(

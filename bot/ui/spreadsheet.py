@@ -1,20 +1,13 @@
-"""The figures as a spreadsheet (openpyxl), written in a child process for the bot as the
-chart is (bot/ui/chart.py): what a report needs is loaded there, not kept in the bot.
-
-Run as ``python -m bot.ui.spreadsheet`` with the sheets as JSON on stdin; the .xlsx goes to
-stdout. ``workbook`` writes one directly (the command-line report uses it)."""
+"""The figures as a spreadsheet (openpyxl). Only ``python -m bot report`` writes one: the bot
+runs that command as a child process for /xuatbaocao, so a quarter's rows, the sheets and
+openpyxl are never held by the process that serves citizens."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from bot.ui.child import made_by
-
-WRITE_TIMEOUT_S = 120.0
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
 Cell = str | int | float | None
 
@@ -30,12 +23,6 @@ class Sheet:
 def at(moment: dt.datetime | None, tz: dt.tzinfo) -> str | None:
     """A time for a ``moments`` column: local, to the minute, as the office reads it."""
     return moment.astimezone(tz).strftime("%Y-%m-%dT%H:%M") if moment else None
-
-
-async def render(sheets: list[Sheet]) -> bytes:
-    """The workbook's bytes; :class:`~bot.ui.child.ChildFailed` if it could not be written."""
-    given = json.dumps([asdict(sheet) for sheet in sheets]).encode()
-    return await made_by("bot.ui.spreadsheet", given, WRITE_TIMEOUT_S, b"PK")
 
 
 def workbook(sheets: list[dict[str, Any]]) -> bytes:
@@ -79,11 +66,3 @@ def _column(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
-
-
-def main() -> None:
-    sys.stdout.buffer.write(workbook(json.loads(sys.stdin.buffer.read())))
-
-
-if __name__ == "__main__":
-    main()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.domain.figures import Figures, TicketFigures
+from bot.domain.figures import Figures, Period, TicketFigures
 from bot.domain.routing import Routing
 from bot.domain.tickets import ticket_code
 from bot.i18n import Texts
@@ -38,8 +38,7 @@ def _group_cells(f: TicketFigures) -> list[Cell]:
     ]  # fmt: skip
 
 
-def filename(figures: Figures) -> str:
-    period = figures.period
+def filename(period: Period) -> str:
     return f"bao-cao-{period.first.isoformat()}_{period.last.isoformat()}.xlsx"
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.figures import STARS, Figures, PeriodKind, TicketFigures
+from bot.domain.figures import STARS, Figures, Period, PeriodKind, TicketFigures
 from bot.domain.routing import Routing
 from bot.domain.tickets import Ticket, ticket_code
 from bot.handlers.figures.buttons import ExportFor, FiguresFor, OverdueTicket
@@ -35,8 +35,7 @@ def _hours(texts: Texts, value: float | None) -> str:
     return texts.number(round(value, 1)) if value is not None else texts.plain("figures.none")
 
 
-def period_name(texts: Texts, figures: Figures) -> Html:
-    period = figures.period
+def period_name(texts: Texts, period: Period) -> Html:
     return texts(
         "figures.period",
         name=texts.plain(f"figures.period.{period.kind.value}"),
@@ -49,7 +48,7 @@ def text(texts: Texts, routing: Routing, now: Figures, before: Figures) -> Html:
     n = texts.number
     t = now.tickets
     parts = [
-        texts("figures.title", period=period_name(texts, now)),
+        texts("figures.title", period=period_name(texts, now.period)),
         texts(
             "figures.tickets",
             received=n(t.received),
@@ -166,7 +165,7 @@ def chart(texts: Texts, routing: Routing, figures: Figures) -> Chart:
 
     stars = list(figures.tickets.ratings)
     return Chart(
-        title=texts.plain("figures.chart.title", period=str(period_name(texts, figures))),
+        title=texts.plain("figures.chart.title", period=str(period_name(texts, figures.period))),
         groups_title=texts.plain("figures.chart.departments"),
         groups=[_department_name(texts, routing, code) for code, _ in groups],
         series=[
@@ -204,7 +203,7 @@ class TelegramReportViews:
 
     def caption(self, now: Figures) -> Html:
         texts = self._texts
-        return texts("figures.chart.caption", period=period_name(texts, now))
+        return texts("figures.chart.caption", period=period_name(texts, now.period))
 
     def report(self, now: Figures, before: Figures, overdue: Sequence[Overdue]) -> View:
         texts = self._texts
