@@ -152,17 +152,22 @@ async def test_a_week_counted_by_hand(bot: BotRunner, standin: StandIn) -> None:
     assert lines[0] == "📊 Số liệu phục vụ người dân · Tuần này (28/12/2026 – 03/01/2027)"
     expected = [
         "📣 Phản ánh, câu hỏi gửi cán bộ: nhận 5 (kỳ trước: 1)",
-        "• Tiếp nhận đúng hạn: 3/3 (100,0%)",
+        "• Cán bộ nhận xử lý đúng hạn: 3/3 (100,0%)",
         "• Giải quyết đúng hạn: 2/2 (100,0%; kỳ trước: 100,0%)",
-        "• Thời gian tiếp nhận (trung vị): 1 giờ làm việc; giải quyết: 8 giờ làm việc",
-        "• Chưa xong: 2, trong đó quá hạn 1; không giải quyết qua kênh này: 0; người dân rút: 1",
+        "• Thời gian đến khi nhận xử lý (trung vị): 1 giờ làm việc; đến khi giải quyết: 8 giờ"
+        " làm việc",
+        "• Chưa giải quyết xong: 2, trong đó quá hạn 1; không giải quyết qua kênh này: 0;"
+        " người dân rút: 1",
         "• Hài lòng (4–5 sao): 1/2 lượt đánh giá (50,0%; kỳ trước: —); điểm trung bình: 3,5/5",
         "• Đánh giá: 1★ 0 · 2★ 1 · 3★ 0 · 4★ 0 · 5★ 1",
         "• Người dân đề nghị xử lý lại: 1; lời xin lỗi vì trễ hạn đã gửi: 1",
     ]
     for line in expected:
         assert line in lines, (line, text.plain)
-    assert "⏳ Hôm nay còn 2 phản ánh, câu hỏi chưa xong (mọi kỳ), trong đó 1 đã quá hạn." in lines
+    assert (
+        "⏳ Hôm nay còn 2 phản ánh, câu hỏi chưa giải quyết xong (mọi kỳ), trong đó 1 đã quá hạn."
+        in lines
+    )
     assert (
         "• Phòng Kinh tế - Hạ tầng - Đô thị: nhận 3; giải quyết đúng hạn 2/2; đang quá hạn 0;"
         " hài lòng 50,0%"
@@ -234,6 +239,16 @@ def test_periods_and_the_one_before() -> None:
     )  # fmt: skip
     last_month = Period.of(PeriodKind.LAST_MONTH, dt.date(2027, 1, 15))
     assert (last_month.first, last_month.last) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    # A Wednesday's week so far is compared with Monday to Wednesday of the week before.
+    wednesday = Period.of(PeriodKind.THIS_WEEK, dt.date(2027, 1, 6))
+    assert (wednesday.previous().first, wednesday.previous().last) == (
+        dt.date(2026, 12, 28), dt.date(2026, 12, 30)
+    )  # fmt: skip
+    # A whole month with the whole month before, however long.
+    february = Period.of(PeriodKind.LAST_MONTH, dt.date(2027, 3, 2))
+    assert (february.previous().first, february.previous().last) == (
+        dt.date(2027, 1, 1), dt.date(2027, 1, 31)
+    )  # fmt: skip
 
 
 def read_back(data: bytes) -> dict[str, list[tuple[object, ...]]]:
@@ -258,7 +273,7 @@ async def test_the_spreadsheet_names_people_for_admins_only(
         "Tổng hợp", "Theo phòng ban", "Theo nhóm phản ánh", "Câu hỏi gửi bot", "Phản ánh, câu hỏi"
     ]  # fmt: skip
     assert ("Phản ánh, câu hỏi nhận", 5, 1) in sheets["Tổng hợp"]
-    satisfied = next(r for r in sheets["Tổng hợp"] if r[0] == "Tỉ lệ hài lòng 4–5 sao (%)")
+    satisfied = next(r for r in sheets["Tổng hợp"] if r[0] == "Tỷ lệ hài lòng 4–5 sao (%)")
     assert satisfied[1:] in ((50.0,), (50.0, None)), satisfied  # nobody rated the week before
     tickets = sheets["Phản ánh, câu hỏi"]
     assert tickets[0][:5] == ("Mã", "Loại", "Nhóm phản ánh", "Phòng ban", "Gửi lúc")
@@ -323,7 +338,7 @@ async def test_the_weekly_and_monthly_reports_arrive_once_on_a_working_morning(
     )
     assert "Tuần trước (28/12/2026 – 03/01/2027)" in weekly.plain
     assert "nhận 5 (kỳ trước: 1)" in weekly.plain
-    assert "Ba việc quá hạn lâu nhất" in weekly.plain
+    assert "Những việc quá hạn lâu nhất" in weekly.plain
     assert [row[0] for row in weekly.buttons] == ["🚨 PA-000005 · hạn 09:00, Thứ Năm 31/12/2026"]
     chart = await arrived(
         leaders,
@@ -341,3 +356,15 @@ async def test_the_weekly_and_monthly_reports_arrive_once_on_a_working_morning(
     assert await bot.services.reports.send_due() == 0
     reports = [m for m in leaders.messages if m.plain.startswith("🗓 Báo cáo")]
     assert len(reports) == 2
+
+
+async def test_a_period_in_which_nothing_happened_gets_no_report(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """A bot installed this week has nothing to say of last week: no report of zeros."""
+    leaders = await linked(standin, LANH_DAO, "lanh-dao")
+    bot.services.clock.travel(at("2027-01-04", "08:00"))
+    assert await bot.services.reports.send_due() == 0
+    bot.services.clock.travel(at("2027-01-04", "08:01"))
+    assert await bot.services.reports.send_due() == 0  # still none a minute later
+    assert not [m for m in leaders.messages if m.plain.startswith(("🗓", "📊"))]

@@ -159,6 +159,9 @@ async def test_withdrawing_asks_first_stops_the_department_and_old_buttons(
     citizen = standin.user(3104, "Hoa", language_code="vi")
     await file_complaint(citizen)
     alert_message = await group_message(group, "PA-000001")
+    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
+    await group.send(official, "Chị cho biết rác ở đầu ngõ nào ạ?", alert_message)
+    asked = await citizen_message(citizen, "rác ở đầu ngõ nào")
     card = await pressed(citizen, "📄 PA-000001 · Chờ tiếp nhận", await citizen.reply("/mine"))
     ask = await pressed(citizen, "🗑 Rút yêu cầu", card)
     assert "Anh/chị muốn rút PA-000001?" in ask.plain
@@ -170,7 +173,6 @@ async def test_withdrawing_asks_first_stops_the_department_and_old_buttons(
     await group_message(group, "Người dân đã rút PA-000001; không cần xử lý tiếp.")
     await reads(group, alert_message, "📌 Trạng thái: Đã rút")
     assert alert_message.buttons == []
-    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
     await group.press_data(official, "t:1:accept", alert_message)  # a keyboard shown before
     assert "đã kết thúc" in (await alert(official))["text"]
     # The citizen's own old buttons: withdrawing twice, adding to a withdrawn request.
@@ -178,6 +180,11 @@ async def test_withdrawing_asks_first_stops_the_department_and_old_buttons(
     assert "đã kết thúc" in (await alert(citizen))["text"]
     await citizen.press("➕ Bổ sung thông tin", card)
     assert "đã kết thúc" in (await alert(citizen))["text"]
+    # Nor does a reply to the official's message about it reach the department.
+    await citizen.send("Thêm: rác lại đầy rồi.", reply_to=asked)
+    refused = await citizen.next_message()
+    assert refused.plain.startswith("Yêu cầu này đã kết thúc")
+    assert not any("rác lại đầy rồi" in m.plain for m in group.messages)
     listed = await citizen.reply("/mine")
     assert "PA-000001 · Đã rút" in listed.plain
     assert "Anh/chị đã rút yêu cầu này; phòng ban đã dừng xử lý." in listed.plain

@@ -61,6 +61,21 @@ class DossierChange:
     check_value: str | None = None
 
 
+def new_date_given(
+    before: dt.date | None, after: dt.date | None, status: DossierStatus, today: dt.date
+) -> bool:
+    """The promised date had passed without a result and the office set a later one: the
+    citizen is owed an apology with it (rule 7), and the leadership counts it."""
+    return (
+        before is not None
+        and after is not None
+        and before < today
+        and after > before
+        and status is not DossierStatus.RESULT_READY
+        and not status.finished
+    )
+
+
 def normal_code(raw: str) -> str | None:
     """A receipt code as people type it (spaces, lower case) in the form it is stored."""
     code = unicodedata.normalize("NFKC", raw).strip().upper().replace(" ", "")

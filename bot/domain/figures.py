@@ -35,17 +35,19 @@ class Period:
         return (self.last - self.first).days + 1
 
     def previous(self) -> Period:
-        """The period just before, as long (a month before a month), to compare with."""
-        if self.kind in (PeriodKind.MONTH, PeriodKind.LAST_MONTH):
+        """The period to compare with: the same days of the week before; the whole month
+        before a whole month, and as many days of it as have passed of this one; likewise a
+        quarter; chosen dates, as many days just before."""
+        if self.kind in (PeriodKind.THIS_WEEK, PeriodKind.LAST_WEEK):
+            week = dt.timedelta(days=7)
+            return Period(self.kind, self.first - week, self.last - week)
+        if self.kind in (PeriodKind.MONTH, PeriodKind.LAST_MONTH, PeriodKind.QUARTER):
             last = self.first - dt.timedelta(days=1)
-            first = last.replace(day=1)
-            # "This month so far" compares with as many days of the month before.
-            last = min(last, first + dt.timedelta(days=self.days - 1))
+            months = 3 if self.kind == PeriodKind.QUARTER else 1
+            first = dt.date(last.year, last.month - months + 1, 1)
+            if self.kind != PeriodKind.LAST_MONTH:  # "so far": as many days
+                last = min(last, first + dt.timedelta(days=self.days - 1))
             return Period(self.kind, first, last)
-        if self.kind == PeriodKind.QUARTER:
-            last = self.first - dt.timedelta(days=1)
-            first = dt.date(last.year, last.month - 2, 1)
-            return Period(self.kind, first, min(last, first + dt.timedelta(days=self.days - 1)))
         return Period(
             self.kind, self.first - dt.timedelta(days=self.days), self.first - dt.timedelta(days=1)
         )
@@ -166,3 +168,13 @@ class Figures:
     questions: QuestionFigures
     people_reached: int  # citizens the bot wrote to of its own accord
     notifications: int  # messages it delivered of its own accord
+
+    @property
+    def activity(self) -> bool:
+        """Whether there is anything worth a report: something happened in the period, or
+        something is overdue now."""
+        d = self.dossiers
+        return bool(
+            self.tickets.received or d.received or d.results or self.questions.asked
+            or self.overdue_now or d.overdue_now
+        )  # fmt: skip

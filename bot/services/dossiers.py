@@ -18,6 +18,7 @@ from bot.domain.dossiers import (
     DossierStatus,
     checks_match,
     new_check_value,
+    new_date_given,
 )
 from bot.domain.quiet import QuietHours
 from bot.domain.workcalendar import WorkCalendar
@@ -169,14 +170,7 @@ class DossierService:
     def _late(self, before: Dossier, after: Dossier) -> bool:
         """The promised date had passed without a result and the office set a new one: the
         citizen is owed an apology with it (rule 7), once, with this change."""
-        return (
-            before.due_on is not None
-            and after.due_on is not None
-            and before.due_on < self.today()
-            and after.due_on > before.due_on
-            and after.status is not DossierStatus.RESULT_READY
-            and not after.status.finished
-        )
+        return new_date_given(before.due_on, after.due_on, after.status, self.today())
 
     async def remind_overdue(self) -> int:
         """Once a working day, in office hours, the office hears of each dossier past its date

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.domain.dossiers import new_date_given
 from bot.domain.figures import (
     STARS,
     DossierFigures,
@@ -36,8 +37,6 @@ from bot.storage.outbox import OutboxRepository, Outgoing
 log = logging.getLogger(__name__)
 
 COUNTED_EVENTS = ("reopened", "acknowledge_missed", "resolve_missed")
-NONE: tuple[float | None, float | None] = (None, None)  # hours not counted
-FLUSH_AT = 500  # questions counted in memory before they are written anyway
 
 
 class FigureService:
@@ -89,30 +88,33 @@ class FigureService:
         start, end = self._bounds(period)
         repository = self._repository
         now = self._clock.now()
-        rows = await repository.tickets_filed(start, end)
+        calendar = self._calendar()
+        facts = [
+            _fact(row, calendar, now, detail)
+            async for row in repository.tickets_streamed(start, end)
+        ]
         events = await repository.ticket_events(COUNTED_EVENTS, start, end)
-        by_department: dict[str, list[TicketRow]] = defaultdict(list)
-        by_category: dict[str, list[TicketRow]] = defaultdict(list)
-        for row in rows if detail else ():
-            by_department[row.department].append(row)
-            by_category[row.category].append(row)
+        by_department: dict[str, list[Fact]] = defaultdict(list)
+        by_category: dict[str, list[Fact]] = defaultdict(list)
+        for fact in facts if detail else ():
+            by_department[fact.department].append(fact)
+            by_category[fact.category].append(fact)
         department_events: dict[str, list[str]] = defaultdict(list)
         category_events: dict[str, list[str]] = defaultdict(list)
         for action, department, category in events:
             department_events[department].append(action)
             category_events[category].append(action)
-        hours = self._hours(rows) if detail else {}
         open_now, overdue_now = await repository.open_tickets_now(now)
         delivered, reached = await repository.delivered(start, end, self._admins)
         return Figures(
             period=period,
-            tickets=self._tickets(rows, [a for a, _, _ in events], hours, now),
+            tickets=_counted(facts, [a for a, _, _ in events]),
             by_department=tuple(
-                (code, self._tickets(kept, department_events[code], hours, now))
+                (code, _counted(kept, department_events[code]))
                 for code, kept in sorted(by_department.items(), key=lambda kv: -len(kv[1]))
             ),
             by_category=tuple(
-                (code, self._tickets(kept, category_events[code], hours, now))
+                (code, _counted(kept, category_events[code]))
                 for code, kept in sorted(by_category.items(), key=lambda kv: -len(kv[1]))
             ),
             open_now=open_now,
@@ -123,98 +125,108 @@ class FigureService:
             notifications=delivered,
         )
 
-    def _hours(self, rows: list[TicketRow]) -> dict[int, tuple[float | None, float | None]]:
-        """Each ticket's working hours to be taken up and to be resolved, counted once for
-        the whole and every department and kind it is part of."""
-        calendar = self._calendar()
-        hours: dict[int, tuple[float | None, float | None]] = {}
-        for row in rows:
-            filed = calendar.elapsed(row.created_at)
-            taken = row.acknowledged_at
-            resolved = row.resolved_at if row.status.has_result else None
-            hours[row.id] = (
-                calendar.elapsed(taken) - filed if taken is not None else None,
-                calendar.elapsed(resolved) - filed if resolved is not None else None,
-            )
-        return hours
-
-    @staticmethod
-    def _tickets(
-        rows: list[TicketRow],
-        actions: Iterable[str],
-        hours: dict[int, tuple[float | None, float | None]],
-        now: dt.datetime,
-    ) -> TicketFigures:
-        acknowledged = [r for r in rows if r.acknowledged_at is not None]
-        resolved = [r for r in rows if r.status.has_result and r.resolved_at is not None]
-        open_rows = [r for r in rows if r.status.open]
-        ratings = Counter(r.rating for r in rows if r.rating is not None)
-        done = Counter(actions)
-        return TicketFigures(
-            received=len(rows),
-            acknowledged=len(acknowledged),
-            acknowledged_on_time=sum(
-                not r.acknowledge_missed and r.acknowledged_at <= r.acknowledge_due  # type: ignore[operator]
-                for r in acknowledged
-            ),
-            resolved=len(resolved),
-            resolved_on_time=sum(
-                not r.resolve_missed and r.resolved_at <= r.resolve_due  # type: ignore[operator]
-                for r in resolved
-            ),
-            rejected=sum(r.status == Status.REJECTED for r in rows),
-            withdrawn=sum(r.status == Status.WITHDRAWN for r in rows),
-            open_now=len(open_rows),
-            overdue_now=sum(
-                r.resolve_due < now or (r.acknowledged_at is None and r.acknowledge_due < now)
-                for r in open_rows
-            ),
-            acknowledge_hours=median(
-                h for r in rows if (h := hours.get(r.id, NONE)[0]) is not None
-            ),
-            resolve_hours=median(h for r in rows if (h := hours.get(r.id, NONE)[1]) is not None),
-            ratings=tuple(ratings.get(stars, 0) for stars in STARS),
-            reopened=done["reopened"],
-            apologies=done["acknowledge_missed"] + done["resolve_missed"],
-        )
-
     async def _dossiers(
         self, period: Period, start: dt.datetime, end: dt.datetime
     ) -> DossierFigures:
         repository = self._repository
         tz = self._tz
-        results = await repository.dossier_results(start, end)
-        changes = await repository.dossier_due_changes(start, end)
+        results = on_time = new_dates = 0
+        async for result in repository.dossier_results(start, end):
+            results += 1
+            on_time += result.first_due_on is None or (
+                result.first_result_at.astimezone(tz).date() <= result.first_due_on
+            )
+        async for change in repository.dossier_due_changes(start, end):
+            # A later date given once the promised one had passed: an apology with a new date.
+            new_dates += new_date_given(
+                change.before, change.due_on, change.status, change.at.astimezone(tz).date()
+            )
         return DossierFigures(
             received=await repository.dossiers_received(period.first, period.last),
-            results=len(results),
-            on_time=sum(
-                r.first_due_on is None or r.first_result_at.astimezone(tz).date() <= r.first_due_on
-                for r in results
-            ),
-            new_dates=sum(
-                c.before is not None
-                and c.due_on is not None
-                and c.due_on > c.before
-                and c.before < c.at.astimezone(tz).date()
-                for c in changes
-            ),
+            results=results,
+            on_time=on_time,
+            new_dates=new_dates,
             overdue_now=await repository.dossiers_overdue(self.today()),
         )
 
     # --- questions typed to the bot -----------------------------------------------------------
 
-    async def count_question(self, kind: str, language: str) -> None:
-        """Counted in memory and written in batches (``flush``): a write per question would
-        cost every citizen a turn at the database's one writer."""
+    def count_question(self, kind: str, language: str) -> None:
+        """Counted in memory and written each minute (``flush``), never on the citizen's
+        path: the tally has a few keys a day, and a write per question would cost every
+        citizen a turn at the database's one writer."""
         self._tally[(self.today().isoformat(), kind, language)] += 1
-        if sum(self._tally.values()) >= FLUSH_AT:
-            await self.flush()
 
     async def flush(self) -> None:
         tally, self._tally = self._tally, Counter()
         if tally:
-            await self._repository.count_questions(tally)
+            try:
+                await self._repository.count_questions(tally)
+            except BaseException:
+                self._tally.update(tally)  # counted next time
+                raise
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """What one ticket adds to the figures, kept instead of the ticket: a quarter's worth
+    stays small in the process that serves citizens."""
+
+    department: str
+    category: str
+    status: Status
+    acknowledged: bool
+    acknowledged_on_time: bool
+    resolved: bool  # a result given
+    resolved_on_time: bool
+    overdue: bool  # open and past a deadline now
+    rating: int | None
+    acknowledge_hours: float | None  # working hours; only counted in ``detail``
+    resolve_hours: float | None
+
+
+def _fact(row: TicketRow, calendar: WorkCalendar, now: dt.datetime, detail: bool) -> Fact:
+    taken, resolved = row.acknowledged_at, row.resolved_at if row.status.has_result else None
+    filed = calendar.elapsed(row.created_at) if detail else 0.0
+    return Fact(
+        department=row.department,
+        category=row.category,
+        status=row.status,
+        acknowledged=taken is not None,
+        acknowledged_on_time=taken is not None
+        and not row.acknowledge_missed
+        and taken <= row.acknowledge_due,
+        resolved=resolved is not None,
+        resolved_on_time=resolved is not None
+        and not row.resolve_missed
+        and resolved <= row.resolve_due,
+        overdue=row.status.open
+        and (row.resolve_due < now or (taken is None and row.acknowledge_due < now)),
+        rating=row.rating,
+        acknowledge_hours=calendar.elapsed(taken) - filed if detail and taken else None,
+        resolve_hours=calendar.elapsed(resolved) - filed if detail and resolved else None,
+    )
+
+
+def _counted(facts: list[Fact], actions: Iterable[str]) -> TicketFigures:
+    ratings = Counter(f.rating for f in facts if f.rating is not None)
+    done = Counter(actions)
+    return TicketFigures(
+        received=len(facts),
+        acknowledged=sum(f.acknowledged for f in facts),
+        acknowledged_on_time=sum(f.acknowledged_on_time for f in facts),
+        resolved=sum(f.resolved for f in facts),
+        resolved_on_time=sum(f.resolved_on_time for f in facts),
+        rejected=sum(f.status == Status.REJECTED for f in facts),
+        withdrawn=sum(f.status == Status.WITHDRAWN for f in facts),
+        open_now=sum(f.status.open for f in facts),
+        overdue_now=sum(f.overdue for f in facts),
+        acknowledge_hours=median(h for f in facts if (h := f.acknowledge_hours) is not None),
+        resolve_hours=median(h for f in facts if (h := f.resolve_hours) is not None),
+        ratings=tuple(ratings.get(stars, 0) for stars in STARS),
+        reopened=done["reopened"],
+        apologies=done["acknowledge_missed"] + done["resolve_missed"],
+    )
 
 
 class ReportViews(Protocol):
@@ -281,6 +293,12 @@ class ReportService:
         if await self._repository.sent(key):
             return False
         counted, before = await figures.compared(period)
+        if not counted.activity:
+            # Nothing happened (a bot installed since): no report of zeros, and no asking
+            # again every minute.
+            async with self._db.transaction() as conn:
+                await self._repository.mark_sent(conn, key, now)
+            return False
         overdue = await self._repository.most_overdue(now, OVERDUE_LISTED)
         chart: Path | None = None
         png = await self._draw(counted)

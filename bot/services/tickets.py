@@ -103,8 +103,9 @@ class TicketService:
     async def get(self, ticket_id: int) -> Ticket | None:
         return await self._repository.get(ticket_id)
 
-    async def of_user(self, user_id: int) -> list[Ticket]:
-        return await self._repository.of_user(user_id)
+    async def of_user(self, user_id: int, limit: int = 10) -> list[Ticket]:
+        """The citizen's newest tickets first."""
+        return await self._repository.of_user(user_id, limit)
 
     async def history(self, ticket_id: int) -> list[TicketEvent]:
         return await self._repository.events(ticket_id)
@@ -498,7 +499,8 @@ def _must_be_resolved(ticket: Ticket) -> str | None:
 
 
 def _not_closed(ticket: Ticket) -> str | None:
-    return None if ticket.status not in (Status.CLOSED, Status.REJECTED) else "closed"
+    finished = (Status.CLOSED, Status.REJECTED, Status.WITHDRAWN)
+    return None if ticket.status not in finished else "closed"
 
 
 def _any_state(ticket: Ticket) -> str | None:

@@ -5,11 +5,12 @@ and the messages the bot delivered of its own accord. Deciding what counts is th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.domain.dossiers import DossierStatus
 from bot.domain.tickets import Status
 from bot.storage.db import Database
 
@@ -52,6 +53,7 @@ class DossierResult:
 @dataclass(frozen=True, slots=True)
 class DueChange:
     at: dt.datetime
+    status: DossierStatus
     due_on: dt.date | None
     before: dt.date | None  # the date promised until then
 
@@ -61,6 +63,12 @@ class FigureRepository:
         self._db = db
 
     async def tickets_filed(self, start: dt.datetime, end: dt.datetime) -> list[TicketRow]:
+        return [row async for row in self.tickets_streamed(start, end)]
+
+    async def tickets_streamed(
+        self, start: dt.datetime, end: dt.datetime
+    ) -> AsyncIterator[TicketRow]:
+        """The tickets filed in the period, in order, a batch at a time."""
         rows = self._db.stream(
             "SELECT t.id, t.kind, t.citizen_name, t.phone, t.hide_name, t.department, t.category,"
             " t.status, t.created_at, t.acknowledge_due, t.acknowledged_at, t.resolve_due,"
@@ -70,8 +78,8 @@ class FigureRepository:
             " WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.id",
             (_iso(start), _iso(end)),
         )
-        return [
-            TicketRow(
+        async for r in rows:
+            yield TicketRow(
                 id=r["id"],
                 kind=r["kind"],
                 citizen_name=r["citizen_name"],
@@ -89,8 +97,6 @@ class FigureRepository:
                 acknowledge_missed=bool(r["acknowledge_missed"]),
                 resolve_missed=bool(r["resolve_missed"]),
             )
-            async for r in rows
-        ]
 
     async def ticket_events(
         self, actions: tuple[str, ...], start: dt.datetime, end: dt.datetime
@@ -123,41 +129,42 @@ class FigureRepository:
         )
         return row["n"] if row else 0
 
-    async def dossier_results(self, start: dt.datetime, end: dt.datetime) -> list[DossierResult]:
+    async def dossier_results(
+        self, start: dt.datetime, end: dt.datetime
+    ) -> AsyncIterator[DossierResult]:
         """Dossiers whose first result (ready or returned) came in the period, with the date
         promised when they were received."""
-        rows = await self._db.fetchall(
+        rows = self._db.stream(
             "SELECT r.first_at, (SELECT e.due_on FROM dossier_events e WHERE e.code = r.code"
-            "                    ORDER BY e.id LIMIT 1) AS first_due"
+            "                    AND e.due_on IS NOT NULL ORDER BY e.id LIMIT 1) AS first_due"
             " FROM (SELECT code, MIN(at) AS first_at FROM dossier_events"
             "       WHERE status IN ('result_ready', 'returned') GROUP BY code) AS r"
             " WHERE r.first_at >= ? AND r.first_at < ?",
             (_iso(start), _iso(end)),
         )
-        return [
-            DossierResult(
+        async for r in rows:
+            yield DossierResult(
                 dt.datetime.fromisoformat(r["first_at"]),
                 dt.date.fromisoformat(r["first_due"]) if r["first_due"] else None,
             )
-            for r in rows
-        ]
 
-    async def dossier_due_changes(self, start: dt.datetime, end: dt.datetime) -> list[DueChange]:
+    async def dossier_due_changes(
+        self, start: dt.datetime, end: dt.datetime
+    ) -> AsyncIterator[DueChange]:
         """Each change in the period with the date promised before it."""
-        rows = await self._db.fetchall(
-            "SELECT e.at, e.due_on, (SELECT p.due_on FROM dossier_events p"
+        rows = self._db.stream(
+            "SELECT e.at, e.status, e.due_on, (SELECT p.due_on FROM dossier_events p"
             "  WHERE p.code = e.code AND p.id < e.id ORDER BY p.id DESC LIMIT 1) AS before"
             " FROM dossier_events e WHERE e.at >= ? AND e.at < ?",
             (_iso(start), _iso(end)),
         )
-        return [
-            DueChange(
+        async for r in rows:
+            yield DueChange(
                 dt.datetime.fromisoformat(r["at"]),
+                DossierStatus(r["status"]),
                 dt.date.fromisoformat(r["due_on"]) if r["due_on"] else None,
                 dt.date.fromisoformat(r["before"]) if r["before"] else None,
             )
-            for r in rows
-        ]
 
     async def dossiers_overdue(self, today: dt.date) -> int:
         row = await self._db.fetchone(

@@ -5,12 +5,28 @@ stdin and giving the file on stdout, so the serving process stays small."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Mapping, Sequence
 
+# One child at a time: the machine's other core keeps answering citizens.
+_ONE_AT_A_TIME = asyncio.Semaphore(1)
+
 
 class ChildFailed(RuntimeError):
-    """The child could not make the file; what needed it goes on without it, or says so."""
+    """The child could not make the file; what needed it goes on without it, or says so.
+    Its message is the exit status only: what the child printed may quote personal data."""
+
+
+def child_env(**settings: str) -> dict[str, str]:
+    """The environment a child is given: never a token (nor any secret of ours), the
+    ``settings`` it needs as ``BOT_*`` variables."""
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("BOT_") or name in ("BOT_TIMEZONE", "BOT_DEFAULT_LANGUAGE")
+    }
+    return kept | settings
 
 
 async def made_by(
@@ -23,17 +39,18 @@ async def made_by(
 ) -> bytes:
     """The file ``python -m module args`` makes from ``given``; it must start with
     ``magic``."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", module, *args,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, env=None if env is None else dict(env),
-    )  # fmt: skip
-    try:
-        made, error = await asyncio.wait_for(process.communicate(given), within_s)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise ChildFailed(f"{module} took longer than {within_s:.0f} s") from None
+    async with _ONE_AT_A_TIME:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", module, *args,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL, env=dict(env if env is not None else child_env()),
+        )  # fmt: skip
+        try:
+            made, _ = await asyncio.wait_for(process.communicate(given), within_s)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            raise ChildFailed(f"{module} took longer than {within_s:.0f} s") from None
     if process.returncode != 0 or not made.startswith(magic):
-        raise ChildFailed(error.decode(errors="replace")[-500:])
+        raise ChildFailed(f"{module} {' '.join(args[:1])} ended with {process.returncode}")
     return made

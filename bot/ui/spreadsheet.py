@@ -30,6 +30,7 @@ def workbook(sheets: list[dict[str, Any]]) -> bytes:
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
@@ -54,6 +55,9 @@ def workbook(sheets: list[dict[str, Any]]) -> bytes:
                     cell = WriteOnlyCell(sheet, value=dt.datetime.fromisoformat(value))
                     cell.number_format = DATE_FORMAT
                     cells.append(cell)
+                elif isinstance(value, str):
+                    # Control characters a citizen typed are no reason to lose the report.
+                    cells.append(ILLEGAL_CHARACTERS_RE.sub("", value))
                 else:
                     cells.append(value)
             sheet.append(cells)

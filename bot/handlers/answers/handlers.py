@@ -51,7 +51,7 @@ async def answer_question(update: Update, context: BotContext, text: str) -> Non
         return
     services, language = context.services, context.texts.language
     answer = services.answers.answer(text[:MAX_QUERY], language)
-    await services.figures.count_question(answer.kind.value, language)
+    services.figures.count_question(answer.kind.value, language)
     if answer.kind == AnswerKind.NOTHING:
         await services.misses.record(text, language, MissKind.NOTHING)
         await send_nothing_found(context, chat_id, text)

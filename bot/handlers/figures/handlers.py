@@ -6,7 +6,6 @@ whom they are for."""
 from __future__ import annotations
 
 import logging
-import os
 
 from telegram import Update
 
@@ -18,7 +17,7 @@ from bot.handlers.figures.buttons import ExportFor, FiguresFor, OverdueTicket
 from bot.handlers.groups import in_group, is_member, topic_of
 from bot.handlers.pressing import acknowledge
 from bot.ui.chart import render
-from bot.ui.child import ChildFailed, made_by
+from bot.ui.child import ChildFailed, child_env, made_by
 from bot.ui.send import send_captioned, send_html
 
 log = logging.getLogger(__name__)
@@ -117,7 +116,12 @@ async def export_pressed(update: Update, context: BotContext, button: ExportFor)
     ]  # fmt: skip
     if is_admin(update, context):
         args.append("--names")
-    env = os.environ | {"BOT_DATABASE": str(services.settings.database)}
+    settings = services.settings
+    env = child_env(
+        BOT_DATABASE=str(settings.database),
+        BOT_TIMEZONE=settings.timezone,
+        BOT_DEFAULT_LANGUAGE=settings.default_language,
+    )
     try:
         book = await made_by("bot", b"", EXPORT_WITHIN_S, b"PK", args=args, env=env)
     except ChildFailed as error:

@@ -90,7 +90,7 @@ async def show_mine(update: Update, context: BotContext) -> None:
         return
     texts = context.texts
     services = context.services
-    tickets = await services.tickets.of_user(user.id)
+    tickets = await services.tickets.of_user(user.id, views.SHOWN + 1)  # one more: "older"
     if not tickets:
         await send_html(context.bot, chat.id, texts("mine.empty"), keyboards.main_menu(texts))
         return
