@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import IO
@@ -64,6 +64,22 @@ async def _leave(shell: asyncio.subprocess.Process, line: bytes = b":quit\n") ->
     return out.decode(), errors.decode()
 
 
+Say = Callable[[str, str], Awaitable[None]]
+
+
+def _typist(shell: asyncio.subprocess.Process, seen: list[str]) -> Say:
+    """Type a line into the shell and wait until its output shows ``until``."""
+    stdin, stdout = shell.stdin, shell.stdout
+    assert stdin is not None and stdout is not None
+
+    async def say(line: str, until: str) -> None:
+        stdin.write(line.encode() + b"\n")
+        await stdin.drain()
+        await _read_until(stdout, until, seen)
+
+    return say
+
+
 async def test_shell_greets_and_presses_numbered_buttons(tmp_path: Path) -> None:
     async with _shell(tmp_path) as shell:
         assert shell.stdin is not None and shell.stdout is not None
@@ -92,14 +108,10 @@ async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
     tmp_path: Path,
 ) -> None:
     async with _shell(tmp_path) as shell:
-        stdin, stdout = shell.stdin, shell.stdout
-        assert stdin is not None and stdout is not None
+        stdout = shell.stdout
+        assert stdout is not None
         seen: list[str] = []
-
-        async def say(line: str, until: str) -> None:
-            stdin.write(line.encode() + b"\n")
-            await stdin.drain()
-            await _read_until(stdout, until, seen)
+        say = _typist(shell, seen)
 
         await _read_until(stdout, "[5] 🌐 Ngôn ngữ / Language", seen)
         await say("/phananh", "[11] Khác")
@@ -152,14 +164,10 @@ async def test_the_shell_saves_the_chart_and_lets_days_pass(tmp_path: Path) -> N
     """The shell's citizen is an admin: /thongke's chart is saved where it can be opened, and
     ``:wait`` moves the bot's clock, so a result can be found wanting days later."""
     async with _shell(tmp_path) as shell:
-        stdin, stdout = shell.stdin, shell.stdout
-        assert stdin is not None and stdout is not None
+        stdout = shell.stdout
+        assert stdout is not None
         seen: list[str] = []
-
-        async def say(line: str, until: str) -> None:
-            stdin.write(line.encode() + b"\n")
-            await stdin.drain()
-            await _read_until(stdout, until, seen)
+        say = _typist(shell, seen)
 
         await _read_until(stdout, "[5] 🌐 Ngôn ngữ / Language", seen)
         await say("/thongke", "[ảnh, đã lưu: ")

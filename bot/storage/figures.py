@@ -24,6 +24,10 @@ def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
 @dataclass(frozen=True, slots=True)
 class TicketRow:
     id: int
@@ -145,7 +149,7 @@ class FigureRepository:
         async for r in rows:
             yield DossierResult(
                 dt.datetime.fromisoformat(r["first_at"]),
-                dt.date.fromisoformat(r["first_due"]) if r["first_due"] else None,
+                _day(r["first_due"]),
             )
 
     async def dossier_due_changes(
@@ -162,8 +166,8 @@ class FigureRepository:
             yield DueChange(
                 dt.datetime.fromisoformat(r["at"]),
                 DossierStatus(r["status"]),
-                dt.date.fromisoformat(r["due_on"]) if r["due_on"] else None,
-                dt.date.fromisoformat(r["before"]) if r["before"] else None,
+                _day(r["due_on"]),
+                _day(r["before"]),
             )
 
     async def dossiers_overdue(self, today: dt.date) -> int:
