@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from bot.domain.figures import Figures, Period, TicketFigures
 from bot.domain.routing import Routing
 from bot.domain.tickets import ticket_code
+from bot.handlers.figures.views import category_name, department_name
 from bot.i18n import Texts
 from bot.storage.figures import TicketRow
 from bot.ui.spreadsheet import Cell, Sheet, at
@@ -86,7 +87,7 @@ def sheets(
             p("export.sheet.departments"),
             [p("export.column.department"), *group_header],
             [
-                [_name(routing, texts, code, department=True), *_group_cells(f)]
+                [department_name(texts, routing, code), *_group_cells(f)]
                 for code, f in now.by_department
             ],
         ),
@@ -94,7 +95,7 @@ def sheets(
             p("export.sheet.categories"),
             [p("export.column.category"), *group_header],
             [
-                [_name(routing, texts, code, department=False), *_group_cells(f)]
+                [category_name(texts, routing, code), *_group_cells(f)]
                 for code, f in now.by_category
             ],
         ),
@@ -112,11 +113,6 @@ def sheets(
     ]
 
 
-def _name(routing: Routing, texts: Texts, code: str, department: bool) -> str:
-    found = routing.department(code) if department else routing.category(code)
-    return found.name.get(texts.language) if found else code
-
-
 def _ticket_row(
     texts: Texts, routing: Routing, tz: dt.tzinfo, row: TicketRow, names: bool
 ) -> list[Cell]:
@@ -130,8 +126,8 @@ def _ticket_row(
     return [
         ticket_code(row.kind, row.id),
         texts.plain(f"ticket.kind.{row.kind}"),
-        _name(routing, texts, row.category, department=False),
-        _name(routing, texts, row.department, department=True),
+        category_name(texts, routing, row.category),
+        department_name(texts, routing, row.department),
         at(row.created_at, tz),
         at(row.acknowledge_due, tz),
         at(row.acknowledged_at, tz),

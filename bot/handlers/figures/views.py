@@ -81,8 +81,8 @@ def text(texts: Texts, routing: Routing, now: Figures, before: Figures) -> Html:
         texts("figures.now", open=n(now.open_now), overdue=n(now.overdue_now)),
     ]
     for title, groups, name_of in (
-        ("figures.by_department", now.by_department, _department_name),
-        ("figures.by_category", now.by_category, _category_name),
+        ("figures.by_department", now.by_department, department_name),
+        ("figures.by_category", now.by_category, category_name),
     ):
         if groups:
             lines = [texts(title)]
@@ -116,12 +116,12 @@ def text(texts: Texts, routing: Routing, now: Figures, before: Figures) -> Html:
     return Html("\n\n").join(parts)
 
 
-def _department_name(texts: Texts, routing: Routing, code: str) -> str:
+def department_name(texts: Texts, routing: Routing, code: str) -> str:
     department = routing.department(code)
     return department.name.get(texts.language) if department else code
 
 
-def _category_name(texts: Texts, routing: Routing, code: str) -> str:
+def category_name(texts: Texts, routing: Routing, code: str) -> str:
     category = routing.category(code)
     return category.name.get(texts.language) if category else code
 
@@ -167,7 +167,7 @@ def chart(texts: Texts, routing: Routing, figures: Figures) -> Chart:
     return Chart(
         title=texts.plain("figures.chart.title", period=str(period_name(texts, figures.period))),
         groups_title=texts.plain("figures.chart.departments"),
-        groups=[_department_name(texts, routing, code) for code, _ in groups],
+        groups=[department_name(texts, routing, code) for code, _ in groups],
         series=[
             series("received", [f.received for _, f in groups]),
             series("on_time", [f.resolved_on_time for _, f in groups]),
@@ -237,8 +237,8 @@ def overdue_ticket(
         "figures.overdue_ticket",
         kind=texts.plain(f"ticket.kind.{ticket.kind}"),
         code=ticket.code,
-        category=_category_name(texts, routing, ticket.category),
-        department=_department_name(texts, routing, ticket.department),
+        category=category_name(texts, routing, ticket.category),
+        department=department_name(texts, routing, ticket.department),
         status=texts.plain(f"ticket.status.{ticket.status.value}"),
         actor=ticket.assignee_name or texts.plain("figures.nobody"),
         filed=moment(texts, ticket.created_at, tz),
