@@ -43,6 +43,7 @@ class WorkCalendar:
         self._holidays = frozenset(profile.holidays)
         self._tz = tz
         self._before: list[float] = [0.0]  # working hours before _ORIGIN + i days
+        self._day_spans: dict[dt.date, tuple[_Span, ...]] = {}
 
     @property
     def tz(self) -> dt.tzinfo:
@@ -119,7 +120,7 @@ class WorkCalendar:
             return -self.working_hours_between(moment, self._utc(self._midnight(_ORIGIN)))
         while len(self._before) <= index:
             done = _ORIGIN + dt.timedelta(days=len(self._before) - 1)
-            spent = sum((end - start for start, end in self._spans(done)), dt.timedelta())
+            spent = sum((end - start for start, end in self._spans_of(done)), dt.timedelta())
             self._before.append(self._before[-1] + spent / _HOUR)
         today = sum(
             (min(end, moment) - start for start, end in self._spans(day) if start < moment),
@@ -133,14 +134,22 @@ class WorkCalendar:
     def _day_ranges(self, day: dt.date) -> tuple[_Range, ...]:
         return () if day in self._holidays else self._ranges[day.weekday()]
 
-    def _spans(self, day: dt.date) -> list[_Span]:
-        return [
+    def _spans(self, day: dt.date) -> tuple[_Span, ...]:
+        """Kept per day asked about: a quarter's figures ask about the same few dozen days
+        tens of thousands of times, and a calendar lives only until the profile changes."""
+        spans = self._day_spans.get(day)
+        if spans is None:
+            spans = self._day_spans[day] = self._spans_of(day)
+        return spans
+
+    def _spans_of(self, day: dt.date) -> tuple[_Span, ...]:
+        return tuple(
             (
                 dt.datetime.combine(day, start, tzinfo=self._tz).astimezone(dt.UTC),
                 dt.datetime.combine(day, end, tzinfo=self._tz).astimezone(dt.UTC),
             )
             for start, end in self._day_ranges(day)
-        ]
+        )
 
     def _spans_from(self, moment: dt.datetime) -> Iterator[_Span]:
         """Working spans from ``moment`` on, the first one cut to begin at it; never ends.

@@ -10,6 +10,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
@@ -31,7 +32,15 @@ from bot.domain.workcalendar import WorkCalendar
 from bot.html import Html
 from bot.services.views import View
 from bot.storage.db import Database
-from bot.storage.figures import FigureRepository, Overdue, ReportRepository, TicketRow
+from bot.storage.figures import (
+    CountedEvent,
+    FigureRepository,
+    Overdue,
+    ReportRepository,
+    TicketRow,
+    TicketTally,
+    TicketTimes,
+)
 from bot.storage.outbox import OutboxRepository, Outgoing
 
 log = logging.getLogger(__name__)
@@ -88,35 +97,19 @@ class FigureService:
         start, end = self._bounds(period)
         repository = self._repository
         now = self._clock.now()
-        calendar = self._calendar()
-        facts = [
-            _fact(row, calendar, now, detail)
-            async for row in repository.tickets_streamed(start, end)
-        ]
+        facts = [_fact(tally) for tally in await repository.ticket_tallies(start, end, now)]
+        took: list[Took] = []
+        if detail:
+            calendar = self._calendar()
+            took = [_took(times, calendar) async for times in repository.ticket_times(start, end)]
         events = await repository.ticket_events(COUNTED_EVENTS, start, end)
-        by_department: dict[str, list[Fact]] = defaultdict(list)
-        by_category: dict[str, list[Fact]] = defaultdict(list)
-        for fact in facts if detail else ():
-            by_department[fact.department].append(fact)
-            by_category[fact.category].append(fact)
-        department_events: dict[str, list[str]] = defaultdict(list)
-        category_events: dict[str, list[str]] = defaultdict(list)
-        for action, department, category in events:
-            department_events[department].append(action)
-            category_events[category].append(action)
         open_now, overdue_now = await repository.open_tickets_now(now)
         delivered, reached = await repository.delivered(start, end, self._admins)
         return Figures(
             period=period,
-            tickets=_counted(facts, [a for a, _, _ in events]),
-            by_department=tuple(
-                (code, _counted(kept, department_events[code]))
-                for code, kept in sorted(by_department.items(), key=lambda kv: -len(kv[1]))
-            ),
-            by_category=tuple(
-                (code, _counted(kept, category_events[code]))
-                for code, kept in sorted(by_category.items(), key=lambda kv: -len(kv[1]))
-            ),
+            tickets=_counted(facts, took, [event.action for event in events]),
+            by_department=_broken_down(facts, took, events, "department", detail),
+            by_category=_broken_down(facts, took, events, "category", detail),
             open_now=open_now,
             overdue_now=overdue_now,
             dossiers=await self._dossiers(period, start, end),
@@ -169,60 +162,103 @@ class FigureService:
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """What one ticket adds to the figures, kept instead of the ticket: a quarter's worth
-    stays small in the process that serves citizens."""
+    """What ``n`` alike tickets add to the figures."""
 
     department: str
     category: str
     status: Status
+    n: int
     acknowledged: bool
     acknowledged_on_time: bool
     resolved: bool  # a result given
     resolved_on_time: bool
     overdue: bool  # open and past a deadline now
     rating: int | None
-    acknowledge_hours: float | None  # working hours; only counted in ``detail``
+
+
+@dataclass(frozen=True, slots=True)
+class Took:
+    """How long one ticket took, in working hours on the unit's calendar."""
+
+    department: str
+    category: str
+    acknowledge_hours: float
     resolve_hours: float | None
 
 
-def _fact(row: TicketRow, calendar: WorkCalendar, now: dt.datetime, detail: bool) -> Fact:
-    taken, resolved = row.acknowledged_at, row.resolved_at if row.status.has_result else None
-    filed = calendar.elapsed(row.created_at) if detail else 0.0
+def _fact(tally: TicketTally) -> Fact:
+    resolved = tally.status.has_result
     return Fact(
-        department=row.department,
-        category=row.category,
-        status=row.status,
-        acknowledged=taken is not None,
-        acknowledged_on_time=taken is not None
-        and not row.acknowledge_missed
-        and taken <= row.acknowledge_due,
-        resolved=resolved is not None,
-        resolved_on_time=resolved is not None
-        and not row.resolve_missed
-        and resolved <= row.resolve_due,
-        overdue=row.status.open
-        and (row.resolve_due < now or (taken is None and row.acknowledge_due < now)),
-        rating=row.rating,
-        acknowledge_hours=calendar.elapsed(taken) - filed if detail and taken else None,
-        resolve_hours=calendar.elapsed(resolved) - filed if detail and resolved else None,
+        department=tally.department,
+        category=tally.category,
+        status=tally.status,
+        n=tally.n,
+        acknowledged=tally.acknowledged,
+        acknowledged_on_time=tally.acknowledged
+        and tally.acknowledged_by_due
+        and not tally.acknowledge_missed,
+        resolved=resolved,
+        resolved_on_time=resolved and tally.resolved_by_due and not tally.resolve_missed,
+        overdue=tally.status.open and tally.past_due,
+        rating=tally.rating,
     )
 
 
-def _counted(facts: list[Fact], actions: Iterable[str]) -> TicketFigures:
-    ratings = Counter(f.rating for f in facts if f.rating is not None)
+def _took(times: TicketTimes, calendar: WorkCalendar) -> Took:
+    filed = calendar.elapsed(times.created_at)
+    resolved = times.resolved_at if times.status.has_result else None
+    return Took(
+        department=times.department,
+        category=times.category,
+        acknowledge_hours=calendar.elapsed(times.acknowledged_at) - filed,
+        resolve_hours=calendar.elapsed(resolved) - filed if resolved else None,
+    )
+
+
+def _broken_down(
+    facts: list[Fact], took: list[Took], events: list[CountedEvent], by: str, detail: bool
+) -> tuple[tuple[str, TicketFigures], ...]:
+    """The figures per ``department`` or per ``category``, the busiest first."""
+    if not detail:
+        return ()
+    key = attrgetter(by)
+    facts_of: dict[str, list[Fact]] = defaultdict(list)
+    took_of: dict[str, list[Took]] = defaultdict(list)
+    actions_of: dict[str, list[str]] = defaultdict(list)
+    for fact in facts:
+        facts_of[key(fact)].append(fact)
+    for one in took:
+        took_of[key(one)].append(one)
+    for event in events:
+        actions_of[key(event)].append(event.action)
+    counted = [
+        (code, _counted(kept, took_of[code], actions_of[code])) for code, kept in facts_of.items()
+    ]
+    return tuple(sorted(counted, key=lambda pair: -pair[1].received))
+
+
+def _counted(facts: list[Fact], took: list[Took], actions: Iterable[str]) -> TicketFigures:
+    ratings: Counter[int] = Counter()
+    for fact in facts:
+        if fact.rating is not None:
+            ratings[fact.rating] += fact.n
     done = Counter(actions)
+
+    def how_many(which: Callable[[Fact], bool]) -> int:
+        return sum(fact.n for fact in facts if which(fact))
+
     return TicketFigures(
-        received=len(facts),
-        acknowledged=sum(f.acknowledged for f in facts),
-        acknowledged_on_time=sum(f.acknowledged_on_time for f in facts),
-        resolved=sum(f.resolved for f in facts),
-        resolved_on_time=sum(f.resolved_on_time for f in facts),
-        rejected=sum(f.status == Status.REJECTED for f in facts),
-        withdrawn=sum(f.status == Status.WITHDRAWN for f in facts),
-        open_now=sum(f.status.open for f in facts),
-        overdue_now=sum(f.overdue for f in facts),
-        acknowledge_hours=median(h for f in facts if (h := f.acknowledge_hours) is not None),
-        resolve_hours=median(h for f in facts if (h := f.resolve_hours) is not None),
+        received=how_many(lambda f: True),
+        acknowledged=how_many(lambda f: f.acknowledged),
+        acknowledged_on_time=how_many(lambda f: f.acknowledged_on_time),
+        resolved=how_many(lambda f: f.resolved),
+        resolved_on_time=how_many(lambda f: f.resolved_on_time),
+        rejected=how_many(lambda f: f.status == Status.REJECTED),
+        withdrawn=how_many(lambda f: f.status == Status.WITHDRAWN),
+        open_now=how_many(lambda f: f.status.open),
+        overdue_now=how_many(lambda f: f.overdue),
+        acknowledge_hours=median(t.acknowledge_hours for t in took),
+        resolve_hours=median(h for t in took if (h := t.resolve_hours) is not None),
         ratings=tuple(ratings.get(stars, 0) for stars in STARS),
         reopened=done["reopened"],
         apologies=done["acknowledge_missed"] + done["resolve_missed"],

@@ -28,6 +28,17 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+# Rows a hop to the database's thread for what the figures count: while citizens keep the
+# event loop busy every hop waits its turn, and a quarter's rows are few enough to take
+# in a handful.
+_BATCH = 5000
+# Past a deadline now: taking the ticket up, or resolving it (open tickets only matter).
+_PAST_DUE = "(t.resolve_due < :now OR (t.acknowledged_at IS NULL AND t.acknowledge_due < :now))"
+_OPEN = "t.status IN ({})".format(", ".join(f"'{s.value}'" for s in Status if s.open))
+# Whether a resolution deadline was ever missed: the ticket's own flag is cleared by a reopening.
+_RESOLVE_MISSED = "t.id IN (SELECT ticket_id FROM ticket_events WHERE action = 'resolve_missed')"
+
+
 @dataclass(frozen=True, slots=True)
 class TicketRow:
     id: int
@@ -62,6 +73,44 @@ class DueChange:
     before: dt.date | None  # the date promised until then
 
 
+@dataclass(frozen=True, slots=True)
+class TicketTally:
+    """Tickets filed in a period that are alike in everything the figures count, and how
+    many: a quarter's thousands of tickets come to a few hundred of these, grouped by the
+    database, off the event loop that serves citizens."""
+
+    department: str
+    category: str
+    status: Status
+    acknowledged: bool
+    acknowledged_by_due: bool  # taken up by its deadline
+    acknowledge_missed: bool
+    resolved_by_due: bool  # a resolution time by its deadline
+    resolve_missed: bool  # a resolution deadline was missed at some point
+    past_due: bool  # now, were it open
+    rating: int | None
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class TicketTimes:
+    """When a ticket filed in a period was taken up and resolved, for the median times."""
+
+    department: str
+    category: str
+    status: Status
+    created_at: dt.datetime
+    acknowledged_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class CountedEvent:
+    action: str
+    department: str  # the ticket's, as it is now
+    category: str
+
+
 class FigureRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -76,10 +125,8 @@ class FigureRepository:
         rows = self._db.stream(
             "SELECT t.id, t.kind, t.citizen_name, t.phone, t.hide_name, t.department, t.category,"
             " t.status, t.created_at, t.acknowledge_due, t.acknowledged_at, t.resolve_due,"
-            " t.resolved_at, t.rating, t.acknowledge_missed,"
-            " t.id IN (SELECT ticket_id FROM ticket_events WHERE action = 'resolve_missed')"
-            " AS resolve_missed FROM tickets t"
-            " WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.id",
+            f" t.resolved_at, t.rating, t.acknowledge_missed, {_RESOLVE_MISSED} AS resolve_missed"
+            " FROM tickets t WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.id",
             (_iso(start), _iso(end)),
         )
         async for r in rows:
@@ -102,11 +149,67 @@ class FigureRepository:
                 resolve_missed=bool(r["resolve_missed"]),
             )
 
+    async def ticket_tallies(
+        self, start: dt.datetime, end: dt.datetime, now: dt.datetime
+    ) -> list[TicketTally]:
+        """The tickets filed in the period, grouped by what the figures count."""
+        rows = await self._db.fetchall(
+            "SELECT department, category, status, acknowledged, acknowledged_by_due,"
+            " acknowledge_missed, resolved_by_due, resolve_missed, past_due, rating,"
+            " COUNT(*) AS n FROM ("
+            "  SELECT t.department, t.category, t.status,"
+            "   t.acknowledged_at IS NOT NULL AS acknowledged,"
+            "   COALESCE(t.acknowledged_at <= t.acknowledge_due, 0) AS acknowledged_by_due,"
+            "   t.acknowledge_missed,"
+            "   COALESCE(t.resolved_at <= t.resolve_due, 0) AS resolved_by_due,"
+            f"  {_RESOLVE_MISSED} AS resolve_missed,"
+            f"  {_PAST_DUE} AS past_due, t.rating"
+            "  FROM tickets t WHERE t.created_at >= :start AND t.created_at < :end)"
+            " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+            {"start": _iso(start), "end": _iso(end), "now": _iso(now)},
+        )
+        return [
+            TicketTally(
+                department=r["department"],
+                category=r["category"],
+                status=Status(r["status"]),
+                acknowledged=bool(r["acknowledged"]),
+                acknowledged_by_due=bool(r["acknowledged_by_due"]),
+                acknowledge_missed=bool(r["acknowledge_missed"]),
+                resolved_by_due=bool(r["resolved_by_due"]),
+                resolve_missed=bool(r["resolve_missed"]),
+                past_due=bool(r["past_due"]),
+                rating=r["rating"],
+                n=r["n"],
+            )
+            for r in rows
+        ]
+
+    async def ticket_times(
+        self, start: dt.datetime, end: dt.datetime
+    ) -> AsyncIterator[TicketTimes]:
+        """The tickets filed in the period that were taken up, a batch at a time."""
+        rows = self._db.stream(
+            "SELECT department, category, status, created_at, acknowledged_at, resolved_at"
+            " FROM tickets WHERE created_at >= ? AND created_at < ?"
+            " AND acknowledged_at IS NOT NULL",
+            (_iso(start), _iso(end)),
+            batch=_BATCH,
+        )
+        async for r in rows:
+            yield TicketTimes(
+                department=r["department"],
+                category=r["category"],
+                status=Status(r["status"]),
+                created_at=dt.datetime.fromisoformat(r["created_at"]),
+                acknowledged_at=dt.datetime.fromisoformat(r["acknowledged_at"]),
+                resolved_at=_time(r["resolved_at"]),
+            )
+
     async def ticket_events(
         self, actions: tuple[str, ...], start: dt.datetime, end: dt.datetime
-    ) -> list[tuple[str, str, str]]:
-        """(action, department, category) of each such event in the period, the ticket's
-        department and category as they are now."""
+    ) -> list[CountedEvent]:
+        """Each such event in the period."""
         marks = ", ".join("?" * len(actions))
         rows = await self._db.fetchall(
             "SELECT e.action, t.department, t.category FROM ticket_events e"
@@ -114,15 +217,14 @@ class FigureRepository:
             f" WHERE e.action IN ({marks}) AND e.at >= ? AND e.at < ?",
             (*actions, _iso(start), _iso(end)),
         )
-        return [(r["action"], r["department"], r["category"]) for r in rows]
+        return [CountedEvent(r["action"], r["department"], r["category"]) for r in rows]
 
     async def open_tickets_now(self, now: dt.datetime) -> tuple[int, int]:
         """Every open ticket, and how many are past a deadline, whenever they were filed."""
         row = await self._db.fetchone(
-            "SELECT COUNT(*) AS open, COALESCE(SUM(resolve_due < :now OR"
-            " (acknowledged_at IS NULL AND acknowledge_due < :now)), 0) AS overdue"
-            " FROM tickets WHERE status IN (:new, :accepted)",
-            {"now": _iso(now), "new": Status.NEW.value, "accepted": Status.ACCEPTED.value},
+            f"SELECT COUNT(*) AS open, COALESCE(SUM({_PAST_DUE}), 0) AS overdue"
+            f" FROM tickets t WHERE {_OPEN}",
+            {"now": _iso(now)},
         )
         return (row["open"], row["overdue"]) if row else (0, 0)
 
@@ -145,6 +247,7 @@ class FigureRepository:
             "       WHERE status IN ('result_ready', 'returned') GROUP BY code) AS r"
             " WHERE r.first_at >= ? AND r.first_at < ?",
             (_iso(start), _iso(end)),
+            batch=_BATCH,
         )
         async for r in rows:
             yield DossierResult(
@@ -155,12 +258,16 @@ class FigureRepository:
     async def dossier_due_changes(
         self, start: dt.datetime, end: dt.datetime
     ) -> AsyncIterator[DueChange]:
-        """Each change in the period with the date promised before it."""
+        """Each change in the period that set a later date than the one promised before it
+        (the others can give no apology), with that one."""
         rows = self._db.stream(
-            "SELECT e.at, e.status, e.due_on, (SELECT p.due_on FROM dossier_events p"
-            "  WHERE p.code = e.code AND p.id < e.id ORDER BY p.id DESC LIMIT 1) AS before"
-            " FROM dossier_events e WHERE e.at >= ? AND e.at < ?",
+            "SELECT * FROM (SELECT e.at, e.status, e.due_on, (SELECT p.due_on"
+            "  FROM dossier_events p WHERE p.code = e.code AND p.id < e.id"
+            "  ORDER BY p.id DESC LIMIT 1) AS before"
+            " FROM dossier_events e WHERE e.at >= ? AND e.at < ? AND e.due_on IS NOT NULL)"
+            " WHERE due_on > before",
             (_iso(start), _iso(end)),
+            batch=_BATCH,
         )
         async for r in rows:
             yield DueChange(
@@ -242,10 +349,8 @@ class ReportRepository:
         """Open tickets past a deadline, the longest overdue first."""
         rows = await self._db.fetchall(
             "SELECT id, kind, CASE WHEN acknowledged_at IS NULL AND acknowledge_due < resolve_due"
-            " THEN acknowledge_due ELSE resolve_due END AS due FROM tickets"
-            " WHERE status IN ('new', 'accepted') AND (resolve_due < :now"
-            " OR (acknowledged_at IS NULL AND acknowledge_due < :now))"
-            " ORDER BY due LIMIT :limit",
+            " THEN acknowledge_due ELSE resolve_due END AS due FROM tickets t"
+            f" WHERE {_OPEN} AND {_PAST_DUE} ORDER BY due LIMIT :limit",
             {"now": _iso(now), "limit": limit},
         )
         return [Overdue(r["id"], r["kind"], dt.datetime.fromisoformat(r["due"])) for r in rows]
