@@ -53,6 +53,7 @@ from bot.handlers.updates import PerChatUpdateProcessor
 from bot.handlers.wiring import BotApp, Wiring
 from bot.http_api import DossierApi
 from bot.i18n import I18n
+from bot.memory import release_freed
 from bot.services.announcements import AnnouncementService
 from bot.services.answers import AnswerService
 from bot.services.catalogue import CatalogueService
@@ -273,6 +274,7 @@ async def _post_init(app: BotApp) -> None:
     app.bot_data.db = db
     services = await open_services(settings, db)
     app.bot_data.services = services
+    release_freed()
     processor = app.update_processor
     assert isinstance(processor, PerChatUpdateProcessor)  # create_app sets it
     pace = app.bot.rate_limiter

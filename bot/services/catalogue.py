@@ -73,10 +73,13 @@ def field_key(name: str) -> str:
 
 def shipped_procedures() -> Iterator[Procedure]:
     """The cleaned ward-level catalogue that ships with the bot."""
-    raw = resources.files("bot.data").joinpath(SHIPPED).read_bytes()
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        if line.strip():
-            yield Procedure.model_validate_json(line)
+    with (
+        resources.files("bot.data").joinpath(SHIPPED).open("rb") as raw,
+        gzip.open(raw, "rt", encoding="utf-8") as lines,
+    ):
+        for line in lines:  # a line at a time: the whole text would be some 16 MB
+            if line.strip():
+                yield Procedure.model_validate_json(line)
 
 
 class CatalogueService:

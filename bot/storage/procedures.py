@@ -17,6 +17,14 @@ class UpsertCounts:
     removed: int
 
 
+_UPSERT = (
+    "INSERT INTO procedures (code, field, name, data, updated_at) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT(code) DO UPDATE SET field = excluded.field, name = excluded.name,"
+    " data = excluded.data, updated_at = excluded.updated_at"
+)
+_BATCH = 100
+
+
 class ProcedureRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -55,27 +63,26 @@ class ProcedureRepository:
         seen: set[str] = set()
         writes: list[tuple[str, str, str, str, str]] = []
         stamp = self._db.clock.stamp()
-        for procedure in procedures:
-            seen.add(procedure.code)
-            data = procedure.model_dump_json()
-            before = existing.get(procedure.code)
-            if before == data:
-                unchanged += 1
-                continue
-            if before is None:
-                added += 1
-            else:
-                changed += 1
-            writes.append((procedure.code, procedure.field, procedure.name, data, stamp))
-        gone = [code for code in existing if code not in seen] if prune else []
         async with self._db.transaction() as conn:
-            await conn.executemany(
-                "INSERT INTO procedures (code, field, name, data, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(code) DO UPDATE SET field = excluded.field, name = excluded.name, "
-                "data = excluded.data, updated_at = excluded.updated_at",
-                writes,
-            )
+            # Written a batch at a time: the whole catalogue as JSON at once would cost the
+            # bot's peak memory some 20 MB on its first start.
+            for procedure in procedures:
+                seen.add(procedure.code)
+                data = procedure.model_dump_json()
+                before = existing.get(procedure.code)
+                if before == data:
+                    unchanged += 1
+                    continue
+                if before is None:
+                    added += 1
+                else:
+                    changed += 1
+                writes.append((procedure.code, procedure.field, procedure.name, data, stamp))
+                if len(writes) == _BATCH:
+                    await conn.executemany(_UPSERT, writes)
+                    writes.clear()
+            await conn.executemany(_UPSERT, writes)
+            gone = [code for code in existing if code not in seen] if prune else []
             await conn.executemany("DELETE FROM procedures WHERE code = ?", [(c,) for c in gone])
         return UpsertCounts(added, changed, unchanged, len(gone))
 
