@@ -36,7 +36,10 @@ _BATCH = 5000
 _PAST_DUE = "(t.resolve_due < :now OR (t.acknowledged_at IS NULL AND t.acknowledge_due < :now))"
 _OPEN = "t.status IN ({})".format(", ".join(f"'{s.value}'" for s in Status if s.open))
 # Whether a resolution deadline was ever missed: the ticket's own flag is cleared by a reopening.
-_RESOLVE_MISSED = "t.id IN (SELECT ticket_id FROM ticket_events WHERE action = 'resolve_missed')"
+# Only events since ``:start`` are looked at: none of a ticket filed then comes before it.
+_RESOLVE_MISSED = (
+    "t.id IN (SELECT ticket_id FROM ticket_events WHERE action = 'resolve_missed' AND at >= :start)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +129,8 @@ class FigureRepository:
             "SELECT t.id, t.kind, t.citizen_name, t.phone, t.hide_name, t.department, t.category,"
             " t.status, t.created_at, t.acknowledge_due, t.acknowledged_at, t.resolve_due,"
             f" t.resolved_at, t.rating, t.acknowledge_missed, {_RESOLVE_MISSED} AS resolve_missed"
-            " FROM tickets t WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.id",
-            (_iso(start), _iso(end)),
+            " FROM tickets t WHERE t.created_at >= :start AND t.created_at < :end ORDER BY t.id",
+            {"start": _iso(start), "end": _iso(end)},
         )
         async for r in rows:
             yield TicketRow(

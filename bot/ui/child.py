@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 from collections.abc import Mapping, Sequence
 
 # One child at a time: the machine's other core keeps answering citizens.
 _ONE_AT_A_TIME = asyncio.Semaphore(1)
+# ... and at a lower priority: a citizen's reply comes before a leader's picture.
+_NICE = ("nice", "-n", "10") if shutil.which("nice") else ()
 
 
 class ChildFailed(RuntimeError):
@@ -41,7 +44,7 @@ async def made_by(
     ``magic``."""
     async with _ONE_AT_A_TIME:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", module, *args,
+            *_NICE, sys.executable, "-m", module, *args,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL, env=dict(env if env is not None else child_env()),
         )  # fmt: skip
