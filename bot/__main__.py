@@ -163,7 +163,7 @@ async def _services(settings: Settings) -> AsyncIterator[Services]:
     from bot.storage.db import Database
 
     db = Database(settings.database)
-    services = await open_services(settings, db)
+    services = await open_services(settings, db, count_apart=False)  # no citizens to keep
     try:
         yield services
     finally:

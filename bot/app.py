@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -24,6 +26,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.delivery.pace import TelegramPace
 from bot.delivery.worker import DeliveryWorker
+from bot.domain.figures import Figures, Period
 from bot.domain.workcalendar import WorkCalendar
 from bot.flows.engine import FlowEngine
 from bot.handlers import (
@@ -54,6 +57,7 @@ from bot.handlers.wiring import BotApp, Wiring
 from bot.http_api import DossierApi
 from bot.i18n import I18n
 from bot.memory import release_freed
+from bot.services import counting
 from bot.services.announcements import AnnouncementService
 from bot.services.answers import AnswerService
 from bot.services.catalogue import CatalogueService
@@ -61,7 +65,7 @@ from bot.services.deadlines import DeadlineWatcher
 from bot.services.departments import DepartmentDirectory
 from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
-from bot.services.figures import FigureService, ReportService
+from bot.services.figures import FigureService, FiguresUnavailable, ReportService
 from bot.services.flood import FloodGuard, RepeatGuard
 from bot.services.misses import MissService
 from bot.services.people import PeopleService
@@ -81,7 +85,7 @@ from bot.storage.users import ConversationRepository, UserRepository
 from bot.transport import AiohttpRequest
 from bot.ui.chart import Chart
 from bot.ui.chart import render as render_chart
-from bot.ui.child import ChildFailed
+from bot.ui.child import ChildFailed, made_by
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +106,11 @@ FEATURES = (
 )
 
 EVERY_MINUTE_S = 60
+COUNT_WITHIN_S = 60.0  # a year's figures take a few seconds
 HEADROOM = 0.95  # of Telegram's overall rate we aim for
 
 
-async def open_services(settings: Settings, db: Database) -> Services:
+async def open_services(settings: Settings, db: Database, count_apart: bool = True) -> Services:
     """Everything the handlers use, loaded; the database is closed again if loading fails, so
     a command that cannot start exits instead of waiting on the database's thread."""
     i18n = I18n(settings.default_language)
@@ -191,7 +196,15 @@ async def open_services(settings: Settings, db: Database) -> Services:
     people.start()
     catalogue.start()
     answers.prepare()
-    figures = FigureService(FigureRepository(db), db.clock, calendar, settings.admins)
+    figures = FigureService(
+        FigureRepository(db),
+        db.clock,
+        calendar,
+        settings.admins,
+        apart=(lambda period, now: _counted(db.path, period, now, calendar(), settings.admins))
+        if count_apart
+        else None,
+    )
     report_views = TelegramReportViews(i18n, lambda: departments.routing, settings.tz)
     # The catalogue, its indexes and the word lists live as long as the process: garbage
     # collection need not walk them again and again while citizens wait for an answer.
@@ -312,6 +325,21 @@ async def _every_minute(context: BotContext) -> None:
     context.services.repeats.forget_idle(time.monotonic())
     if isinstance(context.bot.rate_limiter, TelegramPace):
         context.bot.rate_limiter.forget_idle()
+
+
+async def _counted(
+    database: Path, period: Period, now: dt.datetime, calendar: WorkCalendar, admins: list[int]
+) -> tuple[Figures, Figures]:
+    ask = counting.Ask(database, period, now, calendar, tuple(admins))
+    try:
+        data = await made_by(
+            "bot.services.counting", counting.asked(ask), COUNT_WITHIN_S, counting.PICKLED,
+            awaited=True,
+        )  # fmt: skip
+    except ChildFailed as error:
+        log.warning("figures not counted: %s", str(error)[-200:])
+        raise FiguresUnavailable from None
+    return counting.answered(data)
 
 
 async def _chart(chart: Chart) -> bytes | None:

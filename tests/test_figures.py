@@ -11,9 +11,11 @@ import io
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from bot import app
 from bot.domain.dossiers import DossierChange, DossierStatus
 from bot.domain.figures import Period, PeriodKind
 from bot.domain.tickets import Draft
@@ -368,3 +370,22 @@ async def test_a_period_in_which_nothing_happened_gets_no_report(
     bot.services.clock.travel(at("2027-01-04", "08:01"))
     assert await bot.services.reports.send_due() == 0  # still none a minute later
     assert not [m for m in leaders.messages if m.plain.startswith(("🗓", "📊"))]
+
+
+async def test_figures_that_cannot_be_counted_are_said_so_and_the_report_waits(
+    bot: BotRunner, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counting child takes too long (a locked or huge database): the leader is told
+    politely, and the weekly report is not marked sent, so it goes out a minute later."""
+    _, leaders = await ward(bot, standin)
+    monkeypatch.setattr(app, "COUNT_WITHIN_S", 0.001)
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+    said = await admin.reply("/thongke")
+    assert said.plain == "Xin lỗi, chưa lập được số liệu lúc này. Mời thử lại sau ít phút."
+    bot.services.clock.travel(at("2027-01-04", "07:31"))
+    assert await bot.services.reports.send_due() == 0
+    assert not [m for m in leaders.messages if m.plain.startswith("🗓 Báo cáo")]
+    monkeypatch.setattr(app, "COUNT_WITHIN_S", 60.0)
+    bot.services.clock.travel(at("2027-01-04", "07:32"))
+    assert await bot.services.reports.send_due() == 2
+    await arrived(leaders, lambda m: m.plain.startswith("🗓 Báo cáo tuần"))

@@ -48,6 +48,10 @@ log = logging.getLogger(__name__)
 COUNTED_EVENTS = ("reopened", "acknowledge_missed", "resolve_missed")
 
 
+class FiguresUnavailable(RuntimeError):
+    """The figures could not be counted now (their child process failed); said politely."""
+
+
 class FigureService:
     def __init__(
         self,
@@ -55,8 +59,10 @@ class FigureService:
         clock: Clock,
         calendar: Callable[[], WorkCalendar],
         admins: Iterable[int] = (),
+        apart: Callable[[Period, dt.datetime], Awaitable[tuple[Figures, Figures]]] | None = None,
     ) -> None:
         self._repository = repository
+        self._apart = apart  # counts in a child process (bot/services/counting.py)
         self._admins = tuple(admins)  # what the bot tells them is no news to citizens
         self._clock = clock
         self._calendar = calendar
@@ -83,20 +89,29 @@ class FigureService:
         return start, end
 
     async def compared(self, period: Period) -> tuple[Figures, Figures]:
-        """The period's figures and the period before's, which every report sets beside them."""
-        return await self.figures(period), await self.figures(period.previous(), detail=False)
+        """The period's figures and the period before's, which every report sets beside them:
+        in a child process where the bot serves citizens, else here."""
+        await self.flush()  # the questions of the last minute count too
+        now = self._clock.now()
+        if self._apart is not None:
+            return await self._apart(period, now)
+        return await self.count(period, now)
+
+    async def count(self, period: Period, now: dt.datetime) -> tuple[Figures, Figures]:
+        return (
+            await self.figures(period, now),
+            await self.figures(period.previous(), now, detail=False),
+        )
 
     async def tickets(self, period: Period) -> list[TicketRow]:
         """The tickets filed in the period, one row each, for the spreadsheet."""
         return await self._repository.tickets_filed(*self._bounds(period))
 
-    async def figures(self, period: Period, detail: bool = True) -> Figures:
+    async def figures(self, period: Period, now: dt.datetime, detail: bool = True) -> Figures:
         """Without ``detail`` (the period compared with), no medians and no breakdown by
         department and kind: they are never set side by side, and cost the most."""
-        await self.flush()  # the questions of the last minute count too
         start, end = self._bounds(period)
         repository = self._repository
-        now = self._clock.now()
         facts = [_fact(tally) for tally in await repository.ticket_tallies(start, end, now)]
         took: list[Took] = []
         if detail:
@@ -112,14 +127,14 @@ class FigureService:
             by_category=_broken_down(facts, took, events, "category", detail),
             open_now=open_now,
             overdue_now=overdue_now,
-            dossiers=await self._dossiers(period, start, end),
+            dossiers=await self._dossiers(period, start, end, now),
             questions=QuestionFigures(await repository.questions(period.first, period.last)),
             people_reached=reached,
             notifications=delivered,
         )
 
     async def _dossiers(
-        self, period: Period, start: dt.datetime, end: dt.datetime
+        self, period: Period, start: dt.datetime, end: dt.datetime, now: dt.datetime
     ) -> DossierFigures:
         repository = self._repository
         tz = self._tz
@@ -139,7 +154,7 @@ class FigureService:
             results=results,
             on_time=on_time,
             new_dates=new_dates,
-            overdue_now=await repository.dossiers_overdue(self.today()),
+            overdue_now=await repository.dossiers_overdue(now.astimezone(tz).date()),
         )
 
     # --- questions typed to the bot -----------------------------------------------------------
@@ -328,7 +343,10 @@ class ReportService:
             return False
         if await self._repository.sent(key):
             return False
-        counted, before = await figures.compared(period)
+        try:
+            counted, before = await figures.compared(period)
+        except FiguresUnavailable:
+            return False  # asked again in a minute
         if not counted.activity:
             # Nothing happened (a bot installed since): no report of zeros, and no asking
             # again every minute.

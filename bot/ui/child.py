@@ -10,9 +10,11 @@ import shutil
 import sys
 from collections.abc import Mapping, Sequence
 
-# One child at a time: the machine's other core keeps answering citizens.
-_ONE_AT_A_TIME = asyncio.Semaphore(1)
-# ... and at a lower priority: a citizen's reply comes before a leader's picture.
+# One drawing at a time: the machine's other core keeps answering citizens. The figures a
+# leader waits for do not queue behind a picture.
+_DRAWING = asyncio.Semaphore(1)
+_COUNTING = asyncio.Semaphore(1)
+# A drawing runs at a lower priority: a citizen's reply comes before a leader's picture.
 _NICE = ("nice", "-n", "10") if shutil.which("nice") else ()
 
 
@@ -39,12 +41,14 @@ async def made_by(
     magic: bytes,
     args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    awaited: bool = False,
 ) -> bytes:
     """The file ``python -m module args`` makes from ``given``; it must start with
-    ``magic``."""
-    async with _ONE_AT_A_TIME:
+    ``magic``. ``awaited``: what a person is waiting for as the answer itself (the figures),
+    made at the bot's own priority and beside a drawing."""
+    async with _COUNTING if awaited else _DRAWING:
         process = await asyncio.create_subprocess_exec(
-            *_NICE, sys.executable, "-m", module, *args,
+            *(() if awaited else _NICE), sys.executable, "-m", module, *args,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL, env=dict(env if env is not None else child_env()),
         )  # fmt: skip

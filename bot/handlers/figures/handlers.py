@@ -16,6 +16,7 @@ from bot.handlers.figures import export, views
 from bot.handlers.figures.buttons import ExportFor, FiguresFor, OverdueTicket
 from bot.handlers.groups import in_group, is_member, topic_of
 from bot.handlers.pressing import acknowledge
+from bot.services.figures import FiguresUnavailable
 from bot.ui.chart import render
 from bot.ui.child import ChildFailed, child_env, made_by
 from bot.ui.send import send_captioned, send_html
@@ -68,9 +69,15 @@ async def show(update: Update, context: BotContext, kind: PeriodKind) -> None:
     texts = context.texts
     await acknowledge(update)
     services = context.services
-    now, before = await services.figures.compared(services.figures.period(kind))
-    routing = services.departments.routing
     thread = _thread(update)
+    try:
+        now, before = await services.figures.compared(services.figures.period(kind))
+    except FiguresUnavailable:
+        await send_html(
+            context.bot, chat.id, texts("figures.unavailable"), message_thread_id=thread
+        )
+        return
+    routing = services.departments.routing
     # The figures first (what was asked); the chart, drawn in a child process, follows.
     await send_html(
         context.bot,
