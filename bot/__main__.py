@@ -267,7 +267,7 @@ def _day(value: str) -> dt.date:
 def cmd_report(args: argparse.Namespace) -> int:
     """The leadership's spreadsheet for chosen days, as ``/xuatbaocao`` sends it (names and
     phone numbers masked unless ``--names``)."""
-    from bot.domain.figures import Period, PeriodKind
+    from bot.domain.figures import Depth, Period, PeriodKind
     from bot.handlers.figures import export
     from bot.ui.spreadsheet import workbook
 
@@ -280,7 +280,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         async with _services(settings) as services:
             figures = services.figures
             period = Period(PeriodKind.DATES, args.first, args.last)
-            now, before = await figures.compared(period)
+            now, before = await figures.compared(period, before=Depth.TOTALS)
             texts = services.i18n.texts(args.language or settings.default_language)
             sheets = export.sheets(
                 texts, services.departments.routing, settings.tz, now, before,

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import gc
 import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -26,7 +24,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.delivery.pace import TelegramPace
 from bot.delivery.worker import DeliveryWorker
-from bot.domain.figures import Figures, Period
+from bot.domain.figures import Figures
 from bot.domain.workcalendar import WorkCalendar
 from bot.flows.engine import FlowEngine
 from bot.handlers import (
@@ -201,7 +199,11 @@ async def open_services(settings: Settings, db: Database, count_apart: bool = Tr
         db.clock,
         calendar,
         settings.admins,
-        apart=(lambda period, now: _counted(db.path, period, now, calendar(), settings.admins))
+        apart=(
+            lambda period, now, before: _counted(
+                counting.Ask(db.path, period, now, before, calendar(), tuple(settings.admins))
+            )
+        )
         if count_apart
         else None,
     )
@@ -327,10 +329,7 @@ async def _every_minute(context: BotContext) -> None:
         context.bot.rate_limiter.forget_idle()
 
 
-async def _counted(
-    database: Path, period: Period, now: dt.datetime, calendar: WorkCalendar, admins: list[int]
-) -> tuple[Figures, Figures]:
-    ask = counting.Ask(database, period, now, calendar, tuple(admins))
+async def _counted(ask: counting.Ask) -> tuple[Figures, Figures]:
     try:
         data = await made_by(
             "bot.services.counting", counting.asked(ask), COUNT_WITHIN_S, counting.PICKLED,

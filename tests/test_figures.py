@@ -275,6 +275,7 @@ async def test_the_spreadsheet_names_people_for_admins_only(
         "Tổng hợp", "Theo phòng ban", "Theo nhóm phản ánh", "Câu hỏi gửi bot", "Phản ánh, câu hỏi"
     ]  # fmt: skip
     assert ("Phản ánh, câu hỏi nhận", 5, 1) in sheets["Tổng hợp"]
+    assert ("Hồ sơ tiếp nhận", 3, 1) in sheets["Tổng hợp"]  # the week before in full too
     satisfied = next(r for r in sheets["Tổng hợp"] if r[0] == "Tỷ lệ hài lòng 4–5 sao (%)")
     assert satisfied[1:] in ((50.0,), (50.0, None)), satisfied  # nobody rated the week before
     tickets = sheets["Phản ánh, câu hỏi"]

@@ -22,6 +22,15 @@ class PeriodKind(enum.StrEnum):
     DATES = "dates"  # chosen days
 
 
+class Depth(enum.IntEnum):
+    """How much of a period is counted. The period before is only set beside the period
+    asked for, and counting what nobody reads of it was half the wait for a quarter."""
+
+    BESIDE = 1  # what the text sets beside: tickets received, on time, satisfied; questions
+    TOTALS = 2  # every total (the spreadsheet's period before): no medians, no breakdown
+    FULL = 3
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """Whole local days, ``first`` to ``last`` inclusive."""
@@ -158,6 +167,8 @@ class QuestionFigures:
 
 @dataclass(frozen=True, slots=True)
 class Figures:
+    """What ``depth`` leaves out is zero or empty."""
+
     period: Period
     tickets: TicketFigures
     by_department: tuple[tuple[str, TicketFigures], ...]  # department code, its figures
@@ -168,6 +179,7 @@ class Figures:
     questions: QuestionFigures
     people_reached: int  # citizens the bot wrote to of its own accord
     notifications: int  # messages it delivered of its own accord
+    depth: Depth = Depth.FULL
 
     @property
     def activity(self) -> bool:

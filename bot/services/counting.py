@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.clock import Clock
-from bot.domain.figures import Figures, Period
+from bot.domain.figures import Depth, Figures, Period
 from bot.domain.workcalendar import WorkCalendar
 from bot.services.figures import FigureService
 from bot.storage.db import Database
@@ -30,6 +30,7 @@ class Ask:
     database: Path
     period: Period
     now: dt.datetime
+    before: Depth
     calendar: WorkCalendar
     admins: tuple[int, ...]
 
@@ -46,7 +47,7 @@ def answered(data: bytes) -> tuple[Figures, Figures]:
 async def _count(ask: Ask) -> tuple[Figures, Figures]:
     async with Database(ask.database, Clock()) as db:
         figures = FigureService(FigureRepository(db), db.clock, lambda: ask.calendar, ask.admins)
-        return await figures.count(ask.period, ask.now)
+        return await figures.count(ask.period, ask.now, ask.before)
 
 
 def main() -> None:

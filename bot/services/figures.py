@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.domain.dossiers import new_date_given
 from bot.domain.figures import (
     STARS,
+    Depth,
     DossierFigures,
     Figures,
     Period,
@@ -59,7 +60,8 @@ class FigureService:
         clock: Clock,
         calendar: Callable[[], WorkCalendar],
         admins: Iterable[int] = (),
-        apart: Callable[[Period, dt.datetime], Awaitable[tuple[Figures, Figures]]] | None = None,
+        apart: Callable[[Period, dt.datetime, Depth], Awaitable[tuple[Figures, Figures]]]
+        | None = None,
     ) -> None:
         self._repository = repository
         self._apart = apart  # counts in a child process (bot/services/counting.py)
@@ -88,31 +90,40 @@ class FigureService:
         end = dt.datetime.combine(period.last + dt.timedelta(days=1), dt.time(), tz)
         return start, end
 
-    async def compared(self, period: Period) -> tuple[Figures, Figures]:
-        """The period's figures and the period before's, which every report sets beside them:
+    async def compared(
+        self, period: Period, before: Depth = Depth.BESIDE
+    ) -> tuple[Figures, Figures]:
+        """The period's figures and, counted to ``before``'s depth, the period before's:
         in a child process where the bot serves citizens, else here."""
         await self.flush()  # the questions of the last minute count too
         now = self._clock.now()
         if self._apart is not None:
-            return await self._apart(period, now)
-        return await self.count(period, now)
+            return await self._apart(period, now, before)
+        return await self.count(period, now, before)
 
-    async def count(self, period: Period, now: dt.datetime) -> tuple[Figures, Figures]:
+    async def count(
+        self, period: Period, now: dt.datetime, before: Depth
+    ) -> tuple[Figures, Figures]:
         return (
-            await self.figures(period, now),
-            await self.figures(period.previous(), now, detail=False),
+            await self.figures(period, now, Depth.FULL),
+            await self.figures(period.previous(), now, before),
         )
 
     async def tickets(self, period: Period) -> list[TicketRow]:
         """The tickets filed in the period, one row each, for the spreadsheet."""
         return await self._repository.tickets_filed(*self._bounds(period))
 
-    async def figures(self, period: Period, now: dt.datetime, detail: bool = True) -> Figures:
-        """Without ``detail`` (the period compared with), no medians and no breakdown by
-        department and kind: they are never set side by side, and cost the most."""
+    async def figures(self, period: Period, now: dt.datetime, depth: Depth) -> Figures:
         start, end = self._bounds(period)
         repository = self._repository
         facts = [_fact(tally) for tally in await repository.ticket_tallies(start, end, now)]
+        questions = QuestionFigures(await repository.questions(period.first, period.last))
+        if depth == Depth.BESIDE:
+            return Figures(
+                period, _counted(facts, [], []), (), (), 0, 0, DossierFigures(), questions, 0, 0,
+                depth,
+            )  # fmt: skip
+        detail = depth == Depth.FULL
         took: list[Took] = []
         if detail:
             calendar = self._calendar()
@@ -128,9 +139,10 @@ class FigureService:
             open_now=open_now,
             overdue_now=overdue_now,
             dossiers=await self._dossiers(period, start, end, now),
-            questions=QuestionFigures(await repository.questions(period.first, period.last)),
+            questions=questions,
             people_reached=reached,
             notifications=delivered,
+            depth=depth,
         )
 
     async def _dossiers(
