@@ -225,6 +225,17 @@ async def reports_meanwhile(
         took.append(reply.at - began)
 
 
+async def chart_kept(standin: StandIn, folder: Path) -> Path:
+    """The quarter's chart as the admin got it, kept beside the database to be looked at."""
+    admin = standin.user(ADMIN, "Quản trị")
+    for message in reversed(admin.messages):
+        if message.kind == "photo" and message.plain.startswith("📊 Quý này"):
+            kept = folder / "quarter-chart.png"
+            kept.write_bytes(message.file_bytes or b"")
+            return kept
+    raise LookupError("no chart of the quarter arrived")
+
+
 async def exported(standin: StandIn) -> tuple[float, int]:
     admin = standin.user(ADMIN, "Quản trị")
     await admin.send("/xuatbaocao")
@@ -280,6 +291,7 @@ async def main(citizens: int) -> int:
                     flush=True,
                 )
             print(f"  peak RSS after the rounds: {bot.peak_rss_mb():.1f} MB", flush=True)
+            print(f"  the quarter's chart: {await chart_kept(standin, database.parent)}")
             export_s, export_bytes = await exported(standin)
             rss = bot.peak_rss_mb()
         finally:

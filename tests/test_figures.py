@@ -279,7 +279,10 @@ async def test_the_spreadsheet_names_people_for_admins_only(
     satisfied = next(r for r in sheets["Tổng hợp"] if r[0] == "Tỷ lệ hài lòng 4–5 sao (%)")
     assert satisfied[1:] in ((50.0,), (50.0, None)), satisfied  # nobody rated the week before
     tickets = sheets["Phản ánh, câu hỏi"]
-    assert tickets[0][:5] == ("Mã", "Loại", "Nhóm phản ánh", "Phòng ban", "Gửi lúc")
+    assert tickets[0][:9] == (
+        "Mã", "Loại", "Nhóm phản ánh", "Phòng ban", "Gửi lúc", "Hạn nhận xử lý",
+        "Nhận xử lý lúc", "Hạn giải quyết", "Có kết quả lúc",
+    )  # fmt: skip
     rows = {row[0]: row for row in tickets[1:]}
     assert sorted(map(str, rows)) == [
         "PA-000002",

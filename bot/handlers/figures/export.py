@@ -21,8 +21,8 @@ GROUP_COLUMNS = (
     "reopened", "apologies",
 )  # fmt: skip
 TICKET_COLUMNS = (
-    "code", "kind", "category", "department", "filed", "acknowledge_due", "acknowledged",
-    "resolve_due", "resolved", "status", "rating", "name", "phone",
+    "code", "kind", "category", "department", "filed", "acknowledge_due", "acknowledged_at",
+    "resolve_due", "resolved_at", "status", "rating", "name", "phone",
 )  # fmt: skip
 
 
