@@ -297,6 +297,7 @@ async def test_the_spreadsheet_names_people_for_admins_only(
     assert rows["PA-000003"][9] == "Đã rút"
     police = next(r for r in sheets["Theo phòng ban"] if r[0] == "Công an phường")
     assert police[1:3] == (2, 1)  # received 2, taken up 1
+    assert police[7] == 1  # overdue as at the bot's moment (Sunday evening), not the machine's
 
     official = standin.user(OFFICIAL, "Hùng", language_code="vi")
     await leaders.send(official, "/xuatbaocao")
@@ -322,6 +323,11 @@ async def test_the_report_command_writes_the_same_spreadsheet(
     assert len(tickets) == 6 and {row[11] for row in tickets[1:]} == {"D*** 4***"}
     wrong = run_bot(database, "report", "--from", "2026-13-01", "--to", "2027-01-03", "--out", out)
     assert wrong.returncode == 2 and "'2026-13-01' is not a date (YYYY-MM-DD)" in wrong.stderr
+    naive = run_bot(
+        database, "report", "--from", "2026-12-28", "--to", "2027-01-03", "--out", out,
+        "--at", "2027-01-03T20:00",
+    )  # fmt: skip
+    assert naive.returncode == 2 and "is not a moment with its offset" in naive.stderr
     assert "Traceback" not in wrong.stderr
 
 

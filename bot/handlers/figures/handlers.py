@@ -119,7 +119,7 @@ async def export_pressed(update: Update, context: BotContext, button: ExportFor)
     period = services.figures.period(button.period)
     args = [
         "report", "--from", period.first.isoformat(), "--to", period.last.isoformat(),
-        "--out", "-", "--language", texts.language,
+        "--out", "-", "--language", texts.language, "--at", services.clock.now().isoformat(),
     ]  # fmt: skip
     if is_admin(update, context):
         args.append("--names")
