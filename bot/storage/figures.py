@@ -28,9 +28,7 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-# Rows a hop to the database's thread for what the figures count: while citizens keep the
-# event loop busy every hop waits its turn, and a quarter's rows are few enough to take
-# in a handful.
+# Rows a hop to the database's thread for what the figures count: a quarter's in a handful.
 _BATCH = 5000
 # Past a deadline now: taking the ticket up, or resolving it (open tickets only matter).
 _PAST_DUE = "(t.resolve_due < :now OR (t.acknowledged_at IS NULL AND t.acknowledge_due < :now))"
@@ -79,8 +77,7 @@ class DueChange:
 @dataclass(frozen=True, slots=True)
 class TicketTally:
     """Tickets filed in a period that are alike in everything the figures count, and how
-    many: a quarter's thousands of tickets come to a few hundred of these, grouped by the
-    database, off the event loop that serves citizens."""
+    many: the database groups a quarter's thousands of tickets into a few hundred of these."""
 
     department: str
     category: str
