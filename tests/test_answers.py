@@ -487,3 +487,37 @@ async def test_an_english_card_offers_its_related_procedures_in_english(
     assert card.plain.endswith("see the ↪ buttons below."), card.plain[-200:]
     related = [row[0] for row in card.buttons if row[0].startswith("↪ ")]
     assert related and all("đăng ký" not in label.lower() for label in related), related
+
+
+async def test_temporary_residence_for_a_foreigner_is_not_the_citizens_one(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """A landlord declaring a foreign tenant uses the foreigners' declaration form, not the
+    citizens' registration: «khai báo tạm trú» alone means the citizens' one, but said «cho
+    người nước ngoài» the longer phrase wins, in Vietnamese with or without marks and in
+    English, among the first three offered."""
+    lan = standin.user(1328, "Lan", language_code="vi")
+    for asked in ("khai báo tạm trú cho người nước ngoài", "khai bao tam tru nguoi nuoc ngoai"):
+        card = await lan.reply(asked)
+        assert "Mã thủ tục: 1.000253" in card.plain, (asked, card.plain[:200])
+    mine = await lan.reply("khai báo tạm trú")
+    assert "Mã thủ tục: 1.004194" in mine.plain, mine.plain[:200]
+    tom = standin.user(1329, "Tom", language_code="en")
+    said = await tom.reply("temp residence registration for a foreigner, landlord says police")
+    firsts = [row[0] for row in said.buttons[:3]]
+    assert said.plain.startswith("Temporary residence declaration for foreigners") or any(
+        label.startswith("Temporary residence declaration for") for label in firsts
+    ), (said.plain[:300], said.buttons)
+
+
+async def test_a_filler_word_does_not_hide_a_way_of_asking(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """«was never actually registered» is «was never registered»: the late registration of a
+    birth for someone who already has papers is offered."""
+    tom = standin.user(1330, "Tom", language_code="en")
+    said = await tom.reply("my wife's birth was never actually registered, she is 41 now")
+    first = said.buttons[0][0] if said.buttons else ""
+    assert said.plain.startswith("Birth registration for a person who already has") or (
+        first.startswith("Birth registration for a person")
+    ), (said.plain[:300], said.buttons)

@@ -53,7 +53,7 @@ LONG_TYPO = 8  # ... from this length, two letters may be wrong ("certifcate", "
 TYPOS_KEPT = 4096
 # Words a phrase may skip ("change her first name" is "change first name"); never "is" or
 # "and", which join what a phrase would wrongly take as one ("girlfriend is vietnamese").
-DETERMINERS = frozenset(
+SKIPPABLE = frozenset(
     (
         "a",
         "an",
@@ -70,9 +70,19 @@ DETERMINERS = frozenset(
         "these",
         "those",
         "s",
+        # ... and the fillers that say nothing of what is asked ("was never actually
+        # registered" is "was never registered")
+        "actually",
+        "actual",  # as "actually" is folded
+        "really",
+        "ever",
+        "just",
+        "even",
+        "still",
+        "already",
     )
 )
-LOOSE_GAP = 2  # determiners in a row a phrase may skip ("change the name of my son")
+LOOSE_GAP = 2  # such words in a row a phrase may skip ("change the name of my son")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +125,7 @@ class EnglishReader:
         # does not hide a phrase: "change her first name" is "change first name".
         loose: dict[tuple[str, ...], tuple[str, bool]] = {}
         for key, found in phrases.items():
-            bare = tuple(w for w in key if w not in DETERMINERS)
+            bare = tuple(w for w in key if w not in SKIPPABLE)
             if len(bare) >= 2:
                 loose.setdefault(bare, found)
         self._loose = loose
@@ -212,7 +222,7 @@ class EnglishReader:
             loose = self._loose_at(folded, i)
             if loose is not None:
                 bare, end = loose
-                content = sum(w not in DETERMINERS for w in folded[i : i + exact])
+                content = sum(w not in SKIPPABLE for w in folded[i : i + exact])
                 if len(bare) > content:
                     yield bare, self._loose[bare]
                     i = end
@@ -229,13 +239,13 @@ class EnglishReader:
         """The longest phrase starting at ``i`` once articles and possessives are left out
         (at most LOOSE_GAP in a row), with where it ends; only one longer than the phrase
         taken word for word is used."""
-        if folded[i] in DETERMINERS:
+        if folded[i] in SKIPPABLE:
             return None
         bare: list[str] = []
         ends: list[int] = []
         j, gap = i, 0
         while j < len(folded) and len(bare) < self._loosest:
-            if folded[j] in DETERMINERS:
+            if folded[j] in SKIPPABLE:
                 gap += 1
                 if gap > LOOSE_GAP:
                     break
