@@ -121,8 +121,8 @@ class EnglishReader:
                         phrases.setdefault(key, (phrase.means, everyday))
         self._phrases = phrases
         self._longest = max((len(k) for k in phrases), default=1)
-        # The same phrases without their articles and possessives, so that one in between
-        # does not hide a phrase: "change her first name" is "change first name".
+        # The same phrases without their SKIPPABLE words, so that one in between does not
+        # hide a phrase: "change her first name" is "change first name".
         loose: dict[tuple[str, ...], tuple[str, bool]] = {}
         for key, found in phrases.items():
             bare = tuple(w for w in key if w not in SKIPPABLE)
@@ -236,9 +236,9 @@ class EnglishReader:
                 i += 1
 
     def _loose_at(self, folded: list[str], i: int) -> tuple[tuple[str, ...], int] | None:
-        """The longest phrase starting at ``i`` once articles and possessives are left out
-        (at most LOOSE_GAP in a row), with where it ends; only one longer than the phrase
-        taken word for word is used."""
+        """The longest phrase starting at ``i`` once the SKIPPABLE words are left out (at
+        most LOOSE_GAP in a row), with where it ends; only one longer than the phrase taken
+        word for word is used."""
         if folded[i] in SKIPPABLE:
             return None
         bare: list[str] = []
