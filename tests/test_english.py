@@ -85,3 +85,24 @@ def test_an_article_or_a_possessive_in_between_does_not_hide_a_phrase() -> None:
     assert reader.read("change her first name", "en").text == "thay đổi tên"
     assert reader.read("change the name of my son", "en").text == "thay đổi họ tên son"
     assert reader.read("change and name", "en").text == "thay đổi name"
+
+
+def test_a_known_word_with_an_ending_is_not_taken_for_a_misspelling() -> None:
+    """«walking» is «walk» with an ending, not a misspelt «talking»; «rented» and «shopping»
+    likewise. A real misspelling of a known word is still put right, and a filler word
+    («actually») does not hide a phrase."""
+    reader = EnglishReader(
+        English(
+            stopwords=["my", "was", "i"],
+            phrases=[
+                EnglishPhrase(words=["talking"], means="trò chuyện"),
+                EnglishPhrase(words=["walk", "rent", "shop", "live"], means="x"),
+                EnglishPhrase(words=["never registered"], means="chưa đăng ký"),
+            ],
+        ),
+        vietnamese_words=set(),
+    )
+    assert reader.read("walking", "en").asked == "walking"
+    assert reader.read("rented shopping living", "en").asked == "rented shopping living"
+    assert reader.read("talkng", "en").asked == "talking"
+    assert reader.read("was never actually registered", "en").text == "chưa đăng ký"

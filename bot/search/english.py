@@ -82,6 +82,8 @@ SKIPPABLE = frozenset(
         "already",
     )
 )
+# Endings an English word takes, and what its stem may have lost («living» is «live»).
+_ENDINGS = (("ing", "e"), ("ed", "e"), ("es", ""), ("s", ""), ("er", "e"), ("ly", ""))
 LOOSE_GAP = 2  # such words in a row a phrase may skip ("change the name of my son")
 
 
@@ -267,6 +269,7 @@ class EnglishReader:
             or not word.isalpha()
             or word in self._known
             or word in self._vietnamese
+            or self._inflected(word)
         ):
             return word
         if word not in self._typos:
@@ -280,6 +283,19 @@ class EnglishReader:
             )
             self._typos[word] = near[0] if near is not None else word
         return self._typos[word]
+
+    def _inflected(self, word: str) -> bool:
+        """A known word with an ending («walking», «rented», «tenants»): a word in its own
+        right, not a misspelling of a known one («walking» is not «talking»)."""
+        known = self._known
+        for ending, restored in _ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                base = word[: -len(ending)]
+                if base in known or base + restored in known:
+                    return True
+                if len(base) >= 4 and base[-1] == base[-2] and base[:-1] in known:
+                    return True  # «shopping», «planned»
+        return False
 
     def _implies_foreign(self, folded: list[str]) -> bool:
         sizes = {len(key) for key in self._foreign}
