@@ -361,6 +361,15 @@ async def test_the_weekly_and_monthly_reports_arrive_once_on_a_working_morning(
     await leaders.press(official, "🚨 PA-000005 · hạn 09:00, Thứ Năm 31/12/2026", weekly)
     shown = await arrived(leaders, lambda m: m.plain.startswith("🚨 Phản ánh PA-000005 · "))
     assert "Công an phường · Chờ tiếp nhận · cán bộ: chưa có người nhận" in shown.plain
+    assert "⏰ Hạn 09:00, Thứ Năm 31/12/2026, đã quá" in shown.plain
+    # Pressed again once the police have resolved it: as it is now, no longer «overdue».
+    await bot.services.tickets.resolve(5, Official(OFFICIAL, "Hùng", CONG_AN), "Đã xử lý.")
+    await leaders.press(official, "🚨 PA-000005 · hạn 09:00, Thứ Năm 31/12/2026", weekly)
+    again = await arrived(
+        leaders, lambda m: m.plain.startswith("🚨 Phản ánh PA-000005 · ") and m is not shown
+    )
+    assert "Công an phường · Đã giải quyết · cán bộ: Hùng" in again.plain, again.plain
+    assert "⏰" not in again.plain and "đã quá" not in again.plain, again.plain
 
     # Restarted that morning, the bot sends none of them again.
     await bot.restart()

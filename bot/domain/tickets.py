@@ -111,6 +111,11 @@ class Ticket:
         """How outgoing messages about this ticket are tagged, so replies find their way back."""
         return f"ticket:{self.id}"
 
+    @property
+    def waiting_due(self) -> dt.datetime:
+        """The deadline it waits on: being taken up, and once taken up, being resolved."""
+        return self.resolve_due if self.acknowledged_at else self.acknowledge_due
+
     def reopen_until(self, days: int) -> dt.datetime | None:
         """Until when the citizen may find the result wanting and have it looked at again."""
         if not self.status.has_result or self.resolved_at is None:

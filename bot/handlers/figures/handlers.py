@@ -154,9 +154,12 @@ async def overdue_pressed(update: Update, context: BotContext, button: OverdueTi
         await acknowledge(update, texts.plain("ticket.refused.gone"), alert=True)
         return
     await acknowledge(update)
-    calendar = services.figures.calendar()
-    due = ticket.resolve_due if ticket.acknowledged_at else ticket.acknowledge_due
-    late = max(calendar.working_hours_between(due, services.clock.now()), 0.0)
+    # Pressed days later, the ticket may have been resolved or withdrawn since: it is shown
+    # as it is, and how late only while it is still open.
+    late = None
+    if ticket.status.open:
+        calendar = services.figures.calendar()
+        late = calendar.working_hours_between(ticket.waiting_due, services.clock.now())
     body = views.overdue_ticket(
         texts, services.departments.routing, services.settings.tz, ticket, late
     )

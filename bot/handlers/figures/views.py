@@ -230,9 +230,18 @@ class TelegramReportViews:
 
 
 def overdue_ticket(
-    texts: Texts, routing: Routing, tz: dt.tzinfo, ticket: Ticket, hours_late: float
+    texts: Texts, routing: Routing, tz: dt.tzinfo, ticket: Ticket, hours_late: float | None
 ) -> Html:
-    """A listed overdue ticket, as the leadership reads it: whose, since when, how late."""
+    """A listed overdue ticket, as the leadership reads it: whose, since when, how late
+    (``None``: no longer open, so no deadline to speak of)."""
+    deadline = Html("")
+    if hours_late is not None:
+        due = moment(texts, ticket.waiting_due, tz)
+        deadline = (
+            texts("figures.overdue_ticket.late", due=due, late=_hours(texts, hours_late))
+            if hours_late > 0
+            else texts("figures.overdue_ticket.due", due=due)
+        )
     return texts(
         "figures.overdue_ticket",
         kind=texts.plain(f"ticket.kind.{ticket.kind}"),
@@ -242,9 +251,6 @@ def overdue_ticket(
         status=texts.plain(f"ticket.status.{ticket.status.value}"),
         actor=ticket.assignee_name or texts.plain("figures.nobody"),
         filed=moment(texts, ticket.created_at, tz),
-        due=moment(
-            texts, ticket.resolve_due if ticket.acknowledged_at else ticket.acknowledge_due, tz
-        ),
-        late=_hours(texts, hours_late),
+        deadline=deadline,
         body=shorten(ticket.body, 600),
     )
