@@ -80,6 +80,14 @@ def _typist(shell: asyncio.subprocess.Process, seen: list[str]) -> Say:
     return say
 
 
+async def _greeted(shell: asyncio.subprocess.Process) -> tuple[Say, list[str]]:
+    """Once the greeting's menu is shown: a typist, and the output it has seen."""
+    assert shell.stdout is not None
+    seen: list[str] = []
+    await _read_until(shell.stdout, "[5] 🌐 Ngôn ngữ / Language", seen)
+    return _typist(shell, seen), seen
+
+
 async def test_shell_greets_and_presses_numbered_buttons(tmp_path: Path) -> None:
     async with _shell(tmp_path) as shell:
         assert shell.stdin is not None and shell.stdout is not None
@@ -108,12 +116,7 @@ async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
     tmp_path: Path,
 ) -> None:
     async with _shell(tmp_path) as shell:
-        stdout = shell.stdout
-        assert stdout is not None
-        seen: list[str] = []
-        say = _typist(shell, seen)
-
-        await _read_until(stdout, "[5] 🌐 Ngôn ngữ / Language", seen)
+        say, seen = await _greeted(shell)
         await say("/phananh", "[11] Khác")
         await say("2", "Mời anh/chị mô tả sự việc")
         await say("Đèn đường trước số 8 ngõ Thịnh Hào tắt ba tối nay.", "[1] ➡️ Tiếp tục")
@@ -125,7 +128,8 @@ async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
 
         await say(":official", "[1] ✋ Nhận xử lý")
         await say("1", "(thông báo nhanh) Đã nhận xử lý PA-000001.")  # Telegram's pop-up
-        await _read_until(stdout, "📌 Trạng thái: Đang xử lý", seen)  # the alert, edited
+        assert shell.stdout is not None
+        await _read_until(shell.stdout, "📌 Trạng thái: Đang xử lý", seen)  # the alert, edited
         await say(":reply Chị cho biết cột đèn số mấy ạ?", "Đã chuyển tới người dân")
         await say(":citizen", "[1] 💬 Trả lời cán bộ")
         await asyncio.sleep(0.5)  # a person reads before answering; the bot files the id
@@ -164,12 +168,7 @@ async def test_the_shell_saves_the_chart_and_lets_days_pass(tmp_path: Path) -> N
     """The shell's citizen is an admin: /thongke's chart is saved where it can be opened, and
     ``:wait`` moves the bot's clock, so a result can be found wanting days later."""
     async with _shell(tmp_path) as shell:
-        stdout = shell.stdout
-        assert stdout is not None
-        seen: list[str] = []
-        say = _typist(shell, seen)
-
-        await _read_until(stdout, "[5] 🌐 Ngôn ngữ / Language", seen)
+        say, seen = await _greeted(shell)
         await say("/thongke", "[ảnh, đã lưu: ")
         saved = next(line for line in seen if "[ảnh, đã lưu: " in line)
         path = Path(saved.split("[ảnh, đã lưu: ", 1)[1].split("]", 1)[0])
