@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import dataclasses
 import datetime as dt
 import signal
 import sys
@@ -163,7 +162,7 @@ async def _services(settings: Settings) -> AsyncIterator[Services]:
     from bot.storage.db import Database
 
     db = Database(settings.database)
-    services = await open_services(settings, db, count_apart=False)  # no citizens to keep
+    services = await open_services(settings, db)
     try:
         yield services
     finally:
@@ -279,8 +278,10 @@ def _moment(value: str) -> dt.datetime:
 def cmd_report(args: argparse.Namespace) -> int:
     """The leadership's spreadsheet for chosen days, as ``/xuatbaocao`` sends it (names and
     phone numbers masked unless ``--names``)."""
+    from bot.app import open_reporting
     from bot.domain.figures import Depth, Period, PeriodKind
     from bot.handlers.figures import export
+    from bot.storage.db import Database
     from bot.ui.spreadsheet import workbook
 
     if args.last < args.first:
@@ -289,18 +290,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = _settings()
 
     async def work() -> int:
-        async with _services(settings) as services:
+        db = Database(settings.database)
+        reporting = await open_reporting(settings, db)
+        try:
             if args.at is not None:  # the bot's own moment, which a test or the shell moves
-                services.clock.travel(args.at)
-            figures = services.figures
+                reporting.clock.travel(args.at)
+            figures = reporting.figures
             period = Period(PeriodKind.DATES, args.first, args.last)
             now, before = await figures.compared(period, before=Depth.TOTALS)
-            texts = services.i18n.texts(args.language or settings.default_language)
+            texts = reporting.i18n.texts(args.language or settings.default_language)
             sheets = export.sheets(
-                texts, services.departments.routing, settings.tz, now, before,
+                texts, reporting.departments.routing, settings.tz, now, before,
                 await figures.tickets(period), names=args.names,
             )  # fmt: skip
-            data = workbook([dataclasses.asdict(sheet) for sheet in sheets])
+            data = workbook(sheets)
             said = (
                 f"{args.out}: {now.tickets.received} complaints and questions, "
                 f"{now.dossiers.received} dossiers received, {args.first} to {args.last}"
@@ -312,6 +315,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                 await asyncio.to_thread(Path(args.out).write_bytes, data)
                 print(said)
             return 0
+        finally:
+            await db.close()
 
     return asyncio.run(work())
 

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -21,10 +22,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.pace import TelegramPace
 from bot.delivery.worker import DeliveryWorker
 from bot.domain.figures import Figures
+from bot.domain.unit import UnitProfile
 from bot.domain.workcalendar import WorkCalendar
 from bot.flows.engine import FlowEngine
 from bot.handlers import (
@@ -81,7 +84,6 @@ from bot.storage.procedures import ProcedureRepository
 from bot.storage.tickets import TicketRepository
 from bot.storage.users import ConversationRepository, UserRepository
 from bot.transport import AiohttpRequest
-from bot.ui.chart import Chart
 from bot.ui.chart import render as render_chart
 from bot.ui.child import ChildFailed, made_by
 
@@ -108,7 +110,39 @@ COUNT_WITHIN_S = 60.0  # a year's figures take a few seconds
 HEADROOM = 0.95  # of Telegram's overall rate we aim for
 
 
-async def open_services(settings: Settings, db: Database, count_apart: bool = True) -> Services:
+@dataclass(frozen=True, slots=True)
+class Reporting:
+    """What the leadership's spreadsheet is made from (``python -m bot report``)."""
+
+    figures: FigureService
+    departments: DepartmentDirectory
+    i18n: I18n
+    clock: Clock
+
+
+async def open_reporting(settings: Settings, db: Database) -> Reporting:
+    """The figures with the unit's calendar and the departments' names, and nothing else: the
+    spreadsheet's child process is started for every /xuatbaocao, and the catalogue and its
+    search index would cost it most of a second and tens of MB."""
+    await db.open()
+    try:
+        unit = UnitService()
+        departments = DepartmentDirectory(DepartmentGroupRepository(db), settings.admins)
+        files = [unit.editable_file(), departments.editable_file()]
+        await DocumentService(DocumentRepository(db), files).load()
+    except BaseException:
+        await db.close()
+        raise
+    figures = FigureService(
+        FigureRepository(db),
+        db.clock,
+        lambda: WorkCalendar(unit.profile, settings.tz),
+        settings.admins,
+    )
+    return Reporting(figures, departments, I18n(settings.default_language), db.clock)
+
+
+async def open_services(settings: Settings, db: Database) -> Services:
     """Everything the handlers use, loaded; the database is closed again if loading fails, so
     a command that cannot start exits instead of waiting on the database's thread."""
     i18n = I18n(settings.default_language)
@@ -122,8 +156,14 @@ async def open_services(settings: Settings, db: Database, count_apart: bool = Tr
         flows = FlowEngine(known_code=lambda code: catalogue.get(code) is not None)
         outbox = OutboxRepository(db)
 
+        kept: list[tuple[UnitProfile, WorkCalendar]] = []
+
         def calendar() -> WorkCalendar:
-            return WorkCalendar(unit.profile, settings.tz)
+            """One per profile: what it learns of working hours lasts until unit.yaml
+            changes."""
+            if not kept or kept[0][0] is not unit.profile:
+                kept[:] = [(unit.profile, WorkCalendar(unit.profile, settings.tz))]
+            return kept[0][1]
 
         departments = DepartmentDirectory(DepartmentGroupRepository(db), settings.admins)
         ticket_repository = TicketRepository(db)
@@ -199,17 +239,15 @@ async def open_services(settings: Settings, db: Database, count_apart: bool = Tr
         db.clock,
         calendar,
         settings.admins,
-        apart=(
-            lambda period, now, before: _counted(
-                counting.Ask(db.path, period, now, before, calendar(), tuple(settings.admins))
-            )
-        )
-        if count_apart
-        else None,
+        apart=lambda period, now, before: _counted(
+            counting.Ask(db.path, period, now, before, calendar(), tuple(settings.admins))
+        ),
     )
     report_views = TelegramReportViews(i18n, lambda: departments.routing, settings.tz)
     # The catalogue, its indexes and the word lists live as long as the process: garbage
-    # collection need not walk them again and again while citizens wait for an answer.
+    # collection need not walk them again and again while citizens wait for an answer. What
+    # loading left behind is collected and handed back first: frozen, it would stay.
+    release_freed()
     gc.freeze()
     return Services(
         settings=settings,
@@ -232,7 +270,7 @@ async def open_services(settings: Settings, db: Database, count_apart: bool = Tr
             figures,
             outbox,
             report_views,
-            draw=lambda counted: _chart(report_views.chart(counted)),
+            draw=lambda counted: render_chart(report_views.chart(counted)),
             charts=settings.database.parent / "charts",
             # The leadership's own group only: an admin's chat is no place for them.
             leadership=lambda: [
@@ -289,7 +327,6 @@ async def _post_init(app: BotApp) -> None:
     app.bot_data.db = db
     services = await open_services(settings, db)
     app.bot_data.services = services
-    release_freed()
     processor = app.update_processor
     assert isinstance(processor, PerChatUpdateProcessor)  # create_app sets it
     pace = app.bot.rate_limiter
@@ -339,15 +376,6 @@ async def _counted(ask: counting.Ask) -> tuple[Figures, Figures]:
         log.warning("figures not counted: %s", str(error)[-200:])
         raise FiguresUnavailable from None
     return counting.answered(data)
-
-
-async def _chart(chart: Chart) -> bytes | None:
-    """The chart, or None (said in the log) when it could not be drawn: the text goes alone."""
-    try:
-        return await render_chart(chart)
-    except ChildFailed as error:
-        log.warning("no chart: %s", str(error)[-200:])
-        return None
 
 
 async def _post_shutdown(app: BotApp) -> None:

@@ -27,7 +27,8 @@ class Depth(enum.IntEnum):
     asked for, and counting what nobody reads of it was half the wait for a quarter."""
 
     BESIDE = 1  # what the text sets beside: tickets received, on time, satisfied; questions
-    TOTALS = 2  # every total (the spreadsheet's period before): no medians, no breakdown
+    TOTALS = 2  # the period's totals (the spreadsheet's period before): no medians, no
+    # breakdown, nothing counted as of now (open, overdue), which the period asked gives
     FULL = 3
 
 

@@ -129,7 +129,8 @@ class FigureService:
             calendar = self._calendar()
             took = [_took(times, calendar) async for times in repository.ticket_times(start, end)]
         events = await repository.ticket_events(COUNTED_EVENTS, start, end)
-        open_now, overdue_now = await repository.open_tickets_now(now)
+        # What is open and overdue now is the same for any period: counted with the one asked.
+        open_now, overdue_now = await repository.open_tickets_now(now) if detail else (0, 0)
         delivered, reached = await repository.delivered(start, end, self._admins)
         return Figures(
             period=period,
@@ -138,7 +139,7 @@ class FigureService:
             by_category=_broken_down(facts, took, events, "category", detail),
             open_now=open_now,
             overdue_now=overdue_now,
-            dossiers=await self._dossiers(period, start, end, now),
+            dossiers=await self._dossiers(period, start, end, now if detail else None),
             questions=questions,
             people_reached=reached,
             notifications=delivered,
@@ -146,8 +147,9 @@ class FigureService:
         )
 
     async def _dossiers(
-        self, period: Period, start: dt.datetime, end: dt.datetime, now: dt.datetime
+        self, period: Period, start: dt.datetime, end: dt.datetime, now: dt.datetime | None
     ) -> DossierFigures:
+        """``now``: also how many are overdue at that moment."""
         repository = self._repository
         tz = self._tz
         results = on_time = new_dates = 0
@@ -166,7 +168,7 @@ class FigureService:
             results=results,
             on_time=on_time,
             new_dates=new_dates,
-            overdue_now=await repository.dossiers_overdue(now.astimezone(tz).date()),
+            overdue_now=await repository.dossiers_overdue(now.astimezone(tz).date()) if now else 0,
         )
 
     # --- questions typed to the bot -----------------------------------------------------------

@@ -56,8 +56,6 @@ class TicketRow:
     resolve_due: dt.datetime
     resolved_at: dt.datetime | None
     rating: int | None
-    acknowledge_missed: bool
-    resolve_missed: bool  # a resolution deadline was missed at some point
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,21 +114,15 @@ class FigureRepository:
         self._db = db
 
     async def tickets_filed(self, start: dt.datetime, end: dt.datetime) -> list[TicketRow]:
-        return [row async for row in self.tickets_streamed(start, end)]
-
-    async def tickets_streamed(
-        self, start: dt.datetime, end: dt.datetime
-    ) -> AsyncIterator[TicketRow]:
-        """The tickets filed in the period, in order, a batch at a time."""
-        rows = self._db.stream(
-            "SELECT t.id, t.kind, t.citizen_name, t.phone, t.hide_name, t.department, t.category,"
-            " t.status, t.created_at, t.acknowledge_due, t.acknowledged_at, t.resolve_due,"
-            f" t.resolved_at, t.rating, t.acknowledge_missed, {_RESOLVE_MISSED} AS resolve_missed"
-            " FROM tickets t WHERE t.created_at >= :start AND t.created_at < :end ORDER BY t.id",
-            {"start": _iso(start), "end": _iso(end)},
+        """The tickets filed in the period, in order, a row each for the spreadsheet."""
+        rows = await self._db.fetchall(
+            "SELECT id, kind, citizen_name, phone, hide_name, department, category, status,"
+            " created_at, acknowledge_due, acknowledged_at, resolve_due, resolved_at, rating"
+            " FROM tickets WHERE created_at >= ? AND created_at < ? ORDER BY id",
+            (_iso(start), _iso(end)),
         )
-        async for r in rows:
-            yield TicketRow(
+        return [
+            TicketRow(
                 id=r["id"],
                 kind=r["kind"],
                 citizen_name=r["citizen_name"],
@@ -145,9 +137,9 @@ class FigureRepository:
                 resolve_due=dt.datetime.fromisoformat(r["resolve_due"]),
                 resolved_at=_time(r["resolved_at"]),
                 rating=r["rating"],
-                acknowledge_missed=bool(r["acknowledge_missed"]),
-                resolve_missed=bool(r["resolve_missed"]),
             )
+            for r in rows
+        ]
 
     async def ticket_tallies(
         self, start: dt.datetime, end: dt.datetime, now: dt.datetime
@@ -294,12 +286,11 @@ class FigureRepository:
 
     async def count_questions(self, counts: Mapping[tuple[str, str, str], int]) -> None:
         """Add (day, kind, language) -> n to the tally, in one transaction."""
-        async with self._db.transaction() as conn:
-            await conn.executemany(
-                "INSERT INTO question_counts (day, kind, language, n) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (day, kind, language) DO UPDATE SET n = n + excluded.n",
-                [(*key, n) for key, n in counts.items()],
-            )
+        await self._db.write_many(
+            "INSERT INTO question_counts (day, kind, language, n) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (day, kind, language) DO UPDATE SET n = n + excluded.n",
+            [(*key, n) for key, n in counts.items()],
+        )
 
     async def delivered(
         self, start: dt.datetime, end: dt.datetime, besides: Iterable[int] = ()

@@ -8,11 +8,14 @@ Run as ``python -m bot.ui.chart`` with the chart as JSON on stdin; the PNG goes 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.ui.child import made_by
+from bot.ui.child import ChildFailed, made_by
+
+log = logging.getLogger(__name__)
 
 RENDER_TIMEOUT_S = 60.0
 # The groups' series in order: how many, good (on time), bad (overdue).
@@ -40,10 +43,15 @@ class Chart:
     notes: list[str] = field(default_factory=list)
 
 
-async def render(chart: Chart) -> bytes:
-    """The chart as a PNG; :class:`~bot.ui.child.ChildFailed` if it could not be drawn."""
+async def render(chart: Chart) -> bytes | None:
+    """The chart as a PNG, or None (said in the log) if it could not be drawn: the figures'
+    text goes alone."""
     given = json.dumps(asdict(chart)).encode()
-    return await made_by("bot.ui.chart", given, RENDER_TIMEOUT_S, b"\x89PNG")
+    try:
+        return await made_by("bot.ui.chart", given, RENDER_TIMEOUT_S, b"\x89PNG")
+    except ChildFailed as error:
+        log.warning("no chart: %s", str(error)[-200:])
+        return None
 
 
 def _draw(spec: dict[str, Any]) -> bytes:

@@ -5,11 +5,12 @@ openpyxl are never held by the process that serves citizens."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
-Cell = str | int | float | None
+Cell = str | int | float | dt.datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,15 +18,16 @@ class Sheet:
     title: str  # at most 31 characters, as Excel requires
     header: list[str]
     rows: list[list[Cell]]
-    moments: tuple[int, ...] = ()  # columns of local times written "YYYY-MM-DDTHH:MM"
 
 
-def at(moment: dt.datetime | None, tz: dt.tzinfo) -> str | None:
-    """A time for a ``moments`` column: local, to the minute, as the office reads it."""
-    return moment.astimezone(tz).strftime("%Y-%m-%dT%H:%M") if moment else None
+def at(moment: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
+    """A time as the office reads it: local, to the minute (a spreadsheet has no zones)."""
+    if moment is None:
+        return None
+    return moment.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
 
 
-def workbook(sheets: list[dict[str, Any]]) -> bytes:
+def workbook(sheets: Sequence[Sheet]) -> bytes:
     import io
 
     from openpyxl import Workbook
@@ -35,10 +37,10 @@ def workbook(sheets: list[dict[str, Any]]) -> bytes:
 
     book = Workbook(write_only=True)
     for spec in sheets:
-        sheet = book.create_sheet(spec["title"][:31])
-        header = spec["header"]
+        sheet = book.create_sheet(spec.title[:31])
+        header = spec.header
         for index, name in enumerate(header):
-            width = max(len(name), *(len(str(r[index] or "")) for r in spec["rows"][:200]), 8)
+            width = max(len(name), *(len(str(r[index] or "")) for r in spec.rows[:200]), 8)
             sheet.column_dimensions[_column(index)].width = min(width + 2, 60)
         sheet.freeze_panes = "A2"
         bold = []
@@ -47,12 +49,11 @@ def workbook(sheets: list[dict[str, Any]]) -> bytes:
             cell.font = Font(bold=True)
             bold.append(cell)
         sheet.append(bold)
-        moments = set(spec.get("moments") or ())
-        for row in spec["rows"]:
+        for row in spec.rows:
             cells: list[Any] = []
-            for index, value in enumerate(row):
-                if index in moments and value:
-                    cell = WriteOnlyCell(sheet, value=dt.datetime.fromisoformat(value))
+            for value in row:
+                if isinstance(value, dt.datetime):
+                    cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = DATE_FORMAT
                     cells.append(cell)
                 elif isinstance(value, str):

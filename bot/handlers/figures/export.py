@@ -108,7 +108,6 @@ def sheets(
             p("export.sheet.tickets"),
             [p(f"export.column.{key}") for key in TICKET_COLUMNS],
             [_ticket_row(texts, routing, tz, row, names) for row in tickets],
-            moments=(4, 5, 6, 7, 8),
         ),
     ]
 

@@ -86,13 +86,10 @@ async def show(update: Update, context: BotContext, kind: PeriodKind) -> None:
         views.periods(texts, kind),
         message_thread_id=thread,
     )
-    try:
-        png = await render(views.chart(texts, routing, now))
-    except ChildFailed as error:
-        log.warning("figures: no chart (%s)", str(error)[-200:])
-        return
-    caption = texts("figures.chart.caption", period=views.period_name(texts, now.period))
-    await send_captioned(context.bot, chat.id, caption, photo=png, message_thread_id=thread)
+    png = await render(views.chart(texts, routing, now))
+    if png is not None:
+        caption = views.chart_caption(texts, now)
+        await send_captioned(context.bot, chat.id, caption, photo=png, message_thread_id=thread)
 
 
 async def export_command(update: Update, context: BotContext) -> None:

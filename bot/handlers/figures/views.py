@@ -202,8 +202,7 @@ class TelegramReportViews:
         return self._i18n.texts(self._i18n.default_language)
 
     def caption(self, now: Figures) -> Html:
-        texts = self._texts
-        return texts("figures.chart.caption", period=period_name(texts, now.period))
+        return chart_caption(self._texts, now)
 
     def report(self, now: Figures, before: Figures, overdue: Sequence[Overdue]) -> View:
         texts = self._texts
@@ -227,6 +226,10 @@ class TelegramReportViews:
 
     def chart(self, now: Figures) -> Chart:
         return chart(self._texts, self._routing(), now)
+
+
+def chart_caption(texts: Texts, figures: Figures) -> Html:
+    return texts("figures.chart.caption", period=period_name(texts, figures.period))
 
 
 def overdue_ticket(
