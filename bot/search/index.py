@@ -164,6 +164,18 @@ class _Postings:
         return self._docs[start:end], self._values[start:end]
 
 
+def _summed(found: list[tuple[Docs, NDArray[np.float64]]]) -> tuple[Docs, NDArray[np.float64]]:
+    """Each procedure's total over a concept's terms, only where a term is found: a concept
+    costs what its postings hold, not the size of the catalogue (a long story asks for dozens)."""
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return np.empty(0, dtype=np.int32), np.empty(0)
+    docs, where = np.unique(np.concatenate([d for d, _ in found]), return_inverse=True)
+    summed = np.bincount(where, weights=np.concatenate([v for _, v in found]))
+    return docs.astype(np.int32, copy=False), summed.astype(np.float64, copy=False)
+
+
 def _pairs(words: Sequence[str]) -> list[str]:
     return [f"{a} {b}" for a, b in pairwise(words)]
 
@@ -453,7 +465,7 @@ class SearchIndex(Generic[E]):
             if not concept.known:
                 wanted += self._rare_idf * unknown
                 continue
-            mass = np.zeros(size)
+            found: list[tuple[Docs, NDArray[np.float64]]] = []
             full = 0.0
             for term, weight in concept.terms.items():
                 known = self._ids.get(term)
@@ -463,16 +475,17 @@ class SearchIndex(Generic[E]):
                 idf = float(self._idf[known])
                 full += idf
                 docs, worth = self._worth.get(known)
-                mass[docs] += worth * (weight * idf)
+                found.append((docs, worth * (weight * idf)))
                 if " " not in term and term not in credited:
                     credited.add(term)
                     name_hit[self._head.get(known)[0]] += idf
             if full <= 0:
                 continue
+            docs, mass = _summed(found)
             matching = int(np.count_nonzero(mass >= full / 2))
             importance = concept.importance * math.log(1 + size / max(1, matching))
             wanted += importance
-            explained += importance * np.minimum(mass / full, 1.0)
+            explained[docs] += importance * np.minimum(mass / full, 1.0)
         candidates = np.flatnonzero(name_hit)  # no word of the name asked for: not a match
         if not len(candidates) or wanted <= 0:
             return []
