@@ -48,6 +48,7 @@ BODY_ITEM_CHARS = 200
 HEAD_WORDS = 16
 KEEP_HITS = 30
 MAX_CORRECTIONS = 20_000
+CONCEPTS_KEPT = 2_048  # concepts' worth remembered per index (a few MB at most)
 # Misspellings looked up per question, the first ones in it: a long story of words no name
 # uses holds few typos, and each look-up scans the vocabulary. Remembered look-ups count too,
 # so that a question gets the same answer whatever was asked before it.
@@ -162,6 +163,25 @@ class _Postings:
         if start == end:
             return self._empty
         return self._docs[start:end], self._values[start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class _Worth:
+    """A concept as an index holds it."""
+
+    docs: Docs  # procedures holding any of its terms
+    share: NDArray[np.float64]  # ... and how much of it each holds, at most all
+    rarity: float | None  # log(1 + procedures / those holding half of it); None: worth nothing
+    heads: tuple[tuple[str, tuple[Docs, NDArray[np.float64]]], ...]  # word -> names, its idf
+
+
+def _totals(parts: list[tuple[Docs, NDArray[np.float64]]], size: int) -> NDArray[np.float64]:
+    """Each procedure's sum over ``parts``, added in their order."""
+    if not parts:
+        return np.zeros(size)
+    docs = np.concatenate([d for d, _ in parts])
+    summed = np.bincount(docs, weights=np.concatenate([v for _, v in parts]), minlength=size)
+    return summed.astype(np.float64, copy=False)
 
 
 def _summed(found: list[tuple[Docs, NDArray[np.float64]]]) -> tuple[Docs, NDArray[np.float64]]:
@@ -313,6 +333,7 @@ class SearchIndex(Generic[E]):
         self._words: list[str] = []
         self._word_pairs: list[str] = []
         self._corrections: dict[tuple[str, int], list[str]] = {}
+        self._concepts: dict[tuple[tuple[str, float], ...], _Worth] = {}
         self._pairs_with: dict[str, list[str]] = defaultdict(list)
         self._sounds: dict[str, list[str]] = defaultdict(list)
         if built.typos:
@@ -429,10 +450,12 @@ class SearchIndex(Generic[E]):
     def _find_nearest(self, term: str, vocabulary: list[str], max_distance: int) -> list[str]:
         if " " in term:
             # A typo in one word of a pair keeps the other: look among pairs that share it.
+            # Neither word in any name's pairs is more likely a word no name uses (a place,
+            # English) than two typos in a row, and scanning every pair costs milliseconds.
             first, second = term.split(" ", 1)
-            shared = self._pairs_with.get(first, []) + self._pairs_with.get(second, [])
-            if shared:
-                vocabulary = shared
+            vocabulary = self._pairs_with.get(first, []) + self._pairs_with.get(second, [])
+            if not vocabulary:
+                return []
         alike = [t for t in self._sounds.get(sound_key(term), ()) if t != term]
         if alike:
             return sorted(alike, key=lambda t: -self._name_docs[t])[:3]
@@ -457,35 +480,26 @@ class SearchIndex(Generic[E]):
         """Arrays over all procedures: one concept costs the same whether it is in three
         procedures or three hundred."""
         size = len(self.procedures)
-        name_hit = np.zeros(size)
-        explained = np.zeros(size)
         credited: set[str] = set()  # a name word counts once, however often it is asked for
+        named: list[tuple[Docs, NDArray[np.float64]]] = []
+        held: list[tuple[Docs, NDArray[np.float64]]] = []
         wanted = 0.0
         for concept in concepts:
             if not concept.known:
                 wanted += self._rare_idf * unknown
                 continue
-            found: list[tuple[Docs, NDArray[np.float64]]] = []
-            full = 0.0
-            for term, weight in concept.terms.items():
-                known = self._ids.get(term)
-                if known is None:  # a word no text holds: it only adds to what is asked
-                    full += self._rare_idf
-                    continue
-                idf = float(self._idf[known])
-                full += idf
-                docs, worth = self._worth.get(known)
-                found.append((docs, worth * (weight * idf)))
-                if " " not in term and term not in credited:
+            worth = self._worth_of(concept)
+            for term, heads in worth.heads:
+                if term not in credited:
                     credited.add(term)
-                    name_hit[self._head.get(known)[0]] += idf
-            if full <= 0:
+                    named.append(heads)
+            if worth.rarity is None:
                 continue
-            docs, mass = _summed(found)
-            matching = int(np.count_nonzero(mass >= full / 2))
-            importance = concept.importance * math.log(1 + size / max(1, matching))
+            importance = concept.importance * worth.rarity
             wanted += importance
-            explained[docs] += importance * np.minimum(mass / full, 1.0)
+            held.append((worth.docs, importance * worth.share))
+        name_hit = _totals(named, size)
+        explained = _totals(held, size)
         candidates = np.flatnonzero(name_hit)  # no word of the name asked for: not a match
         if not len(candidates) or wanted <= 0:
             return []
@@ -505,6 +519,40 @@ class SearchIndex(Generic[E]):
             Hit(self.procedures[candidates[i]], float(score[i]), float(recall[i]))
             for i in order[:KEEP_HITS]
         ]
+
+    def _worth_of(self, concept: _Concept) -> _Worth:
+        """What a concept's terms are worth here, the same whatever question asks for them:
+        remembered, since everyday questions ask for the same few hundred concepts."""
+        key = tuple(concept.terms.items())
+        worth = self._concepts.get(key)
+        if worth is not None:
+            return worth
+        found: list[tuple[Docs, NDArray[np.float64]]] = []
+        heads: list[tuple[str, tuple[Docs, NDArray[np.float64]]]] = []
+        full = 0.0
+        for term, weight in concept.terms.items():
+            known = self._ids.get(term)
+            if known is None:  # a word no text holds: it only adds to what is asked
+                full += self._rare_idf
+                continue
+            idf = float(self._idf[known])
+            full += idf
+            docs, values = self._worth.get(known)
+            found.append((docs, values * (weight * idf)))
+            if " " not in term:
+                named = self._head.get(known)[0]
+                heads.append((term, (named, np.full(len(named), idf))))
+        docs, mass = _summed(found)
+        if full <= 0:
+            worth = _Worth(docs, mass, None, tuple(heads))
+        else:
+            matching = int(np.count_nonzero(mass >= full / 2))
+            rarity = math.log(1 + len(self.procedures) / max(1, matching))
+            worth = _Worth(docs, np.minimum(mass / full, 1.0), rarity, tuple(heads))
+        if len(self._concepts) >= CONCEPTS_KEPT:
+            self._concepts.clear()
+        self._concepts[key] = worth
+        return worth
 
     def decide(self, text: str, hits: tuple[Hit[E], ...]) -> SearchResult[E]:
         """A card, a short list or nothing from ranked hits (also after a caller filtered
