@@ -12,8 +12,12 @@ tuning, so the two figures together show whether tuning overfitted. Questions
 marked ``split: dev`` (sets written later by someone who had not seen the bot's word
 lists, to tune on) are always "dev".
 
+Latency: every question is asked once of each of ``--passes`` freshly built bots (nothing
+remembered from a pass before) and its median time kept, so that a stall of a shared machine
+is not taken for a slow answer; the accuracy is that of the first pass.
+
 Bars, on the held-out half: top-1 >= 90 %, top-3 >= 97 % overall, English top-3 >= 90 %, no
-confident answer to a question that matches nothing.
+confident answer to a question that matches nothing; answer p99 < 10 ms.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import statistics
 import sys
 import tempfile
 import time
@@ -179,20 +184,37 @@ def main() -> int:
         default="all",
         help="which misses to print (figures are always printed for all)",
     )
+    parser.add_argument(
+        "--passes", type=int, default=3, help="how many times each question is timed"
+    )
     args = parser.parse_args()
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
-        answers = asyncio.run(build_answers(Path(folder)))
-    print(f"answers ready in {time.perf_counter() - started:.2f} s (shipped data)")
     questions = load_questions()
+    # Each pass asks every question once of a freshly built bot, so nothing is remembered
+    # from an earlier pass; a question's time is its median over the passes, so that one
+    # stall of a shared machine is not taken for a slow answer.
+    passes: list[list[float]] = []
+    given: list[Answer] = []
+    peak = 0.0
+    for number in range(args.passes):
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory() as folder:
+            answers = asyncio.run(build_answers(Path(folder)))
+        if number == 0:
+            print(f"answers ready in {time.perf_counter() - started:.2f} s (shipped data)")
+        spent: list[float] = []
+        for question in questions:
+            began = time.perf_counter()
+            answer = answers.answer(question.text, "en" if question.english else "vi")
+            spent.append(time.perf_counter() - began)
+            if number == 0:
+                given.append(answer)
+        passes.append(spent)
+        if number == 0:
+            peak = peak_rss_mb()  # one bot's: the passes after it only time the answers
+    times = [statistics.median(each) for each in zip(*passes, strict=True)]
     tallies: dict[str, Tally] = {}
     misses: list[str] = []
-    times: list[float] = []
-    for question in questions:
-        language = "en" if question.english else "vi"
-        began = time.perf_counter()
-        answer = answers.answer(question.text, language)
-        times.append(time.perf_counter() - began)
+    for question, answer in zip(questions, given, strict=True):
         for name in ("all", question.split, f"{question.split} {question.kind}"):
             miss = grade(question, answer, tallies.setdefault(name, Tally()))
         if miss and args.split in ("all", question.split):
@@ -205,7 +227,8 @@ def main() -> int:
         print("\n".join(misses))
     p99 = percentile(times, 99) * 1000
     print(
-        f"answer latency over {len(times)} questions: p50 {percentile(times, 50) * 1000:.2f} ms,"
+        f"answer latency over {len(times)} questions (median of {args.passes} passes):"
+        f" p50 {percentile(times, 50) * 1000:.2f} ms,"
         f" p99 {p99:.2f} ms, max {max(times) * 1000:.2f} ms (bar p99 < {P99_BAR_MS:.0f} ms: "
         f"{'ok' if p99 < P99_BAR_MS else 'MISSED'})"
     )
@@ -223,7 +246,7 @@ def main() -> int:
         f"bars on held-out (top-1 >= {TOP1_BAR:.0%}, top-3 >= {TOP3_BAR:.0%}, English top-3 >= "
         f"{ENGLISH_TOP3_BAR:.0%}, no confident answer to no-match): {'ok' if ok else 'MISSED'}"
     )
-    print(f"peak RSS {peak_rss_mb():.1f} MB")
+    print(f"peak RSS {peak:.1f} MB (the bot built and every question answered once)")
     return 0 if ok else 1
 
 
