@@ -521,3 +521,31 @@ async def test_a_filler_word_does_not_hide_a_way_of_asking(
     assert said.plain.startswith("Birth registration for a person who already has") or (
         first.startswith("Birth registration for a person")
     ), (said.plain[:300], said.buttons)
+
+
+async def test_a_vietnamese_spouse_does_not_make_every_question_a_foreign_marriage(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """«my Vietnamese husband» says the one asking is a foreigner, not that the ID card is
+    about a marriage with one: his card's renewal comes first, typed «can cuoc» without
+    marks, and no foreign-element civil-status procedure is offered with it."""
+    tom = standin.user(1331, "Tom", language_code="en")
+    said = await tom.reply("my vietnamese husband wants to renew his can cuoc")
+    labels = [row[0] for row in said.buttons]
+    assert labels and labels[0].startswith("ID card renewal"), (said.plain[:300], labels)
+    assert not any("foreign element" in label for label in labels), labels
+
+
+async def test_heirs_who_agreed_how_to_split_a_house_are_shown_the_certification(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """No will, and the family agreed how to split it: the ward certifies the agreement
+    dividing the inheritance (not the registration of the death)."""
+    tom = standin.user(1332, "Tom", language_code="en")
+    said = await tom.reply(
+        "my parents house, they died without a will and we siblings agreed how to split it"
+    )
+    assert said.plain.startswith("Certification of an agreement dividing an inheritance"), (
+        said.plain[:300],
+        said.buttons,
+    )

@@ -3,6 +3,11 @@ foreign element is noticed, also when it takes several words to say."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
+import bot.data
 from bot.search.english import FOREIGN_MEANS, English, EnglishPhrase, EnglishReader
 
 DATA = English(
@@ -106,3 +111,42 @@ def test_a_known_word_with_an_ending_is_not_taken_for_a_misspelling() -> None:
     assert reader.read("rented shopping living", "en").asked == "rented shopping living"
     assert reader.read("talkng", "en").asked == "talking"
     assert reader.read("was never actually registered", "en").text == "chưa đăng ký"
+
+
+def test_a_plural_or_possessive_typed_without_its_apostrophe_is_the_phrases_word() -> None:
+    """«dads name» is «dad's name»: the phrase «dad name» is what was said. A word the
+    phrases use as it is («parents») stays as it is."""
+    reader = EnglishReader(
+        English(
+            stopwords=["add", "to", "my"],
+            phrases=[
+                EnglishPhrase(words=["dad name"], means="nhận cha"),
+                EnglishPhrase(words=["parents"], means="cha mẹ"),
+                EnglishPhrase(words=["parent"], means="phụ huynh"),
+            ],
+        ),
+        vietnamese_words=set(),
+    )
+    assert reader.read("add dads name", "en").text == "nhận cha"
+    assert reader.read("my parents", "en").text == "cha mẹ"
+
+
+def test_vietnamese_typed_without_marks_in_an_english_question_is_kept() -> None:
+    """«can cuoc» is «căn cước», not the verb «can» and an unknown word: a syllable English
+    has too is Vietnamese beside one only Vietnamese has. «can I» is still English."""
+    reader = EnglishReader(
+        English(stopwords=["can", "i", "it", "for", "my"], phrases=[]),
+        vietnamese_words={"can", "cuoc", "i", "cho"},
+    )
+    assert reader.read("can cuoc for my son", "en").text == "can cuoc son"
+    assert reader.read("can I renew it for my son", "en").text == "renew son"
+
+
+def test_what_is_left_of_a_contraction_is_no_word_of_the_question() -> None:
+    """«didn't», «won't», «haven't» split into «didn» and «t»: neither is a word the
+    question is about, so neither counts as a word the bot did not understand."""
+    shipped = Path(bot.data.__file__).parent / "english.yaml"
+    stopwords = yaml.safe_load(shipped.read_text(encoding="utf-8"))["stopwords"]
+    reader = EnglishReader(English(stopwords=stopwords), vietnamese_words=set())
+    reading = reader.read("we didn't register, won't and haven't", "en")
+    assert reading.unread == 1  # «register»

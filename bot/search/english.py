@@ -136,6 +136,7 @@ class EnglishReader:
         foreign_words = {w for key in self._foreign for w in key}
         vocabulary = self._stop | foreign_words | named | {w for key in phrases for w in key}
         self._vocabulary = vocabulary
+        self._phrased = {w for key in phrases for w in key}
         self._spellings = sorted(w for w in vocabulary if len(w) >= MIN_TYPO - 1)
         self._learn(vietnamese_words, english_words)
 
@@ -172,6 +173,7 @@ class EnglishReader:
             return Reading(text, english=False, asked=text)
         folded = [self._spelled(w) for w in words(text)]
         spans = list(self._spans(folded))
+        vietnamese = self._typed_vietnamese(folded)
         out: list[str] = []
         everyday: list[str] = []
         foreign = False
@@ -185,7 +187,7 @@ class EnglishReader:
             elif said in self._foreign:
                 foreign = True
                 out.append(FOREIGN_MEANS)
-            elif said[0] not in self._stop:
+            elif said[0] not in self._stop or said[0] in vietnamese:
                 out.append(said[0])
                 everyday.append(said[0])
                 unread += not said[0].isdigit()
@@ -263,7 +265,10 @@ class EnglishReader:
 
     def _spelled(self, word: str) -> str:
         """A misspelt English word as the word lists spell it ("houshold" -> "household"); a
-        word they know, a Vietnamese syllable or a number as it is."""
+        word they know, a Vietnamese syllable or a number as it is; a plural or possessive
+        typed without its apostrophe as the word the phrases use («dads name» is «dad name»)."""
+        if word.endswith("s") and word not in self._phrased and word[:-1] in self._phrased:
+            return word[:-1]
         if (
             len(word) < MIN_TYPO
             or not word.isalpha()
@@ -296,6 +301,16 @@ class EnglishReader:
                 if len(base) >= 4 and base[-1] == base[-2] and base[:-1] in known:
                     return True  # «shopping», «planned»
         return False
+
+    def _typed_vietnamese(self, folded: list[str]) -> set[str]:
+        """Words that are Vietnamese here, though English has them too: those beside a word
+        only Vietnamese has («can cuoc» is «căn cước», not the verb and an unknown word)."""
+        only = [False, *(w in self._vietnamese_only for w in folded), False]
+        return {
+            word
+            for i, word in enumerate(folded)
+            if word in self._vietnamese and (only[i] or only[i + 2])  # the word before or after
+        }
 
     def _implies_foreign(self, folded: list[str]) -> bool:
         sizes = {len(key) for key in self._foreign}
