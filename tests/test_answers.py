@@ -549,3 +549,18 @@ async def test_heirs_who_agreed_how_to_split_a_house_are_shown_the_certification
         said.plain[:300],
         said.buttons,
     )
+
+
+async def test_typing_what_the_browse_button_says_leads_to_the_fields(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """«xem theo linh vuc», typed as the button reads, is no question about a procedure: the
+    answer offers the fields to browse, and no customs field among them."""
+    lan = standin.user(1333, "Lan", language_code="vi")
+    said = await lan.reply("xem theo linh vuc")
+    assert "«📚 Xem theo lĩnh vực»" in said.plain, (said.plain, said.buttons)
+    fields = await lan.click("📚 Xem theo lĩnh vực", said)
+    assert fields is not None
+    labels = [text for row in fields.buttons for text in row]
+    assert any(label.startswith("Hộ tịch") for label in labels), labels
+    assert not any("Hải quan" in label for label in labels), labels
