@@ -172,7 +172,7 @@ class _Worth:
     docs: Docs  # procedures holding any of its terms
     share: NDArray[np.float64]  # ... and how much of it each holds, at most all
     rarity: float | None  # log(1 + procedures / those holding half of it); None: worth nothing
-    heads: tuple[tuple[str, tuple[Docs, NDArray[np.float64]]], ...]  # word -> names, its idf
+    heads: tuple[tuple[str, tuple[Docs, NDArray[np.float64]]], ...]  # word, names with it, idf
 
 
 def _totals(parts: list[tuple[Docs, NDArray[np.float64]]], size: int) -> NDArray[np.float64]:
@@ -477,8 +477,8 @@ class SearchIndex(Generic[E]):
         return self.decide(text, tuple(self._score(self._parse(text, lookups), unknown)))
 
     def _score(self, concepts: list[_Concept], unknown: float = 1.0) -> list[Hit[E]]:
-        """Arrays over all procedures: one concept costs the same whether it is in three
-        procedures or three hundred."""
+        """How much of the question each procedure explains and how much of its name was
+        asked for, over all procedures at once; a concept costs what its postings hold."""
         size = len(self.procedures)
         credited: set[str] = set()  # a name word counts once, however often it is asked for
         named: list[tuple[Docs, NDArray[np.float64]]] = []
