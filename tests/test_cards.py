@@ -273,6 +273,30 @@ def test_every_shipped_card_reads_cleanly(
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
 
 
+def test_documents_alike_in_short_are_told_apart_by_the_words_that_differ(
+    i18n: I18n, profile: UnitProfile, catalogue: dict[str, Procedure]
+) -> None:
+    """Three requests «theo Mẫu số 11/12/13» read the same once shortened to their first
+    clause: the checklist names each up to the number that tells it apart. Items that only
+    differ far into their text keep their short form, and every checklist still fits."""
+    texts = i18n.texts("vi")
+    checklist = plain_text(rendered(texts, catalogue["1.014832"], profile)["checklist"])
+    for number in ("11", "12", "13"):
+        assert f"cho thuê rừng theo Mẫu số {number} Phụ lục IIA — 1 bản chính" in checklist
+    decree = ", ban hành kèm theo Nghị định số 23/2026/NĐ-CP ngày 01/01/2026 của Chính phủ"
+    alike = [
+        item(f"Tờ khai đăng ký công trình theo Mẫu 13 tại Phụ lục I{decree}"),
+        item(f"Tờ khai đăng ký công trình theo Mẫu 14 tại Phụ lục I{decree}"),
+        item("Giấy tờ khác"),
+    ]
+    assert documents.short_name(alike[0].name, 30) == documents.short_name(alike[1].name, 30)
+    assert list(documents.short_names(alike, 30).values()) == [
+        "Tờ khai đăng ký công trình theo Mẫu 13 tại Phụ lục I",
+        "Tờ khai đăng ký công trình theo Mẫu 14 tại Phụ lục I",
+        "Giấy tờ khác",
+    ]
+
+
 def test_documents_are_counted_once_and_notes_never(catalogue: dict[str, Procedure]) -> None:
     for procedure in catalogue.values():
         plan = documents.arrange(procedure.documents)

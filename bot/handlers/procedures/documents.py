@@ -44,6 +44,7 @@ OPTIONAL = "(nếu có)"
 SHORT_CHARS = 110  # a longer name gets its short form on the first screen and the checklist
 SHORT_MIN_CHARS = 12  # a short form is at least this long ...
 SHORT_MIN_WORDS = 3  # ... and has at least this many words
+TOLD_APART_CHARS = 60  # how much further a short form may run to tell two items apart
 CONDITION_TAIL = 12  # what a case needs, at least, after its condition
 CASE_MIN_CHARS = 40  # a case whose condition has no clear end: at least this much of it
 CASE_SLACK_PERCENT = 30  # a case's first clause may be this much longer than the limit
@@ -236,6 +237,42 @@ def short_name(text: str, limit: int = SHORT_CHARS) -> str:
     while len(words) > SHORT_MIN_WORDS and words[-1].lower() in _DANGLING:
         words.pop()
     return " ".join(words).rstrip(" .;,:") if words else text
+
+
+def short_names(items: Iterable[DocumentItem], limit: int = SHORT_CHARS) -> dict[str, str]:
+    """Each item's name as a list shows it, by its published name: in short, except that two
+    items whose short forms read the same («Tờ khai … theo Mẫu 13», «… theo Mẫu 14») run on to
+    the end of the clause holding the first word that tells them apart, where that is at most
+    TOLD_APART_CHARS further."""
+    shown = {item.name: short_name(item.name, limit) for item in items}
+    alike: dict[str, list[str]] = {}
+    for name, short in shown.items():
+        alike.setdefault(short.lower(), []).append(name)
+    for names in alike.values():
+        for name in names if len(names) > 1 else ():
+            shown[name] = _told_apart(name, names, limit + TOLD_APART_CHARS) or shown[name]
+    return shown
+
+
+def _told_apart(name: str, alike: list[str], limit: int) -> str | None:
+    text = plain(name).rstrip(" .;,:")
+    own = text.lower().split(" ")
+    differs = 0
+    for other in alike:
+        theirs = plain(other).lower().split(" ")
+        if theirs != own:
+            pairs = zip(own, theirs)  # noqa: B905 - they may differ in length
+            same = next((i for i, (a, b) in enumerate(pairs) if a != b), len(theirs))
+            differs = max(differs, same)
+    if differs >= len(own):  # all of it is the start of another: nothing of its own to add
+        return None
+    end = len(" ".join(own[: differs + 1]))
+    if len(text) <= limit and not _CLAUSE_END.search(text, end):
+        return text
+    told = _first_clause(text, end, limit) or _last_end(_JOIN, text, end, limit)
+    if told and told.count("(") > told.count(")"):  # stopped inside a bracket: close it
+        told += ")"
+    return told
 
 
 def _first_clause(text: str, start: int, limit: int) -> str | None:

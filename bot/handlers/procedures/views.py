@@ -60,6 +60,7 @@ def _group_lines(
     out: list[Html] = []
     shown = 0
     headed = False
+    names = documents.short_names(item for group in groups for item in group.items)
     for group in groups:
         if limit is not None and shown >= limit:
             break
@@ -73,7 +74,7 @@ def _group_lines(
             if limit is not None and shown >= limit:
                 break
             shown += 1
-            name = short_name(item.name) if short else documents.plain(item.name)
+            name = names[item.name] if short else documents.plain(item.name)
             number = None
             if numbers is not None:
                 numbers[0] += 1
@@ -159,13 +160,14 @@ def checklist(texts: Texts, procedure: Procedure) -> Html:
 
     def ticks(groups: tuple[Group, ...], limit: int) -> list[Html]:
         out: list[Html] = []
+        names = documents.short_names((i for g in groups for i in g.items), limit)
         for group in groups:
             if group.heading and len(groups) > 1:  # which documents go with which case
                 out.append(texts("card.checklist_group", group=short_name(group.heading, limit)))
             out.extend(
                 texts(
                     "card.checklist_item_copies" if item.copies else "card.checklist_item",
-                    name=short_name(item.name, limit),
+                    name=names[item.name],
                     copies=item.copies or "",
                 )
                 for item in group.items
