@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import unicodedata
 from pathlib import Path
 
@@ -588,7 +587,6 @@ def test_every_shared_record_cleans(name: str) -> None:
     path = DATA / name
     if not path.exists():
         pytest.skip(f"{path} is not available")
-    started = time.perf_counter()
     cleaned = warned = 0
     for number, raw in read_records(path):
         assert isinstance(raw, dict), f"line {number}: {raw}"
@@ -605,11 +603,9 @@ def test_every_shared_record_cleans(name: str) -> None:
             assert procedure.documents or any(p.field == "thanh_phan_ho_so" for p in problems), (
                 procedure.code
             )
-    elapsed = time.perf_counter() - started
-    print(f"{name}: {cleaned} records, {warned} with warnings, {elapsed:.2f}s")
+    print(f"{name}: {cleaned} records, {warned} with warnings")
     assert cleaned > 0
     assert warned < 0.05 * cleaned
-    assert elapsed < 5
 
 
 def _texts(value: object) -> list[str]:
