@@ -50,6 +50,7 @@ class English(BaseModel):
 FOREIGN_MEANS = "nước ngoài"  # how official names say a procedure has a foreign element
 MIN_TYPO = 5  # shorter English words are one letter away from too many others
 LONG_TYPO = 8  # ... from this length, two letters may be wrong ("certifcate", "buisness")
+PLURAL_FROM = 3  # a longer word ending in "s" may be a plural («dads»); «as», «its» are not
 TYPOS_KEPT = 4096
 # Words a phrase may skip ("change her first name" is "change first name"); never "is" or
 # "and", which join what a phrase would wrongly take as one ("girlfriend is vietnamese").
@@ -267,7 +268,12 @@ class EnglishReader:
         """A misspelt English word as the word lists spell it ("houshold" -> "household"); a
         word they know, a Vietnamese syllable or a number as it is; a plural or possessive
         typed without its apostrophe as the word the phrases use («dads name» is «dad name»)."""
-        if word.endswith("s") and word not in self._phrased and word[:-1] in self._phrased:
+        if (
+            len(word) > PLURAL_FROM
+            and word.endswith("s")
+            and word not in self._phrased
+            and word[:-1] in self._phrased
+        ):
             return word[:-1]
         if (
             len(word) < MIN_TYPO

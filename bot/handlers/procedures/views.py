@@ -60,7 +60,7 @@ def _group_lines(
     out: list[Html] = []
     shown = 0
     headed = False
-    names = documents.short_names(item for group in groups for item in group.items)
+    names = documents.short_names(i for g in groups for i in g.items) if short else {}
     for group in groups:
         if limit is not None and shown >= limit:
             break
