@@ -9,6 +9,9 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot.domain.tickets import Draft
 from bot.standin import StandIn
@@ -475,3 +478,32 @@ async def test_only_a_reply_to_the_prompt_becomes_the_result(
     review = next(m for m in citizen.messages if "kiểm tra lại trước khi gửi" in m.plain)
     await citizen.press("✖️ Hủy", review)
     assert (await alert(citizen))["show_alert"]
+
+
+async def test_a_reply_at_once_to_a_message_not_yet_recorded_still_reaches_officials(
+    bot: BotRunner, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram shows the official's message before the bot has noted which ticket it is
+    about; a citizen who replies at once is still heard by the department, not answered as
+    if asking about a procedure."""
+    group = await linked(standin, KINH_TE, "kinh-te")
+    citizen = standin.user(3031, "Lan", language_code="vi")
+    await file_complaint(citizen)
+    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
+    alert_message = await group_message(group, "PA-000001")
+    await group.press(official, "✋ Nhận xử lý", alert_message)
+    await citizen_message(citizen, "đã được Phòng Kinh tế - Hạ tầng - Đô thị tiếp nhận")
+    outbox = bot.services.outbox
+    record = outbox.part_sent
+
+    async def slowly(*args: Any, **kwargs: Any) -> None:
+        await asyncio.sleep(1.0)
+        await record(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "part_sent", slowly)
+    await group.send(official, "Rác ở bên trái hay bên phải ngõ ạ?", alert_message)
+    asked = await citizen_message(citizen, "bên trái hay bên phải")
+    await citizen.send("Bên trái ạ.", reply_to=asked)
+    back = await group_message(group, "Bên trái ạ")
+    assert back.plain.startswith("💬 Người dân bổ sung cho PA-000001"), back.plain
+    assert not any("chưa tìm thấy thủ tục" in m.plain for m in citizen.messages)

@@ -42,6 +42,8 @@ _MAX_UNEXPECTED = 5
 _MAX_TOPIC_REPAIRS = 10
 _TOPIC_GONE = ("message thread not found", "topic_deleted", "topic_id_invalid")
 _TOPIC_CLOSED = "topic_closed"
+# How long a reply to a message still being recorded waits for the record.
+SETTLE_S = 3.0
 
 
 class Pace(Protocol):
@@ -174,6 +176,13 @@ class DeliveryWorker:
         if self._deferred:
             self._deferred = False
             self._wakeup.set()
+
+    async def settled(self, chat_id: int) -> None:
+        """Wait, a few seconds at most, for what is being sent to ``chat_id`` to be sent and
+        recorded: a reply to a message Telegram has shown, but the bot has not yet noted."""
+        sending = self._inflight.get(chat_id)
+        if sending is not None:
+            await asyncio.wait({sending}, timeout=SETTLE_S)
 
     async def stop(self) -> None:
         """Stop; a request already made gets ``grace`` seconds to finish and be recorded, and

@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 MEMBERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 _PROMPT = "prompt:"
-_RECORDING_TRIES, _RECORDING_WAIT_S = 20, 0.1
 _ASK_AGAIN_AFTER = dt.timedelta(minutes=10)
 
 
@@ -100,24 +99,31 @@ async def prompt(context: BotContext, chat_id: int, text: Html, *, thread: int |
 async def answers_prompt(context: BotContext, message: Message, ref: object) -> bool:
     """Whether ``message`` replies to the prompt ``ref`` names."""
     replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
-        return False
     if isinstance(ref, int) and not isinstance(ref, bool):  # asked before prompts had refs
-        return replied.message_id == ref
+        return replied is not None and _from_bot(context, replied) and replied.message_id == ref
     if not isinstance(ref, str) or not ref.startswith(_PROMPT):
         return False
+    return await replied_ref(context, message) == ref
+
+
+async def replied_ref(context: BotContext, message: Message) -> str | None:
+    """The ref of the bot's message that ``message`` replies to, if the outbox sent it.
+    Telegram shows a message a moment before the outbox has recorded which it was: a reply
+    to one still being recorded waits for the record."""
+    replied = message.reply_to_message
+    if replied is None or not _from_bot(context, replied):
+        return None
     outbox = context.services.outbox
-    for _ in range(_RECORDING_TRIES):
-        # In this order: the prompt's delivery and its message are recorded in one commit.
-        delivered = await outbox.thread(ref, message.chat_id) is not None
+    found = await outbox.ref_of(message.chat_id, replied.message_id)
+    sender = context.bot_data.sender
+    if found is None and sender is not None:
+        await sender.settled(message.chat_id)
         found = await outbox.ref_of(message.chat_id, replied.message_id)
-        if found is not None:
-            return found == ref
-        if delivered:
-            return False  # the prompt is out and recorded: this replies to something else
-        # Telegram shows the prompt a moment before the outbox has recorded which it was.
-        await asyncio.sleep(_RECORDING_WAIT_S)
-    return False
+    return found
+
+
+def _from_bot(context: BotContext, message: Message) -> bool:
+    return message.from_user is not None and message.from_user.id == context.bot.id
 
 
 def asked_lately(

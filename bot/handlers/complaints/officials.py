@@ -23,6 +23,7 @@ from bot.handlers.groups import (
     in_group,
     is_member,
     prompt,
+    replied_ref,
     topic_of,
 )
 from bot.handlers.pressing import acknowledge
@@ -255,8 +256,8 @@ async def _ticket_of_message(context: BotContext, message: Message) -> int | Non
     """The ticket a message answers: only an explicit reply to one of the bot's messages about
     it, so officials can still talk among themselves in a ticket's topic."""
     replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+    if replied is None:
         return None
     if message.is_topic_message and replied.message_id == message.message_thread_id:
         return None  # Telegram's pointer to the topic's start, not a reply
-    return ticket_of_ref(await context.services.outbox.ref_of(message.chat_id, replied.message_id))
+    return ticket_of_ref(await replied_ref(context, message))

@@ -27,6 +27,7 @@ from bot.handlers.followups.buttons import (
     TicketHistory,
     Withdraw,
 )
+from bot.handlers.groups import replied_ref
 from bot.handlers.pressing import acknowledge
 from bot.services.views import NotAllowed
 from bot.ui import keyboards
@@ -385,8 +386,7 @@ async def reply_to_ticket(update: Update, context: BotContext) -> bool:
         return False
     if not private(update):  # in a group, a reply to an alert is the officials' (complaints)
         return False
-    ref = await context.services.outbox.ref_of(chat.id, message.reply_to_message.message_id)
-    ticket_id = ticket_of_ref(ref)
+    ticket_id = ticket_of_ref(await replied_ref(context, message))
     if ticket_id is None:
         return False
     text = (message.text or message.caption or "").strip()[:MAX_BODY]
