@@ -1,6 +1,7 @@
 """Command line: ``python -m bot run`` (Telegram, or the local shell without a token),
 ``python -m bot files load FILE``, ``python -m bot catalogue import EXPORT``, ``python -m bot
-report --from … --to … --out report.xlsx``."""
+report --from … --to … --out report.xlsx``, ``python -m bot backup [FILE]``, ``python -m bot
+restore FILE``."""
 
 from __future__ import annotations
 
@@ -321,6 +322,58 @@ def cmd_report(args: argparse.Namespace) -> int:
     return asyncio.run(work())
 
 
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the database, safe while the bot runs (SQLite's online backup)."""
+    from bot.clock import Clock
+    from bot.storage.backup import BackupError, take
+
+    settings = _settings()
+    if args.file is not None:
+        out = Path(args.file)
+    else:
+        moment = Clock().now().astimezone(settings.tz)
+        out = settings.backup_folder / f"bot-manual-{moment:%Y-%m-%d-%H%M%S}.sqlite3"
+    try:
+        copy = take(settings.database, out)
+    except BackupError as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{settings.database} copied to {copy.path} ({_size(copy.size)}, schema version "
+        f"{copy.schema}, integrity check ok)"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Put a backup in place of the database, once it has passed the checks; the replaced
+    file is kept beside it."""
+    from bot.clock import Clock
+    from bot.storage.backup import BackupError, restore, shipped_schema
+
+    settings = _settings()
+    moment = Clock().now().astimezone(settings.tz)
+    try:
+        done = restore(Path(args.file), settings.database, moment)
+    except BackupError as exc:
+        print(f"Not restored: {exc}", file=sys.stderr)
+        print(f"Nothing was changed in {settings.database}.", file=sys.stderr)
+        return 1
+    print(f"{done.database} restored from {done.source} (schema version {done.schema}).")
+    if done.kept is not None:
+        print(f"The database it replaced is kept as {done.kept}.")
+    else:
+        print(f"There was no database at {done.database} before.")
+    if done.schema < shipped_schema():
+        print(f"The bot brings it to schema version {shipped_schema()} when it starts.")
+    print("Start the bot to use it.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -364,6 +417,29 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument(
         "--at", type=_moment, help="count open and overdue as at this moment (default: now)"
     )
+    backup = sub.add_parser(
+        "backup",
+        help="copy the database, safe while the bot runs",
+        description="Copy the database consistently, safe while the bot runs (SQLite's online "
+        "backup), and check the copy. The running bot also makes one a day itself: "
+        "BOT_BACKUP_TIME, BOT_BACKUP_KEEP, BOT_BACKUP_DIR.",
+    )
+    backup.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="where to write the copy (must not exist); default: "
+        "BOT_BACKUP_DIR/bot-manual-YYYY-MM-DD-HHMMSS.sqlite3 (local time), which the daily "
+        "clean-up never deletes",
+    )
+    restore_db = sub.add_parser(
+        "restore",
+        help="replace the database by a backup (stop the bot first)",
+        description="Check a backup (whole integrity check, a schema version this bot knows) "
+        "and only then put it in place of BOT_DATABASE; the replaced file is kept beside it "
+        "as NAME.before-restore-YYYYMMDD-HHMMSS. Refused while a bot has the database open.",
+    )
+    restore_db.add_argument("file", metavar="FILE", help="a copy made by `backup`")
     args = parser.parse_args(argv)
     handlers = {
         "run": cmd_run,
@@ -372,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
         "catalogue": cmd_catalogue_import,
         "dossiers": cmd_dossiers,
         "report": cmd_report,
+        "backup": cmd_backup,
+        "restore": cmd_restore,
     }
     from bot.storage.db import DatabaseUnavailable
 

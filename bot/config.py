@@ -6,9 +6,14 @@ A wrong value must stop start-up with one line that names the variable, never a 
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -18,6 +23,7 @@ from bot.domain.quiet import QuietHours
 
 SUPPORTED_LANGUAGES = ("vi", "en")
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 
 class SettingsError(Exception):
@@ -57,6 +63,76 @@ class Settings(BaseSettings):
     # Dossier look-ups and check values one person may try in a minute (codes cannot be farmed).
     max_lookups_per_minute: int = Field(default=5, ge=1, le=1000)
     log_level: str = "INFO"
+    # Webhook mode (instead of long polling) when a public https URL is set: Telegram posts
+    # updates to it, a reverse proxy hands them to webhook_listen:webhook_port, and each post
+    # must carry the secret (derived from the token unless set) in its header.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=0, le=65535)
+    webhook_secret: SecretStr | None = None
+    # A copy of the database every day at backup_time (local), the newest backup_keep kept;
+    # 0 turns the daily copy off. The folder defaults to "backups" beside the database.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=14, ge=0, le=3650)
+    backup_time: str = "02:30"
+    # Decree 13/2023: phones, photos and locations are purged this many months after a ticket
+    # closes (the ticket stays, anonymised, for the statistics).
+    personal_data_months: int = Field(default=12, ge=1, le=120)
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url_shape(cls, value: Any) -> Any:
+        if value in (None, ""):
+            return None
+        url = urlsplit(str(value).strip())
+        local = url.hostname in ("127.0.0.1", "localhost", "::1")
+        if not url.hostname or not (url.scheme == "https" or (url.scheme == "http" and local)):
+            raise ValueError("expected the public https:// address Telegram posts updates to")
+        return str(value).strip()
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret_shape(cls, value: Any) -> Any:
+        if value in (None, ""):
+            return None
+        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if not WEBHOOK_SECRET.fullmatch(text):
+            raise ValueError("use 16 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return text
+
+    @field_validator("backup_time")
+    @classmethod
+    def _backup_time_shape(cls, value: str) -> str:
+        try:
+            dt.time.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("expected a local time such as 02:30") from None
+        return value.strip()
+
+    @property
+    def backup_folder(self) -> Path:
+        return self.backup_dir or self.database.parent / "backups"
+
+    @property
+    def backup_at(self) -> dt.time:
+        return dt.time.fromisoformat(self.backup_time)
+
+    @property
+    def webhook_path(self) -> str:
+        """Where the webhook server takes posts: the public URL's path (a reverse proxy
+        passes it on unchanged)."""
+        assert self.webhook_url is not None
+        return urlsplit(self.webhook_url).path or "/"
+
+    @property
+    def webhook_token(self) -> str:
+        """The header Telegram must send: the set secret, or one derived from the bot token,
+        so that a ward need not invent one and it stays the same across restarts."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        assert self.token is not None
+        key = self.token.get_secret_value().encode()
+        return hmac.new(key, b"webhook", hashlib.sha256).hexdigest()
 
     @field_validator("quiet_hours")
     @classmethod

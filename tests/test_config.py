@@ -38,6 +38,14 @@ def test_admins_accept_json_or_commas(
         ("BOT_HTTP_TOKEN", "short"),
         ("BOT_HTTP_PORT", "99999"),
         ("BOT_MAX_LOOKUPS_PER_MINUTE", "0"),
+        ("BOT_WEBHOOK_URL", "http://bot.phuong.gov.vn/telegram"),  # Telegram posts to https
+        ("BOT_WEBHOOK_URL", "bot.phuong.gov.vn/telegram"),
+        ("BOT_WEBHOOK_SECRET", "short"),
+        ("BOT_WEBHOOK_SECRET", "có dấu và khoảng trắng 0123456789"),
+        ("BOT_WEBHOOK_PORT", "70000"),
+        ("BOT_BACKUP_TIME", "25:00"),
+        ("BOT_BACKUP_KEEP", "-1"),
+        ("BOT_PERSONAL_DATA_MONTHS", "0"),
     ],
 )
 def test_bad_value_names_the_variable(
@@ -74,3 +82,21 @@ def test_cli_prints_one_line_without_traceback(tmp_path: Path) -> None:
 def test_file_url_follows_api_url() -> None:
     settings = load_settings(_env_file=None, api_url="http://127.0.0.1:8081/bot")
     assert settings.file_url == "http://127.0.0.1:8081/file/bot"
+
+
+def test_webhook_settings_give_the_path_and_a_secret_that_outlives_restarts() -> None:
+    settings = load_settings(
+        _env_file=None, token="123:ABC", webhook_url="https://bot.phuong.gov.vn/telegram/hook"
+    )
+    assert settings.webhook_path == "/telegram/hook"
+    again = load_settings(
+        _env_file=None, token="123:ABC", webhook_url="https://bot.phuong.gov.vn/telegram/hook"
+    )
+    assert settings.webhook_token == again.webhook_token  # Telegram keeps posting after restarts
+    assert "ABC" not in settings.webhook_token and len(settings.webhook_token) >= 32
+    other = load_settings(_env_file=None, token="124:ABC", webhook_url="https://x.vn/")
+    assert other.webhook_token != settings.webhook_token
+    chosen = load_settings(
+        _env_file=None, token="123:ABC", webhook_url="https://x.vn/", webhook_secret="s" * 20
+    )
+    assert chosen.webhook_token == "s" * 20

@@ -29,7 +29,7 @@ from bot.services.misses import MissKind, TaughtFile, group_key, new_entry_id, w
 from bot.standin import StandIn
 from bot.standin.sims import UserSim
 from bot.standin.state import SentMessage
-from bot.storage.db import Database, _migrations, _split_sql
+from bot.storage.db import Database, _split_sql, migrations
 from bot.ui.buttons import Meaning
 from tests.conftest import ADMIN_ID, BotRunner, alert
 
@@ -330,7 +330,7 @@ async def test_the_weekly_list_goes_out_on_monday_morning_once(
 def _stored_unfolded(path: Path, query: str, created_at: str) -> None:
     """A database as version 7 left it: a question stored without its folded text."""
     conn = sqlite3.connect(path)
-    for number, _, sql in _migrations():
+    for number, _, sql in migrations():
         if number <= 7:
             for statement in _split_sql(sql):
                 conn.execute(statement)

@@ -12,7 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.domain.people import Conversation
 from bot.standin import StandIn
-from bot.storage.db import Database, _migrations
+from bot.storage.db import Database, migrations
 from bot.storage.users import ConversationRepository, UserRepository
 from tests.conftest import BotRunner
 
@@ -24,7 +24,7 @@ async def test_migrations_apply_once_and_wal_is_on(tmp_path: Path) -> None:
         assert row is not None and row[0] == "wal"
         version = await db.migrate()
     async with Database(path) as db:
-        assert await db.migrate() == version == max(n for n, _, _ in _migrations())
+        assert await db.migrate() == version == max(n for n, _, _ in migrations())
 
 
 async def test_concurrent_writes_are_all_kept(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ _PRAGMAS = (
 )
 
 
-def _migrations() -> list[tuple[int, str, str]]:
+def migrations() -> list[tuple[int, str, str]]:
     """Numbered ``NNNN_name.sql`` files shipped in ``bot/storage/migrations``."""
     found = []
     for entry in resources.files("bot.storage.migrations").iterdir():
@@ -102,7 +102,7 @@ class Database:
         async with conn.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
         current = int(row["user_version"]) if row else 0
-        for number, name, sql in _migrations():
+        for number, name, sql in migrations():
             if number <= current:
                 continue
             log.info("applying migration %s", name)
