@@ -61,6 +61,7 @@ from bot.memory import release_freed
 from bot.services import counting
 from bot.services.announcements import AnnouncementService
 from bot.services.answers import AnswerService
+from bot.services.backups import DailyBackup
 from bot.services.catalogue import CatalogueService
 from bot.services.deadlines import DeadlineWatcher
 from bot.services.departments import DepartmentDirectory
@@ -68,6 +69,8 @@ from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
 from bot.services.figures import FigureService, FiguresUnavailable, ReportService
 from bot.services.flood import FloodGuard, RepeatGuard
+from bot.services.health import Health
+from bot.services.metrics import Metrics
 from bot.services.misses import MissService
 from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
@@ -79,6 +82,7 @@ from bot.storage.documents import DocumentRepository
 from bot.storage.dossiers import DossierRepository
 from bot.storage.figures import FigureRepository, ReportRepository
 from bot.storage.misses import MissRepository
+from bot.storage.ops import OpsRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.procedures import ProcedureRepository
 from bot.storage.tickets import TicketRepository
@@ -86,6 +90,8 @@ from bot.storage.users import ConversationRepository, UserRepository
 from bot.transport import AiohttpRequest
 from bot.ui.chart import render as render_chart
 from bot.ui.child import ChildFailed, made_by
+from bot.web.ops import OpsEndpoints
+from bot.web.webhook import Webhook
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +207,8 @@ async def open_services(settings: Settings, db: Database) -> Services:
             settings.quiet,
         )
         answers = AnswerService(catalogue)
+        ops = OpsRepository(db)
+        metrics = Metrics(ops, db.clock)
         documents = DocumentService(
             DocumentRepository(db),
             [
@@ -224,6 +232,7 @@ async def open_services(settings: Settings, db: Database) -> Services:
             tz=settings.tz,
             language_of=people.language_of,
             weekly_view=teaching_views.weekly(i18n, settings.tz),
+            counted=metrics.missed,
         )
         await misses.start()
         await departments.load()
@@ -286,6 +295,16 @@ async def open_services(settings: Settings, db: Database) -> Services:
         flood=FloodGuard(settings.max_messages_per_minute),
         lookups=FloodGuard(settings.max_lookups_per_minute),
         repeats=RepeatGuard(),
+        health=Health(ops, db.clock, webhook_url=settings.webhook_url),
+        metrics=metrics,
+        backups=DailyBackup(
+            settings.database,
+            settings.backup_folder,
+            settings.backup_keep,
+            settings.backup_at,
+            settings.tz,
+            db.clock,
+        ),
     )
 
 
@@ -293,13 +312,14 @@ def create_app(settings: Settings) -> BotApp:
     """The real python-telegram-bot Application, against Telegram or any Bot-API server."""
     if settings.token is None:
         raise ValueError("create_app needs a token; the shell provides one for its stand-in")
+    requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
     builder = (
         Application.builder()
         .token(settings.token.get_secret_value())
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .request(requests[0])
+        .get_updates_request(requests[1])
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
@@ -316,6 +336,7 @@ def create_app(settings: Settings) -> BotApp:
     )
     app: BotApp = builder.build()
     app.bot_data.settings = settings
+    app.bot_data.requests = requests
     register_handlers(app)
     return app
 
@@ -333,10 +354,13 @@ async def _post_init(app: BotApp) -> None:
     assert isinstance(pace, TelegramPace)  # create_app sets it
     sender = DeliveryWorker(services.outbox, interactive=processor.busy, pace=pace)
     processor.on_idle = sender.idle
+    _observe(app, services, sender)
     app.bot_data.sender = sender
     sender.start(app.bot)  # what was pending before a restart goes out first
     if settings.http_token is not None:
-        api = DossierApi(services.dossiers, settings.http_token.get_secret_value(), services.i18n)
+        token = settings.http_token.get_secret_value()
+        ops = OpsEndpoints(services.health, services.metrics, token, services.i18n)
+        api = DossierApi(services.dossiers, token, services.i18n, ops)
         app.bot_data.http = api
         port = await api.start(settings.http_host, settings.http_port)
         app.bot_data.http_port = port
@@ -351,9 +375,26 @@ async def _post_init(app: BotApp) -> None:
             await app.bot.set_my_commands(commands)
 
 
+def _observe(app: BotApp, services: Services, sender: DeliveryWorker) -> None:
+    """What the health check and the metrics learn as it happens."""
+    health, metrics = services.health, services.metrics
+
+    def answered(status: int) -> None:
+        health.answered(status)
+        metrics.answered(status)
+
+    for request in app.bot_data.requests:
+        request.on_answer = answered
+    processor = app.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor)  # create_app sets it
+    processor.on_handled = metrics.handled
+    sender.on_retry = metrics.retried
+
+
 async def _every_minute(context: BotContext) -> None:
     """Deadlines (counted in hours, so a minute is precise enough), the office's daily reminder
-    of late dossiers, the admins' weekly list of unanswered questions, and the flood counters."""
+    of late dossiers, the admins' weekly list of unanswered questions, the flood counters, how
+    Telegram's posts to the webhook go, and the daily backup."""
     await context.services.deadlines.check()
     await context.services.dossiers.remind_overdue()
     await context.services.misses.send_weekly()
@@ -364,6 +405,10 @@ async def _every_minute(context: BotContext) -> None:
     context.services.repeats.forget_idle(time.monotonic())
     if isinstance(context.bot.rate_limiter, TelegramPace):
         context.bot.rate_limiter.forget_idle()
+    webhook = context.bot_data.webhook
+    if webhook is not None:
+        await webhook.watch()
+    await context.services.backups.run()  # last: it takes as long as the copy
 
 
 async def _counted(ask: counting.Ask) -> tuple[Figures, Figures]:
@@ -454,19 +499,28 @@ def register_handlers(app: BotApp) -> None:
 
 @asynccontextmanager
 async def running(app: BotApp, *, poll_timeout: int = 10) -> AsyncIterator[BotApp]:
-    """Serve by long polling until the block exits; one path for Telegram, tests and shell."""
+    """Serve until the block exits, by long polling or (``BOT_WEBHOOK_URL`` set) by taking
+    Telegram's posts; one path for Telegram, tests and shell."""
     await app.initialize()
     try:
         if app.post_init:
             await app.post_init(app)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
-        )
+        settings, services = app.bot_data.settings, app.bot_data.services
+        if settings is not None and services is not None and settings.webhook_url:
+            webhook = Webhook(app, settings, services.health)
+            app.bot_data.webhook = webhook
+            await webhook.start()
+        else:
+            await app.updater.start_polling(
+                poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+            )
         try:
             yield app
         finally:
+            if app.bot_data.webhook is not None:
+                await app.bot_data.webhook.stop()
             if app.updater.running:
                 await app.updater.stop()
             if app.running:

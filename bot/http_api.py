@@ -6,13 +6,15 @@ due, received, procedure, note, check); ``GET /dossiers/<code>`` answers its sta
 request gets a 4xx with a JSON ``error`` that says what to fix (in English, or in Vietnamese
 for ``Accept-Language: vi``); the whole request is refused if any object is, so a caller can
 fix and resend it.
+
+The same server answers ``GET /healthz`` and ``GET /metrics`` (:mod:`bot.web.ops`), which
+check their callers themselves.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import secrets
 import sys
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -24,10 +26,12 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.config import SettingsError
 from bot.domain.dossiers import DossierChange, normal_code
-from bot.i18n import I18n, Texts
+from bot.i18n import I18n
 from bot.services.dossier_import import FieldError, Refusal, change_from_json
 from bot.services.dossiers import DossierService
 from bot.ui.dossiers import refusal_text
+from bot.web.access import bearer_matches, texts_for
+from bot.web.ops import OpsEndpoints
 
 log = logging.getLogger(__name__)
 
@@ -79,23 +83,23 @@ class _ServerLog(logging.LoggerAdapter[logging.Logger]):
         super().exception(msg, *args, exc_info=exc_info, **kwargs)
 
 
-def _texts(i18n: I18n, request: web.Request) -> Texts:
-    """English for software, unless the caller asks for Vietnamese."""
-    wanted = request.headers.get("Accept-Language", "").strip().lower()
-    return i18n.texts("vi" if wanted.startswith("vi") else "en")
-
-
 class DossierApi:
-    def __init__(self, dossiers: DossierService, token: str, i18n: I18n) -> None:
+    def __init__(
+        self, dossiers: DossierService, token: str, i18n: I18n, ops: OpsEndpoints | None = None
+    ) -> None:
         self._dossiers = dossiers
         self._token = token
         self._i18n = i18n
+        self._ops = ops
+        self._open_paths = OpsEndpoints.PATHS if ops is not None else ()
         self._runner: web.AppRunner | None = None
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[self._authenticate], client_max_size=MAX_BODY_BYTES)
         app.router.add_post("/dossiers", self._post)
         app.router.add_get("/dossiers/{code}", self._get)
+        if self._ops is not None:
+            self._ops.add_to(app)
         return app
 
     async def start(self, host: str, port: int) -> int:
@@ -122,14 +126,10 @@ class DossierApi:
 
     @web.middleware
     async def _authenticate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        texts = _texts(self._i18n, request)
-        given = request.headers.get("Authorization", "")
-        scheme, _, token = given.partition(" ")
-        # Bytes, not str: compare_digest refuses non-ASCII text, and a header may hold any.
-        matches = secrets.compare_digest(
-            token.encode("utf-8", "surrogateescape"), self._token.encode("utf-8")
-        )
-        if scheme.lower() != "bearer" or not matches:
+        texts = texts_for(self._i18n, request)
+        if request.path in self._open_paths:  # they check the caller themselves
+            return await handler(request)
+        if not bearer_matches(request, self._token):
             return _error(401, texts.plain("http.token"))
         try:
             return await handler(request)
@@ -137,7 +137,7 @@ class DossierApi:
             return _error(413, texts.plain("http.too_big", n=MAX_BODY_BYTES))
 
     async def _post(self, request: web.Request) -> web.Response:
-        texts = _texts(self._i18n, request)
+        texts = texts_for(self._i18n, request)
         if request.content_type != "application/json":
             return _error(415, texts.plain("http.media_type"))
         try:
@@ -182,7 +182,7 @@ class DossierApi:
         code = normal_code(request.match_info["code"])
         dossier = await self._dossiers.get(code) if code else None
         if dossier is None:
-            return _error(404, _texts(self._i18n, request).plain("http.not_found"))
+            return _error(404, texts_for(self._i18n, request).plain("http.not_found"))
         return _json(
             {
                 "code": dossier.code,

@@ -9,6 +9,7 @@ accepts for every method; uploads go as multipart forms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -57,6 +58,8 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        # Each answer's HTTP status, as it comes (the health check and the metrics listen).
+        self.on_answer: Callable[[int], None] = lambda status: None
 
     @property
     def read_timeout(self) -> float | None:
@@ -111,8 +114,10 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=body, headers=headers, timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                body = await response.read()
         except TimeoutError as error:  # asyncio's timeouts are this class since 3.11
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+        self.on_answer(response.status)
+        return response.status, body

@@ -1763,3 +1763,136 @@ async def test_the_dossier_endpoint_answers_bad_requests_with_4xx_and_followers_
     print(f"\nhttp: {ledger.total} inputs {dict(ledger.counts)}")
     assert ledger.total >= 90
     verdict(ledger, standin, caplog)
+
+
+WEBHOOK_SECRET = "hostile-suite-webhook-secret_0123456789"
+
+
+def ops_calls() -> list[Call]:
+    """Health and metrics from outside (through a proxy) without the token, or done wrong."""
+    calls: list[Call] = []
+    proxies = [
+        ("X-Forwarded-For", "203.0.113.9"),
+        ("X-Forwarded-For", "127.0.0.1"),  # a proxy cannot make a caller local by saying so
+        ("Forwarded", "for=127.0.0.1"),
+        ("X-Real-IP", "::1"),
+    ]
+    tokens = ["", "Bearer", f"Bearer {HTTP_TOKEN[:-1]}", f"Basic {HTTP_TOKEN}", "Bearer \x00"]
+    for path in ("/healthz", "/metrics"):
+        for proxy in proxies:
+            for token in tokens:
+                headers = (proxy, ("Authorization", token)) if token else (proxy,)
+                calls.append(Call("ops-outside", "GET", path, headers=headers, auth=False))
+        calls += [
+            Call("ops-method", method, path, b"{}", auth=False)
+            for method in ("POST", "PUT", "DELETE", "PATCH")
+        ]
+        # From this machine: answered, whatever is tacked on.
+        calls += [
+            Call("ops-local", "GET", path + "?x=<b>&y=%ED%A0%80", auth=False, bad=False),
+            Call("ops-local", "HEAD", path, auth=False, bad=False),
+        ]
+    calls += [
+        Call("ops-path", "GET", "/healthz%00", auth=False),
+        Call("ops-path", "GET", "/metrics/" + "x" * 5000, auth=False),
+    ]
+    return calls
+
+
+def webhook_calls(path: str) -> list[Call]:
+    """Posts to the webhook: forged (no secret, a wrong one), or with the secret but a body
+    Telegram would never send."""
+    update = {"update_id": 424_242, "message": {"message_id": 1}}
+    body = _json(update)
+    calls = [
+        Call("webhook-secret", "POST", path, body, headers, auth=False)
+        for headers in [
+            (),
+            (("X-Telegram-Bot-Api-Secret-Token", ""),),
+            (("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET[:-1]),),
+            (("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET.upper()),),
+            (("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET + "x"),),
+            (("X-Telegram-Bot-Api-Secret-Token", HTTP_TOKEN),),
+            (("X-Telegram-Bot-Api-Secret-Token", "tôken-sai-" + WEBHOOK_SECRET),),
+            (("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET * 50),),
+            (("Authorization", f"Bearer {WEBHOOK_SECRET}"),),
+        ]
+    ]
+    secret = (("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET),)
+    bad_bodies = [
+        b"{oops",
+        b"",
+        b"null",
+        b"[]",
+        b'"update"',
+        b"{}",
+        b'{"update_id": "1"}',
+        b'{"update_id": 1.5}',
+        b"[" * 100_000 + b"]" * 100_000,
+        _json({"update_id": 1, "x": "y" * 1_100_000}),  # over the size any update has
+    ]
+    calls += [Call("webhook-body", "POST", path, b, secret, auth=False) for b in bad_bodies]
+    # Well-formed JSON in shapes no update has: taken (Telegram would only post it again),
+    # and nothing breaks.
+    odd = [
+        {"update_id": 9_000_001},
+        {"update_id": 9_000_002, "message": {"message_id": 1}},
+        {"update_id": 9_000_003, "message": "text"},
+        {"update_id": 9_000_004, "callback_query": {"id": "1", "data": "\ud800"}},
+        {"update_id": 9_000_005, "edited_message": [1, 2, 3]},
+        {"update_id": -1, "unknown_kind": {"a": 1}},
+    ]
+    calls += [
+        Call("webhook-odd", "POST", path, json.dumps(u).encode(), secret, bad=False, auth=False)
+        for u in odd
+    ]
+    calls += [
+        Call("webhook-method", "GET", path, headers=secret, auth=False),
+        Call("webhook-method", "PUT", path, body, secret, auth=False),
+        Call("webhook-path", "POST", path + "x", body, secret, auth=False),
+        Call("webhook-path", "POST", "/", body, secret, auth=False),
+    ]
+    return calls
+
+
+async def test_health_metrics_and_the_webhook_refuse_what_is_not_theirs(
+    bot: BotRunner, standin: StandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Health and metrics answer this machine and the token holder only; the webhook takes
+    posts with Telegram's secret only, and bodies no update has get a 4xx or are dropped:
+    never a 5xx, never a crash; a citizen is answered through the webhook afterwards."""
+    from tests.test_ops import free_port
+
+    await bot.stop()
+    webhook_port = free_port()
+    path = "/tg/" + "hook"
+    app = await bot.start(
+        http_token=SecretStr(HTTP_TOKEN),
+        http_port=0,
+        webhook_url=f"http://127.0.0.1:{webhook_port}{path}",
+        webhook_port=webhook_port,
+        webhook_secret=SecretStr(WEBHOOK_SECRET),
+    )
+    http_port = int(app.bot_data.http_port or 0)
+    ledger = Ledger()
+    rng = random.Random(SEED + 6)
+    calls = [(http_port, call) for call in ops_calls()]
+    calls += [(webhook_port, call) for call in webhook_calls(path)]
+    rng.shuffle(calls)
+    for port, call in calls:
+        body = show(call.body.decode("utf-8", "replace"), 60)
+        shown = f"{call.method} {show(call.path, 40)} {body} {call.headers!r:.80}"
+        ledger.fired(call.kind, None, shown)
+        status = await raw_request(port, call)
+        if status >= 500 or (status == 0 and call.bad):
+            ledger.problem(f"{call.kind}: {status} for {shown}")
+        elif call.bad and not 400 <= status < 500:
+            ledger.problem(f"{call.kind}: {status} (wanted a 4xx) for {shown}")
+        elif not call.bad and status != 200:
+            ledger.problem(f"{call.kind}: {status} (wanted 200) for {shown}")
+    citizen = standin.user(8601, "Lan", language_code="vi")
+    answered = await text(ledger, citizen, "after", "giờ làm việc")
+    assert answered, "no answer through the webhook after the hostile posts"
+    print(f"\nops and webhook: {ledger.total} inputs {dict(ledger.counts)}")
+    assert ledger.total >= 80
+    verdict(ledger, standin, caplog)

@@ -137,6 +137,7 @@ class DeliveryWorker:
         # bot is handling their updates, a row waits up to ``defer`` seconds (never longer),
         # and :meth:`idle` sends it as soon as they are answered.
         self._interactive = interactive
+        self.on_retry: Callable[[str], None] = lambda kind: None  # the metrics count them
         self._defer = defer
         self._deferred = False
         # Telegram asks for about one message a second into a private chat; groups have their
@@ -346,7 +347,7 @@ class DeliveryWorker:
         if isinstance(error, RetryAfter):
             seconds = retry_after_seconds(error)
             self._rest(item.chat_id, seconds)
-            await self._outbox.retry(row.id, seconds, reason)
+            await self._again(row, seconds, reason, name)
             log.warning("outbox row %d: %s, its chat waits %.0fs", row.id, name, seconds)
         elif isinstance(error, Forbidden):
             # The citizen blocked the bot, or the bot left the group: asking again won't help.
@@ -363,7 +364,7 @@ class DeliveryWorker:
                 log.warning("outbox row %d: %s, not retried", row.id, name)
         else:  # NetworkError, TimedOut, 5xx, or something Telegram may add: try later
             delay = self._delay(row.attempts)
-            await self._outbox.retry(row.id, delay, reason)
+            await self._again(row, delay, reason, name)
             log.warning("outbox row %d: %s, retry in %.1fs", row.id, name, delay)
 
     async def _repair_topic(self, row: OutboxRow, error: BadRequest) -> bool:
@@ -380,7 +381,7 @@ class DeliveryWorker:
                 reopened = await self._require_bot().reopen_forum_topic(item.chat_id, thread_id)
         if not reopened:
             await self._outbox.forget_thread(item.ref, item.chat_id)
-        await self._outbox.retry(row.id, 0.0, self._reason(error))
+        await self._again(row, 0.0, self._reason(error), type(error).__name__)
         log.warning("outbox row %d: %s about its topic, retrying", row.id, type(error).__name__)
         return True
 
@@ -390,12 +391,16 @@ class DeliveryWorker:
             await self._outbox.fail(row.id, f"{name} (unexpected)")
             log.error("outbox row %d: unexpected %s, given up", row.id, name)
         else:
-            await self._outbox.retry(row.id, self._delay(row.attempts), f"{name} (unexpected)")
+            await self._again(row, self._delay(row.attempts), f"{name} (unexpected)", name)
             log.error("outbox row %d: unexpected %s, will retry", row.id, name)
 
     def _delay(self, attempts: int) -> float:
         """Capped exponential backoff: 2 s, 4 s, 8 s ... up to 5 minutes."""
         return float(min(self._max_backoff, self._backoff * 2 ** min(attempts, 30)))
+
+    async def _again(self, row: OutboxRow, delay: float, reason: str, kind: str) -> None:
+        await self._outbox.retry(row.id, delay, reason)
+        self.on_retry(kind)
 
     def _reason(self, error: TelegramError) -> str:
         """What to store about a refusal: Telegram's words, never the token."""

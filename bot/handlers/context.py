@@ -14,6 +14,7 @@ from bot.flows.engine import FlowEngine
 from bot.i18n import I18n, Texts
 from bot.services.announcements import AnnouncementService
 from bot.services.answers import AnswerService
+from bot.services.backups import DailyBackup
 from bot.services.catalogue import CatalogueService
 from bot.services.deadlines import DeadlineWatcher
 from bot.services.departments import DepartmentDirectory
@@ -21,6 +22,8 @@ from bot.services.documents import DocumentService
 from bot.services.dossiers import DossierService
 from bot.services.figures import FigureService, ReportService
 from bot.services.flood import FloodGuard, RepeatGuard
+from bot.services.health import Health
+from bot.services.metrics import Metrics
 from bot.services.misses import MissService
 from bot.services.people import PeopleService
 from bot.services.tickets import TicketService
@@ -32,6 +35,8 @@ if TYPE_CHECKING:
     from bot.handlers.groups import Edits
     from bot.http_api import DossierApi
     from bot.storage.db import Database
+    from bot.transport import AiohttpRequest
+    from bot.web.webhook import Webhook
 
 
 @dataclass
@@ -57,6 +62,9 @@ class Services:
     flood: FloodGuard
     lookups: FloodGuard  # dossier look-ups and check values
     repeats: RepeatGuard  # the same button pressed again at once
+    health: Health  # GET /healthz
+    metrics: Metrics  # GET /metrics
+    backups: DailyBackup  # the database's copy of the day
 
     async def close(self) -> None:
         await self.people.close()
@@ -75,6 +83,8 @@ class BotData:
     http: DossierApi | None = None
     http_port: int | None = None
     edits: Edits | None = None
+    requests: tuple[AiohttpRequest, ...] = ()  # the Bot API clients, whose answers are counted
+    webhook: Webhook | None = None  # webhook mode only
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

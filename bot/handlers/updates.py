@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -10,6 +11,16 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 _WAITING_UPDATES = 100_000  # updates taken in at once; how many run at once is ours to say
+_KINDS = tuple(Update.ALL_TYPES)
+
+
+def update_kind(update: object) -> str:
+    """``message``, ``callback_query``…: the one field an update carries."""
+    if isinstance(update, Update):
+        for kind in _KINDS:
+            if getattr(update, kind, None) is not None:
+                return kind
+    return "other"
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -26,6 +37,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self.on_idle: Callable[[], None] = lambda: None  # the last update in hand is done
+        # Each update's kind and the seconds from its arrival to the end of its handling.
+        self.on_handled: Callable[[str, float], None] = lambda kind, seconds: None
         self.received_up_to = 0  # the newest update id handed to us, waiting or not
 
     def busy(self) -> bool:
@@ -33,6 +46,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         return bool(self._waiting)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        arrived = time.monotonic()
         key = 0
         if isinstance(update, Update):
             self.received_up_to = max(self.received_up_to, update.update_id)
@@ -43,6 +57,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             async with self._slots, lock:
                 await coroutine
+            self.on_handled(update_kind(update), time.monotonic() - arrived)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:

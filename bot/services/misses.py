@@ -160,6 +160,7 @@ class MissService:
         tz: dt.tzinfo,
         language_of: Callable[[int], str],
         weekly_view: WeeklyView,
+        counted: Callable[[str], None] = lambda kind: None,
     ) -> None:
         self._db = db
         self._clock = db.clock
@@ -171,6 +172,7 @@ class MissService:
         self._tz = tz
         self._language_of = language_of
         self._weekly_view = weekly_view
+        self._counted = counted  # each miss, by kind, as it happens (the metrics)
         self._lock = asyncio.Lock()  # one teaching at a time: each rewrites a whole file
         self._week_done = ""  # the week whose list went out (or was found sent)
         # Questions answered with «↪» choices, by ticket; a ticket starts anywhere, so that a
@@ -189,10 +191,12 @@ class MissService:
         """A question the bot could not answer well; returns its id (a «none of these»
         button under a list carries it)."""
         query = text[:MAX_QUERY]
+        self._counted(kind.value)
         return await self._repository.add(query, group_key(query), language, kind.value)
 
     async def none_fit(self, miss_id: int) -> bool:
         """The citizen pressed «none of these» under the list recorded as ``miss_id``."""
+        self._counted(MissKind.NONE_FIT.value)
         return await self._repository.became(miss_id, MissKind.NONE_FIT.value)
 
     def offered(self, text: str, language: str, miss: int = 0) -> int:
@@ -213,6 +217,7 @@ class MissService:
         not remembered)."""
         asked = self._tickets.pop(ticket, None)
         if isinstance(asked, int):
+            self._counted(MissKind.OTHER_CHOSEN.value)
             return await self._repository.became(asked, MissKind.OTHER_CHOSEN.value)
         if asked is None:
             return False

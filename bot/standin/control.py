@@ -23,6 +23,7 @@ from .markup_check import MarkupError, MarkupWatch
 from .methods.commands import scope_key
 from .sims import GroupSim, UserSim
 from .state import JSON, ApiCall, Chat, SentMessage, StoredFile, UpdateQueue, image_size
+from .webhook import WebhookDelivery
 
 Observer = Callable[[str, SentMessage], None]
 
@@ -50,6 +51,7 @@ class ControlApi:
         self.files: dict[str, StoredFile] = {}
         self.updates = UpdateQueue()
         self.bot_settings: dict[str, Any] = {}
+        self.webhook: WebhookDelivery | None = None  # set by setWebhook
         self._files_by_path: dict[str, StoredFile] = {}
         self._users: dict[int, UserSim] = {}
         self._groups: dict[int, GroupSim] = {}
@@ -110,6 +112,14 @@ class ControlApi:
         return sim
 
     # ------------------------------------------------------------------ reading what happened
+    async def set_webhook(self, delivery: WebhookDelivery | None) -> None:
+        """Deliver updates by posting them (``None``: back to getUpdates)."""
+        if self.webhook is not None:
+            await self.webhook.stop()
+        self.webhook = delivery
+        if delivery is not None:
+            delivery.start(self.updates)
+
     def calls_to(self, method: str) -> list[ApiCall]:
         """Calls of one method (any capitalisation)."""
         canonical = registry.canonical(method)

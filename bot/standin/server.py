@@ -59,6 +59,7 @@ class StandIn(ControlApi):
     async def stop(self) -> None:
         """Stop serving; pending long polls are answered first so shutdown is quick."""
         self.updates.close()
+        await self.set_webhook(None)
         await self._transport.stop()
 
     async def __aenter__(self) -> StandIn:

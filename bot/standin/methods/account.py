@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ApiError, bad_request
 from ..params import Params, int_param
 from ..registry import Handler, method, register
+from ..webhook import WebhookDelivery
 
 if TYPE_CHECKING:
     from ..server import StandIn
+
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 # Settings the stand-in only remembers (in ``bot_settings``) and answers as Telegram does.
 _STORED: dict[str, Any] = {
     "logOut": True,
     "close": True,
-    "setWebhook": True,
     "setMyDescription": True,
     "setMyShortDescription": True,
     "setMyName": True,
@@ -69,6 +73,12 @@ async def get_me(server: StandIn, params: Params) -> Any:
 
 @method("getUpdates")
 async def get_updates(server: StandIn, params: Params) -> Any:
+    if server.webhook is not None:
+        raise ApiError(
+            409,
+            "Conflict: can't use getUpdates method while webhook is active; "
+            "use deleteWebhook to delete the webhook first",
+        )
     timeout = float(params.get("timeout") or 0)
     return await server.updates.fetch(
         offset=int_param(params, "offset") or 0,
@@ -78,8 +88,30 @@ async def get_updates(server: StandIn, params: Params) -> Any:
     )
 
 
+@method("setWebhook")
+async def set_webhook(server: StandIn, params: Params) -> Any:
+    url = str(params.get("url") or "")
+    secret = params.get("secret_token")
+    if secret is not None and not WEBHOOK_SECRET.fullmatch(str(secret)):
+        raise bad_request("secret token contains unallowed characters")
+    await server.set_webhook(None)
+    if url:
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        allowed = params.get("allowed_updates")
+        if params.get("drop_pending_updates"):
+            server.updates.clear()
+        await server.set_webhook(
+            WebhookDelivery(
+                url, str(secret) if secret else None, frozenset(allowed) if allowed else None
+            )
+        )
+    return True
+
+
 @method("deleteWebhook")
 async def delete_webhook(server: StandIn, params: Params) -> Any:
+    await server.set_webhook(None)
     if params.get("drop_pending_updates"):
         server.updates.clear()
     return True
@@ -87,11 +119,10 @@ async def delete_webhook(server: StandIn, params: Params) -> Any:
 
 @method("getWebhookInfo")
 async def get_webhook_info(server: StandIn, params: Params) -> Any:
-    return {
-        "url": "",
-        "has_custom_certificate": False,
-        "pending_update_count": len(server.updates),
-    }
+    pending = len(server.updates)
+    if server.webhook is not None:
+        return server.webhook.info(pending)
+    return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
 
 
 @method("getChatMenuButton")
