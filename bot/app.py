@@ -508,15 +508,15 @@ async def running(app: BotApp, *, poll_timeout: int = 10) -> AsyncIterator[BotAp
         await app.start()
         assert app.updater is not None
         settings, services = app.bot_data.settings, app.bot_data.services
-        if settings is not None and services is not None and settings.webhook_url:
-            webhook = Webhook(app, settings, services.health)
-            app.bot_data.webhook = webhook
-            await webhook.start()
-        else:
-            await app.updater.start_polling(
-                poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
-            )
-        try:
+        try:  # a webhook that cannot listen still stops what has started
+            if settings is not None and services is not None and settings.webhook_url:
+                webhook = Webhook(app, settings, services.health)
+                app.bot_data.webhook = webhook
+                await webhook.start()
+            else:
+                await app.updater.start_polling(
+                    poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+                )
             yield app
         finally:
             if app.bot_data.webhook is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -39,3 +40,29 @@ async def test_bot_process_serves_the_standin_and_stops_cleanly(
     assert "serving" in log
     assert TOKEN.split(":")[1] not in log
     assert (tmp_path / "bot.sqlite3").exists()
+
+
+async def test_a_webhook_port_in_use_is_one_line_naming_the_settings(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = bot_process_env(
+            BOT_TOKEN=TOKEN,
+            BOT_API_URL=standin.api_url,
+            BOT_DATABASE=str(tmp_path / "bot.sqlite3"),
+            BOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+            BOT_WEBHOOK_PORT=str(port),
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    said = stderr.decode()
+    assert process.returncode == 2, said
+    assert f"BOT_WEBHOOK_LISTEN/BOT_WEBHOOK_PORT: cannot listen on 127.0.0.1:{port}" in said
+    assert "Traceback" not in said
+    assert not standin.calls_to("setWebhook")  # Telegram was not sent to a dead address
