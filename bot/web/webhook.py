@@ -18,6 +18,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.clock import Clock
 from bot.config import Settings, SettingsError
 from bot.services.health import Health, WebhookState
 from bot.transport import valid_unicode
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1_000_000  # an update is a few kB; a 4096-character text with entities ~60 kB
+REFUSALS_LOGGED_EVERY_S = 60.0  # someone posting forgeries in a loop must not fill the log
 
 
 class Webhook:
@@ -41,6 +43,8 @@ class Webhook:
         self._port = settings.webhook_port
         self._health = health
         self._runner: web.AppRunner | None = None
+        self._refused = 0  # posts refused since the last line about them
+        self._refused_logged_at = -REFUSALS_LOGGED_EVERY_S
         self.port: int | None = None
 
     async def start(self) -> int:
@@ -93,7 +97,11 @@ class Webhook:
     async def _take(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not secrets.compare_digest(given, self._secret):
-            log.warning("webhook: refused a post without the right secret")
+            self._refused += 1
+            now = Clock.monotonic()
+            if now - self._refused_logged_at >= REFUSALS_LOGGED_EVERY_S:
+                log.warning("webhook: refused %d post(s) without the right secret", self._refused)
+                self._refused, self._refused_logged_at = 0, now
             return web.Response(status=403)
         try:
             raw = await request.read()
