@@ -1,10 +1,11 @@
 """Complaints benchmark: N citizens (default 200) file a complaint at the same time.
 
-Each citizen walks the whole intake through the stand-in, as a person would: /phananh, a
-category button, the description, "continue" (no photo), "skip" (no place), "skip" (no
-phone), "show my name", "send". Every step waits for the bot's answer; the step latencies give
-p50/p95. In the same run, on the same stand-in, a bare python-telegram-bot echo bot gets the
-same number of messages from the same number of citizens (its p95 is the baseline).
+Each citizen walks the whole intake through the stand-in, as a person would: /phananh,
+"I agree" under the privacy notice (a first complaint), a category button, the description,
+"continue" (no photo), "skip" (no place), "skip" (no phone), "show my name", "send". Every
+step waits for the bot's answer; the step latencies give p50/p95. In the same run, on the
+same stand-in, a bare python-telegram-bot echo bot gets the same number of messages from the
+same number of citizens (its p95 is the baseline).
 
 Then it checks what matters more than speed: every citizen got a ticket code, the database
 holds exactly N tickets, and the department's group received exactly one alert per ticket.
@@ -45,7 +46,17 @@ ADMIN = 9_000_001
 OFFICIAL = 9_000_002
 GROUP = -100_900_000_001
 CODE = re.compile(r"PA-\d{6}")
-STEP_NAMES = ("start", "category", "text", "no photo", "no place", "no phone", "name", "send")
+STEP_NAMES = (
+    "start",
+    "consent",
+    "category",
+    "text",
+    "no photo",
+    "no place",
+    "no phone",
+    "name",
+    "send",
+)
 STEPS = len(STEP_NAMES)
 DESCRIPTION = "Rác thải ở đầu ngõ {n} chưa được thu gom mấy hôm nay, bốc mùi rất khó chịu."
 
@@ -72,7 +83,8 @@ async def file_one(user: UserSim, number: int, by_step: list[list[float]]) -> st
         done += 1
         return reply
 
-    menu = await step(user.send("/phananh"))
+    notice = await step(user.send("/phananh"))
+    menu = await step(user.press("✅ Tôi đồng ý", notice))
     await step(user.press("Rác thải, vệ sinh môi trường", menu))
     photos = await step(user.send(DESCRIPTION.format(n=number)))
     place = await step(user.press("➡️ Tiếp tục", photos))

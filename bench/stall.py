@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.complaints import ADMIN, GROUP, OFFICIAL, file_one
+from bench.complaints import ADMIN, GROUP, OFFICIAL, STEP_NAMES, file_one
 from bench.e2e import STEPS
 from bench.harness import our_bot, percentile, run_citizens, standin_for, temp_database
 from bot.standin import StandIn
@@ -99,7 +99,7 @@ async def group_drained(database: Path, within: float = 900.0) -> float:
 
 
 async def file_many(standin: StandIn, first_id: int, count: int) -> None:
-    by_step: list[list[float]] = [[] for _ in range(8)]
+    by_step: list[list[float]] = [[] for _ in STEP_NAMES]
     people = [standin.user(first_id + i, f"Dân {first_id + i}") for i in range(count)]
     await asyncio.gather(*(file_one(p, i, by_step) for i, p in enumerate(people)))
 

@@ -1,7 +1,7 @@
 """Command line: ``python -m bot run`` (Telegram, or the local shell without a token),
 ``python -m bot files load FILE``, ``python -m bot catalogue import EXPORT``, ``python -m bot
 report --from … --to … --out report.xlsx``, ``python -m bot backup [FILE]``, ``python -m bot
-restore FILE``."""
+restore FILE``, ``python -m bot people export ID --out FILE``."""
 
 from __future__ import annotations
 
@@ -322,6 +322,60 @@ def cmd_report(args: argparse.Namespace) -> int:
     return asyncio.run(work())
 
 
+def cmd_people(args: argparse.Namespace) -> int:
+    """Everything the bot holds about one person, as the admins' ``/xuatdulieu`` sends it: for
+    a request under Decree 13/2023, answered from the server."""
+    import json
+
+    from bot.domain.privacy import subject_of
+    from bot.domain.tickets import NOBODY
+    from bot.services.privacy import PrivacyService
+    from bot.storage.db import Database
+    from bot.storage.outbox import OutboxRepository
+    from bot.storage.privacy import PrivacyRepository
+    from bot.storage.tickets import TicketRepository
+
+    subject = subject_of(args.subject)
+    if subject is None:
+        print("ID: a user id (123456789) or a request's code (PA-000123)", file=sys.stderr)
+        return 2
+    settings = _settings()
+
+    async def work() -> int:
+        async with Database(settings.database) as db:
+            privacy = PrivacyService(
+                db,
+                PrivacyRepository(db),
+                OutboxRepository(db),
+                TicketRepository(db),
+                months=settings.personal_data_months,
+            )
+            user_id = subject.user_id
+            if subject.ticket_id is not None:
+                user_id = await privacy.owner_of(subject.ticket_id)
+                if user_id is None or user_id == NOBODY:
+                    said = "no such request" if user_id is None else "its citizen erased their data"
+                    print(f"{args.subject}: {said}; nothing exported", file=sys.stderr)
+                    return 1
+            assert user_id is not None  # a subject names a user or a ticket
+            data = await privacy.export(user_id)
+        if data is None:
+            print(f"nothing is held about user {user_id}; nothing exported", file=sys.stderr)
+            return 1
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if args.out == "-":
+            sys.stdout.write(text)
+            return 0
+        await asyncio.to_thread(Path(args.out).write_text, text, encoding="utf-8")
+        print(
+            f"{args.out}: user {user_id}, {len(data['tickets'])} complaints and questions, "
+            f"{len(data['dossiers_followed'])} dossiers followed"
+        )
+        return 0
+
+    return asyncio.run(work())
+
+
 def _size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
 
@@ -440,6 +494,14 @@ def main(argv: list[str] | None = None) -> int:
         "as NAME.before-restore-YYYYMMDD-HHMMSS. Refused while a bot has the database open.",
     )
     restore_db.add_argument("file", metavar="FILE", help="a copy made by `backup`")
+    people = sub.add_parser("people", help="one person's data (Decree 13/2023)")
+    people_sub = people.add_subparsers(dest="people_command", required=True)
+    people_export = people_sub.add_parser(
+        "export",
+        help="everything the bot holds about one person, as JSON (what /xuatdulieu sends)",
+    )
+    people_export.add_argument("subject", metavar="ID", help="a user id, or PA-000123")
+    people_export.add_argument("--out", required=True, metavar="FILE", help="- for stdout")
     args = parser.parse_args(argv)
     handlers = {
         "run": cmd_run,
@@ -450,6 +512,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "backup": cmd_backup,
         "restore": cmd_restore,
+        "people": cmd_people,
     }
     from bot.storage.db import DatabaseUnavailable
 

@@ -43,6 +43,7 @@ from bot.handlers import (
     followups,
     menu,
     office,
+    privacy,
     procedures,
     teaching,
 )
@@ -73,6 +74,7 @@ from bot.services.health import Health
 from bot.services.metrics import Metrics
 from bot.services.misses import MissService
 from bot.services.people import PeopleService
+from bot.services.privacy import PrivacyService
 from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
 from bot.storage.announcements import AnnouncementRepository
@@ -84,6 +86,7 @@ from bot.storage.figures import FigureRepository, ReportRepository
 from bot.storage.misses import MissRepository
 from bot.storage.ops import OpsRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.privacy import PrivacyRepository
 from bot.storage.procedures import ProcedureRepository
 from bot.storage.tickets import TicketRepository
 from bot.storage.users import ConversationRepository, UserRepository
@@ -109,6 +112,7 @@ FEATURES = (
     admin,
     teaching,
     figures,
+    privacy,
 )
 
 EVERY_MINUTE_S = 60
@@ -305,6 +309,16 @@ async def open_services(settings: Settings, db: Database) -> Services:
             settings.tz,
             db.clock,
         ),
+        privacy=PrivacyService(
+            db,
+            PrivacyRepository(db),
+            outbox,
+            ticket_repository,
+            months=settings.personal_data_months,
+            notes=tickets.erasure_notes,
+            before_erasing=people.flush,
+            forget=people.forget,
+        ),
     )
 
 
@@ -400,6 +414,7 @@ async def _every_minute(context: BotContext) -> None:
     await context.services.misses.send_weekly()
     await context.services.figures.flush()
     await context.services.reports.send_due()
+    await context.services.privacy.purge_due()  # hourly
     context.services.flood.forget_idle(time.monotonic())
     context.services.lookups.forget_idle(time.monotonic())
     context.services.repeats.forget_idle(time.monotonic())

@@ -52,7 +52,9 @@ async def roomy(settings: Settings, standin: StandIn) -> AsyncIterator[BotRunner
 
 async def file_one(user: UserSim, number: int) -> str | None:
     """A citizen's whole intake, each step waiting for the bot (as bench/complaints.py)."""
-    menu = await user.reply("/phananh", 60)
+    notice = await user.reply("/phananh", 60)
+    await user.press("✅ Tôi đồng ý", notice)  # a first complaint: the privacy notice
+    menu = await user.next_message(60)
     await user.press("Rác thải, vệ sinh môi trường", menu)
     await user.next_message(60)
     photos = await user.reply(f"Rác thải ở đầu ngõ {number} chưa được thu gom, bốc mùi.", 60)

@@ -43,11 +43,21 @@ async def linked(standin: StandIn, chat_id: int, code: str, forum: bool = False)
     return group
 
 
+async def start_complaint(citizen: UserSim) -> SentMessage:
+    """/phananh, up to the categories: before a person's first complaint the privacy notice
+    comes first, and they agree to it."""
+    start = await citizen.reply("/phananh")
+    if start.plain.startswith("🔒 Trước khi gửi phản ánh"):
+        start = await pressed(citizen, "✅ Tôi đồng ý", start)
+    return start
+
+
 async def file_complaint(
     citizen: UserSim, text: str = DESCRIPTION, category: str = "Rác thải, vệ sinh môi trường"
 ) -> SentMessage:
-    """Menu → category → description → a photo → an address → skip phone → show name → send."""
-    start = await citizen.reply("/phananh")
+    """/phananh (agreeing to the notice the first time) → category → description → a photo →
+    an address → skip phone → show name → send."""
+    start = await start_complaint(citizen)
     assert "Gửi phản ánh, kiến nghị" in start.plain
     ask_body = await pressed(citizen, category, start)
     assert "mô tả sự việc" in ask_body.plain
@@ -224,7 +234,7 @@ async def test_wrong_input_gets_a_prompt_and_cancel_leaves(
     bot: BotRunner, standin: StandIn
 ) -> None:
     citizen = standin.user(3004, "Hoa", language_code="vi")
-    start = await citizen.reply("/phananh")
+    start = await start_complaint(citizen)
     ask_body = await pressed(citizen, "Đèn chiếu sáng công cộng", start)
     await citizen.send_sticker()
     assert "tôi cần nội dung bằng chữ" in (await citizen.next_message()).plain
@@ -239,7 +249,7 @@ async def test_wrong_input_gets_a_prompt_and_cancel_leaves(
 
 async def test_intake_survives_a_restart(bot: BotRunner, standin: StandIn) -> None:
     citizen = standin.user(3005, "Tú", language_code="vi")
-    start = await citizen.reply("/phananh")
+    start = await start_complaint(citizen)
     await pressed(citizen, "Đường sá, vỉa hè, thoát nước", start)
     await bot.restart()
     photos = await citizen.reply("Ổ gà lớn trước số nhà 45 phố Hào Nam, xe máy rất dễ ngã.")
@@ -252,7 +262,7 @@ async def test_same_text_twice_offers_to_add_to_the_open_ticket(
     group = await linked(standin, KINH_TE, "kinh-te")
     citizen = standin.user(3006, "Lan", language_code="vi")
     await file_complaint(citizen)
-    start = await citizen.reply("/phananh")
+    start = await start_complaint(citizen)
     await pressed(citizen, "Rác thải, vệ sinh môi trường", start)
     offer = await citizen.reply(DESCRIPTION)
     assert "Anh/chị vừa gửi nội dung này trong PA-000001" in offer.plain
@@ -378,7 +388,7 @@ async def test_a_redelivered_update_files_once(bot: BotRunner, standin: StandIn)
 async def test_an_alert_pending_at_a_restart_arrives_once(bot: BotRunner, standin: StandIn) -> None:
     group = await linked(standin, KINH_TE, "kinh-te")
     citizen = standin.user(3010, "Lan", language_code="vi")
-    start = await citizen.reply("/phananh")
+    start = await start_complaint(citizen)
     await pressed(citizen, "Rác thải, vệ sinh môi trường", start)
     photos = await citizen.reply(DESCRIPTION)
     place = await pressed(citizen, "➡️ Tiếp tục", photos)
@@ -446,7 +456,7 @@ async def test_cancel_at_the_phone_step_takes_the_keyboard_away(
     bot: BotRunner, standin: StandIn
 ) -> None:
     citizen = standin.user(3013, "Hoa", language_code="vi")
-    start = await citizen.reply("/phananh")
+    start = await start_complaint(citizen)
     await pressed(citizen, "Đèn chiếu sáng công cộng", start)
     photos = await citizen.reply("Bóng đèn đường trước nhà văn hóa tổ 5 không sáng.")
     place = await pressed(citizen, "➡️ Tiếp tục", photos)

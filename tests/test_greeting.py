@@ -98,6 +98,7 @@ async def test_command_menus_are_set_per_language(bot: BotRunner, standin: Stand
         "mine",
         "help",
         "language",
+        "xoadulieu",  # erase one's personal data (Decree 13/2023)
         "cancel",
     }
     assert next(c for c in vi if c["command"] == "language")["description"] == "Đổi ngôn ngữ"

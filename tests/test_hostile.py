@@ -100,8 +100,15 @@ COMMANDS = [
     "link",
     "block",
     "unblock",
+    "xoadulieu",
+    "forgetme",
+    "xuatdulieu",
+    "exportdata",
 ]
-ADMIN_COMMANDS = ["unit", "files", "misses", "announce", "thongbao", "link", "block", "unblock"]
+ADMIN_COMMANDS = [
+    *("unit", "files", "misses", "announce", "thongbao", "link", "block", "unblock"),
+    *("xuatdulieu", "exportdata"),
+]
 CALLBACK_ACTIONS = [
     "m",
     "lang",
@@ -122,6 +129,8 @@ CALLBACK_ACTIONS = [
     "ds",
     "do",
     "an",
+    "xd",
+    "c:consent",
 ]
 
 # --- what hostile people type -----------------------------------------------------------------
@@ -831,7 +840,13 @@ async def intake(
         menu = await text(ledger, sim, "step-menu", "/menu")
         await tapped(ledger, sim, sim, "q", menu[-1] if menu else None, "button-ask-official")
     else:
-        await text(ledger, sim, "step-start", "/phananh")
+        started = await text(ledger, sim, "step-start", "/phananh")
+        if find(started, "c:consent:") is not None:  # a first complaint: the privacy notice
+            if not quick:
+                own = random.Random(SEED + sim.id + 99)  # the rest draws as it always has
+                wrong = own.choice(text_classes())
+                await text(ledger, sim, f"consent-{wrong}", hostile(own, wrong))
+            await tap(ledger, sim, "c:consent:ok", "button-consent")
         if not quick:
             wrong = rng.choice(text_classes())
             await text(ledger, sim, f"category-{wrong}", hostile(rng, wrong))
@@ -1201,6 +1216,7 @@ async def test_every_conversation_step_takes_hostile_text_and_officials_read_it_
 
     async def pause(sim: UserSim) -> None:
         await text(ledger, sim, "step-start", "/phananh")
+        await tap(ledger, sim, "c:consent:ok", "button-consent")
         await tap(ledger, sim, "c:cat:rac-thai", "button-category")
         await text(ledger, sim, "body-before-restart", drafts[sim.id])
 
@@ -1408,6 +1424,184 @@ async def test_forged_stale_and_hammered_buttons_and_outsiders_change_nothing(
         assert len(mine) == 1, f"{sim!r} filed {[t.code for t in mine]} by pressing old buttons"
     print(f"\nbuttons and groups: {ledger.total} inputs {dict(ledger.counts)}")
     assert ledger.total >= 450
+    verdict(ledger, standin, caplog)
+
+
+# --- 3b. personal data: the notice, erasing one's data, an admin's export ---------------------
+
+
+def forget_inputs(rng: random.Random) -> list[tuple[str, str]]:
+    """(class, text): /xoadulieu and /forgetme with odd and huge arguments."""
+    return [
+        (kind, typed)
+        for kind, typed in command_inputs(rng)
+        if typed[1:].split(" ")[0].split("@")[0] in ("xoadulieu", "forgetme")
+    ]
+
+
+async def erased_only_once(ledger: Ledger, sim: UserSim) -> None:
+    """Exactly one "erased" confirmation in the person's chat."""
+    done = [m for m in sim.messages if m.plain.startswith("✅ Đã xóa dữ liệu cá nhân")]
+    if len(done) != 1:
+        ledger.problem(f"{sim.id}: told {len(done)} times that their data was erased")
+
+
+@pytest.mark.timeout(150)
+async def test_the_notice_erasing_and_export_take_odd_input_and_stray_buttons_change_nothing(
+    roomy: BotRunner, standin: StandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The privacy notice fed hostile words and its buttons pressed twice, forged and late;
+    /xoadulieu, /forgetme and /xuatdulieu with odd and huge arguments; the erase
+    confirmation's buttons forged, from an older list, from a list already answered, pressed
+    three times at once, pressed by someone else and in a group. Only the one press on the
+    person's latest list erases, once, and only their data; the department may still act on
+    the ticket, and what its officials write reaches nobody."""
+    rng = random.Random(SEED + 7)
+    ledger = Ledger()
+    department = await linked(standin, GROUPS["kinh-te"], "kinh-te")
+    official = standin.user(OFFICIAL, "Hùng <b>", language_code="vi")
+    citizen = standin.user(6101, "Lan <b>{0}</b>", language_code="vi", last_name="'; --")
+    other = standin.user(6102, "Minh %s", language_code="en")
+    services_ = services(roomy)
+
+    # The notice: hostile words at it (a prompt each time), its buttons forged, pressed twice
+    # at once, and pressed again once the intake has moved on.
+    hesitant = standin.user(6103, "\u202eDo dự", language_code="vi")
+    started = await text(ledger, hesitant, "consent-start", "/phananh")
+    notice = find(started, "c:consent:")
+    assert notice is not None, started
+    for _ in range(4):
+        kind = rng.choice(text_classes())
+        await text(ledger, hesitant, f"consent-{kind}", hostile(rng, kind))
+    await said(ledger, hesitant, "consent-photo", "photo", lambda: hesitant.send_photo(b"\xff"))
+    for data in ("c:consent", "c:consent:", "c:consent:yes", "c:consent:ok:1", "c:consent:²"):
+        await tapped(ledger, hesitant, hesitant, data, notice[0], "consent-forged")
+    await tap(ledger, hesitant, "c:consent:ok", "consent-agree-twice", times=2)
+    categories = [m for m in hesitant.messages if button(m, "c:cat:")]
+    if len(categories) != 1:
+        ledger.problem(f"agreeing twice at once showed the categories {len(categories)} times")
+    for data in (d for row in notice[0].button_data for d in row if d):
+        await tapped(ledger, hesitant, hesitant, data, notice[0], "consent-stale", 2)
+    consent = await services_.privacy.consent(hesitant.id)
+    if consent is None:
+        ledger.problem("agreeing to the notice was not recorded")
+
+    # Two citizens with a request each; one will erase their data.
+    mine, theirs = await asyncio.gather(
+        intake(ledger, citizen, random.Random(SEED + 71), "kinh-te", "markup", quick=True),
+        intake(ledger, other, random.Random(SEED + 72), "kinh-te", "format", quick=True),
+    )
+    assert mine is not None and theirs is not None, ledger.problems
+    alert = await waited(lambda: alert_of(department, mine.code), 30)
+    assert alert is not None
+    mine_id, theirs_id = int(mine.code[3:]), int(theirs.code[3:])
+
+    # /xoadulieu and /forgetme with odd arguments, from people who file nothing: each is
+    # answered (the list, unless the command was for another bot), and nothing is erased.
+    odd = forget_inputs(rng)
+    askers = [standin.user(6110 + i, rng.choice(["An", "<i>", "{0}"]), "vi") for i in range(3)]
+
+    async def ask_oddly(sim: UserSim, inputs: list[tuple[str, str]]) -> None:
+        for kind, typed in inputs:
+            answer = await text(ledger, sim, f"forget-{kind}", typed)
+            if "@some_other_bot" not in typed and find(answer, "xd:") is None:
+                ledger.problem(f"{show(typed)}: no list of what would be erased: {answer!r}")
+
+    await asyncio.gather(*(ask_oddly(sim, odd[i :: len(askers)]) for i, sim in enumerate(askers)))
+
+    # An older list, then the latest; the older one's buttons do nothing.
+    older = await text(ledger, citizen, "forget", "/xoadulieu")
+    latest = await text(ledger, citizen, "forget", "/xoadulieu")
+    old_found, new_found = find(older, "xd:"), find(latest, "xd:")
+    assert old_found is not None and new_found is not None, (older, latest)
+    old_list, new_list = old_found[0], new_found[0]
+    erase = next(d for row in new_list.button_data for d in row if d.endswith(":1"))
+    keep = next(d for row in new_list.button_data for d in row if d.endswith(":0"))
+    nonce = int(erase.split(":")[1])
+    for data in (d for row in old_list.button_data for d in row if d):
+        await tapped(ledger, citizen, citizen, data, old_list, "forget-older-list", 2)
+    # Forged: another number, a number too long, a third state, extra fields, garbage.
+    forged = [
+        f"xd:{nonce % 999_999_999 + 1}:1",
+        "xd:0:1",
+        f"xd:{nonce}:2",
+        f"xd:{nonce}:1:1",
+        f"xd:{nonce}",
+        "xd:" + "9" * 20 + ":1",
+        "xd:²:1",
+        "xd:-1:1",
+        "xd::1",
+        "xd",
+    ]
+    for data in forged:
+        await tapped(ledger, citizen, citizen, data, new_list, "forget-forged")
+    # Someone else presses the citizen's real data in their own chat (with no list of
+    # their own, then with one), and an official in the department's group.
+    await tapped(ledger, other, other, erase, other.last, "forget-anothers")
+    their_list = await text(ledger, other, "forget-own", "/forgetme")
+    await tapped(ledger, other, other, erase, other.last, "forget-anothers-with-own")
+    await tapped(ledger, department, official, erase, alert, "forget-in-group")
+    still = await services_.tickets.get(mine_id)
+    if still is None or still.erased or not still.citizen_name:
+        ledger.problem(f"a stray button erased the citizen's data: {still!r}")
+
+    # The real button, three times at once: erased once, told once.
+    await tapped(ledger, citizen, citizen, erase, new_list, "forget-erase-thrice", 3)
+    await erased_only_once(ledger, citizen)
+    for data in (erase, keep):  # the answered list, pressed later
+        await tapped(ledger, citizen, citizen, data, new_list, "forget-answered", 2)
+    await erased_only_once(ledger, citizen)
+    gone = await services_.tickets.get(mine_id)
+    if gone is None or not gone.erased or gone.citizen_name or gone.phone or gone.body:
+        ledger.problem(f"the citizen's ticket still names them: {gone!r}")
+    kept = await services_.tickets.get(theirs_id)
+    if kept is None or kept.erased or not kept.citizen_name.startswith("Minh"):
+        ledger.problem(f"erasing one person's data touched another's: {kept!r}")
+    # The other person's own list still waits, and keeping answers it.
+    theirs_found = find(their_list, "xd:")
+    if theirs_found is None:
+        ledger.problem(f"no list for the other person: {their_list!r}")
+    else:
+        rows = theirs_found[0].button_data
+        their_keep = next(d for row in rows for d in row if d.endswith(":0"))
+        answer = await tapped(ledger, other, other, their_keep, theirs_found[0], "forget-keep")
+        if not any(m.plain.startswith("Your data is kept") for m in answer):
+            ledger.problem(f"keeping one's data was not answered: {answer!r}")
+
+    # The department may still act on the ticket; what officials write reaches nobody.
+    told = await waited(lambda: containing(department, mine.code, "đã xóa dữ liệu cá nhân"), 30)
+    if told is None:
+        ledger.problem("the department was not told that the citizen erased their data")
+    heard_before = len(citizen.messages)
+    for typed in (hostile(rng, "markup"), hostile(rng, "5k"), "Chị cho biết thêm ạ?"):
+        update = await department.send(official, typed or "x", alert)
+        ledger.fired("group-reply-to-erased", update, show(typed))
+    await tapped(ledger, department, official, f"t:{mine_id}:accept", alert, "group-accept")
+    await department.settle(quiet=0.5, timeout=30)
+    refusals = [m for m in department.messages if "bot không còn chuyển được" in m.plain]
+    if len(refusals) < 4:  # the note, and one refusal for each reply
+        ledger.problem(f"officials' replies to an erased ticket: {len(refusals)} refusals")
+    await citizen.settle(quiet=0.5, timeout=30)
+    if len(citizen.messages) != heard_before:
+        ledger.problem("an official's words or action on an erased ticket reached its citizen")
+
+    # An admin's export: odd arguments, the erased ticket's code, another person's id; and
+    # a citizen trying it.
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+    for kind, typed in command_inputs(random.Random(SEED + 73)):
+        if typed[1:].split(" ")[0].split("@")[0] == "xuatdulieu":
+            await text(ledger, admin, f"export-{kind}", typed)
+    erased_answer = await text(ledger, admin, "export-erased", f"/xuatdulieu  {mine.code.lower()}")
+    if not any("không còn gắn với ai" in m.plain for m in erased_answer):
+        ledger.problem(f"exporting an erased ticket's citizen: {erased_answer!r}")
+    exported = await text(ledger, admin, "export-other", f"/xuatdulieu {other.id}")
+    if not any(m.kind == "document" for m in exported):
+        ledger.problem(f"no export of a person's data: {exported!r}")
+    refused = await text(ledger, citizen, "export-citizen", f"/xuatdulieu {other.id}")
+    if any(m.kind == "document" for m in refused):
+        ledger.problem("a citizen got someone's data")
+    print(f"\npersonal data: {ledger.total} inputs {dict(ledger.counts)}")
+    assert ledger.total >= 100
     verdict(ledger, standin, caplog)
 
 

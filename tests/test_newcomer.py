@@ -19,7 +19,7 @@ from bot.handlers.menu.handlers import COMMANDS
 from bot.standin import StandIn
 from bot.standin.sims import UserSim
 from tests.conftest import ADMIN_ID, BotRunner, pressed, run_bot
-from tests.test_complaints import OFFICIAL
+from tests.test_complaints import OFFICIAL, start_complaint
 from tests.test_dossiers import CODE, office, receive, services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ async def test_link_lists_codes_without_escaped_markup(bot: BotRunner, standin: 
 
 async def at_the_description(citizen: UserSim) -> None:
     """A complaint begun, up to the step that asks for its description."""
-    start = await citizen.reply("/phananh")
+    start = await start_complaint(citizen)
     await pressed(citizen, "Đường sá, vỉa hè, thoát nước", start)
 
 

@@ -117,7 +117,8 @@ async def test_a_complaint_followed_in_the_shell_as_citizen_and_as_official(
 ) -> None:
     async with _shell(tmp_path) as shell:
         say, seen = await _greeted(shell)
-        await say("/phananh", "[11] Khác")
+        await say("/phananh", "[1] ✅ Tôi đồng ý")  # the privacy notice, a first complaint
+        await say("1", "[11] Khác")
         await say("2", "Mời anh/chị mô tả sự việc")
         await say("Đèn đường trước số 8 ngõ Thịnh Hào tắt ba tối nay.", "[1] ➡️ Tiếp tục")
         await say("1", "Sự việc ở đâu?")

@@ -13,6 +13,9 @@ MAX_BODY = 2000  # characters of a description
 MIN_BODY = 10
 MAX_PHOTOS = 5
 PREFIX = {"complaint": "PA", "question": "HD"}  # phản ánh, hỏi đáp
+# The user and chat of a ticket whose citizen erased their data (/xoadulieu): Telegram gives
+# no one id 0, so the ticket is nobody's, is still counted, and no message goes to it.
+NOBODY = 0
 
 
 class Status(StrEnum):
@@ -67,6 +70,8 @@ class Draft:
     phone: str | None = None
     hide_name: bool = False
     procedure_code: str | None = None
+    # The citizen went on without agreeing to the notice: no photos, place or phone asked.
+    bare: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +110,11 @@ class Ticket:
     @property
     def code(self) -> str:
         return ticket_code(self.kind, self.id)
+
+    @property
+    def erased(self) -> bool:
+        """Its citizen erased their data: it is nobody's, and nobody can be told of it."""
+        return self.chat_id == NOBODY
 
     @property
     def ref(self) -> str:

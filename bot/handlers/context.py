@@ -26,6 +26,7 @@ from bot.services.health import Health
 from bot.services.metrics import Metrics
 from bot.services.misses import MissService
 from bot.services.people import PeopleService
+from bot.services.privacy import PrivacyService
 from bot.services.tickets import TicketService
 from bot.services.unit import UnitService
 from bot.storage.outbox import OutboxRepository
@@ -65,6 +66,7 @@ class Services:
     health: Health  # GET /healthz
     metrics: Metrics  # GET /metrics
     backups: DailyBackup  # the database's copy of the day
+    privacy: PrivacyService  # consent, erasure, the purge and exports (Decree 13/2023)
 
     async def close(self) -> None:
         await self.people.close()

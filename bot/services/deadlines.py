@@ -93,8 +93,10 @@ class DeadlineWatcher:
                 )
                 after = await self._repository.get_in(conn, current.id)
                 assert after is not None
-                apology = self._views.apology(after, which, new_due)
-                items = [Outgoing(current.chat_id, apology.text, ref=current.ref)]
+                items: list[Outgoing] = []
+                if not after.erased:  # nobody to apologise to once they erased their data
+                    apology = self._views.apology(after, which, new_due)
+                    items.append(Outgoing(current.chat_id, apology.text, ref=current.ref))
                 escalation = self._views.escalation(after, which, routing)
                 for chat in departments.department_chats(routing.leadership):
                     items.append(Outgoing(chat, escalation.text, ref=f"escalation:{current.id}"))

@@ -74,6 +74,14 @@ class PeopleService:
         await self._conversations.save(chat_id, user_id, conversation)
         self._steps[(chat_id, user_id)] = conversation
 
+    def forget(self, user_id: int) -> None:
+        """Their data was erased (bot/services/privacy.py): what memory holds of them goes
+        too, so a message they send later starts them afresh, as a new visitor."""
+        self._choices.pop(user_id, None)
+        self._seen.pop(user_id, None)
+        for key in [key for key in self._steps if key[1] == user_id]:
+            del self._steps[key]
+
     async def end(self, chat_id: int, user_id: int) -> bool:
         if (chat_id, user_id) not in self._steps:
             return False

@@ -206,6 +206,8 @@ class TicketService:
 
     async def acknowledge_later(self, ticket: Ticket) -> None:
         """The answer could not be sent at once: the outbox keeps trying."""
+        if ticket.erased:
+            return
         view = self.acknowledgement(ticket)
         item = Outgoing(ticket.chat_id, view.text, ref=ticket.ref, buttons=view.buttons)
         async with self._db.transaction() as conn:
@@ -276,14 +278,17 @@ class TicketService:
         actor: str,
         photo: str | None = None,
     ) -> None:
-        """The citizen hears of the change; the department's thread keeps a line of it."""
+        """The citizen hears of the change (unless they erased their data); the department's
+        thread keeps a line of it."""
         routing = self._routing
-        update = self._views.citizen_update(ticket, action, note, routing)
-        items = [
-            Outgoing(ticket.chat_id, update.text, ref=ticket.ref, buttons=update.buttons),
-        ]
-        if photo:
-            items.append(Outgoing(ticket.chat_id, Html(""), ref=ticket.ref, photo=photo))
+        items: list[Outgoing] = []
+        if not ticket.erased:
+            update = self._views.citizen_update(ticket, action, note, routing)
+            items.append(
+                Outgoing(ticket.chat_id, update.text, ref=ticket.ref, buttons=update.buttons)
+            )
+            if photo:
+                items.append(Outgoing(ticket.chat_id, Html(""), ref=ticket.ref, photo=photo))
         group = self._departments.group_of(ticket.department)
         if group is not None and action not in ("reply",):
             note_view = self._views.group_note(ticket, action, actor, note, self._routing)
@@ -334,8 +339,9 @@ class TicketService:
                     after, "transferred", official.name, None, self._routing
                 )
                 items.append(Outgoing(old_group, note.text, ref=t.ref))
-            update = self._views.citizen_update(after, "transferred", None, self._routing)
-            items.append(Outgoing(t.chat_id, update.text, ref=t.ref))
+            if not after.erased:
+                update = self._views.citizen_update(after, "transferred", None, self._routing)
+                items.append(Outgoing(t.chat_id, update.text, ref=t.ref))
             await self._outbox.enqueue(conn, items)
             await self._alert(conn, after)
 
@@ -383,7 +389,16 @@ class TicketService:
             await self._repository.add_event(conn, t.id, now, official.user_id, "reply", text)
             await self._tell(conn, t, "reply", text, official.name, photo)
 
-        return await self._change(ticket_id, official, _any_state, change)
+        return await self._change(ticket_id, official, _reachable, change)
+
+    def erasure_notes(self, ticket: Ticket) -> list[Outgoing]:
+        """The department is told that an open ticket's citizen erased their data: it may
+        still act on it, but no answer reaches them any more."""
+        view = self._views.group_note(ticket, "erased", "", None, self._routing)
+        return [
+            Outgoing(chat, view.text, ref=ticket.ref)
+            for chat in self._departments.department_chats(ticket.department)
+        ]
 
     # --- the citizen's side ---------------------------------------------------------------
 
@@ -505,3 +520,8 @@ def _not_closed(ticket: Ticket) -> str | None:
 
 def _any_state(ticket: Ticket) -> str | None:
     return None
+
+
+def _reachable(ticket: Ticket) -> str | None:
+    """Words for the citizen need a citizen: one who erased their data is no longer known."""
+    return "erased" if ticket.erased else None

@@ -9,6 +9,7 @@ from telegram import Update
 from bot.handlers.complaints import intake, officials
 from bot.handlers.complaints.buttons import (
     Category,
+    Consent,
     Continue,
     Duplicate,
     Edit,
@@ -37,6 +38,7 @@ def register(wiring: Wiring) -> None:
     # A note or a reply about a ticket; the one-stop office's prompts (REPLIES) are asked first.
     wiring.group_text.add(officials.group_message, RECOGNISED)
     for press in (
+        on_press(Consent, intake.consent_chosen),
         on_press(Category, intake.category_chosen),
         on_press(Continue, intake.photos_done),
         on_press(SkipPlace, intake.place_skipped),

@@ -12,6 +12,18 @@ from bot.ui.buttons import Button
 NEW = "new"  # Duplicate.choice: file a new one after all
 
 
+class ConsentChoice(enum.StrEnum):
+    AGREE = "ok"  # «✅ Tôi đồng ý»: recorded, with its time
+    BARE = "bare"  # on without photos, place and phone, for this complaint only
+
+
+@dataclass(frozen=True)
+class Consent(Button, prefix="c:consent"):
+    """Under the privacy notice, before a person's first complaint."""
+
+    choice: ConsentChoice
+
+
 @dataclass(frozen=True)
 class Category(Button, prefix="c:cat"):
     """The kind of problem, the intake's first step."""

@@ -3,6 +3,10 @@
 Each step is saved before the bot answers, so a restart resumes it; wrong input at a step
 (a sticker, an empty or over-long text, one photo too many) gets a prompt for that step, and
 /cancel leaves at any time. The ticket is committed before the citizen sees its code.
+
+A complaint asks for photos, a place and a phone: before a person's first one (and again
+when the notice changes) they read what is kept, why and for how long (Decree 13/2023), and
+agree, or go on without those three for this complaint. A question asks none of them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from bot.handlers.common import private
 from bot.handlers.complaints.buttons import (
     NEW,
     Category,
+    Consent,
+    ConsentChoice,
     Continue,
     Duplicate,
     Edit,
@@ -49,6 +55,7 @@ QUESTION_CATEGORY = "hoi-dap"  # where a question to an official is filed
 
 
 class Step(enum.StrEnum):
+    CONSENT = "consent"  # the privacy notice, before a person's first complaint
     CATEGORY = "category"
     BODY = "body"
     PHOTOS = "photos"
@@ -125,8 +132,26 @@ async def start(update: Update, context: BotContext, draft: Draft | None = None)
         await _save(context, chat.id, user.id, Step.BODY, draft)
         await _say(context, chat.id, _body_prompt(context, draft), keyboards.cancel_only(texts))
         return
+    if await context.services.privacy.needs_consent(user.id):
+        await _save(context, chat.id, user.id, Step.CONSENT, draft)
+        await _ask_consent(context, chat.id)
+        return
     await _save(context, chat.id, user.id, Step.CATEGORY, draft)
     await _ask_category(context, chat.id)
+
+
+async def _ask_consent(context: BotContext, chat_id: int) -> None:
+    """The notice of what is kept, why and for how long, with the ways on."""
+    texts = context.texts
+    markup = InlineKeyboardMarkup(
+        [
+            [Consent(ConsentChoice.AGREE).button(texts.plain("privacy.button.agree"))],
+            [Consent(ConsentChoice.BARE).button(texts.plain("privacy.button.bare"))],
+            _cancel_row(texts),
+        ]
+    )
+    months = context.services.privacy.months
+    await _say(context, chat_id, texts("privacy.notice", months=texts.number(months)), markup)
 
 
 async def _ask_category(context: BotContext, chat_id: int) -> None:
@@ -159,7 +184,9 @@ async def step(update: Update, context: BotContext, at: Step, draft: Draft) -> N
     if chat is None or user is None or message is None:
         return
     texts = context.texts
-    if at is Step.CATEGORY:
+    if at is Step.CONSENT:
+        await _say(context, chat.id, texts("privacy.use_buttons"))
+    elif at is Step.CATEGORY:
         await _say(context, chat.id, texts("complaint.pick_category"))
         await _ask_category(context, chat.id)
     elif at is Step.BODY:
@@ -210,7 +237,7 @@ async def _body_step(update: Update, context: BotContext, draft: Draft) -> None:
         )
         return
     draft.body = text
-    if message.photo and len(draft.photos) < MAX_PHOTOS:
+    if message.photo and len(draft.photos) < MAX_PHOTOS and not draft.bare:
         draft.photos.append(message.photo[-1].file_id)
     same = await context.services.tickets.same_open_ticket(user.id, text)
     if same is not None:
@@ -225,10 +252,16 @@ async def _body_step(update: Update, context: BotContext, draft: Draft) -> None:
         )
         await _say(context, chat.id, texts("complaint.duplicate", code=same.code), markup)
         return
-    if draft.kind == "question":
-        await _ask_privacy(context, chat.id, user.id, draft)
-        return
-    await _ask_photos(context, chat.id, user.id, draft)
+    await _after_body(context, chat.id, user.id, draft)
+
+
+async def _after_body(context: BotContext, chat_id: int, user_id: int, draft: Draft) -> None:
+    """Photos, place and phone next; a question, or a complaint sent without them, skips
+    to the name."""
+    if draft.kind == "question" or draft.bare:
+        await _ask_privacy(context, chat_id, user_id, draft)
+    else:
+        await _ask_photos(context, chat_id, user_id, draft)
 
 
 async def _ask_photos(context: BotContext, chat_id: int, user_id: int, draft: Draft) -> None:
@@ -300,7 +333,7 @@ async def _ask_phone(context: BotContext, chat_id: int, user_id: int, draft: Dra
 async def _ask_privacy(context: BotContext, chat_id: int, user_id: int, draft: Draft) -> None:
     await _save(context, chat_id, user_id, Step.PRIVACY, draft)
     texts = context.texts
-    if draft.kind == "complaint":  # the contact keyboard goes away once it has done its job
+    if draft.kind == "complaint" and not draft.bare:  # the contact keyboard's job is done
         said = "complaint.phone_saved" if draft.phone else "complaint.phone_skipped"
         await _say(context, chat_id, texts(said), ReplyKeyboardRemove())
     markup = InlineKeyboardMarkup(
@@ -369,6 +402,25 @@ def _ids(update: Update) -> tuple[int, int]:
     return chat.id, user.id
 
 
+async def consent_chosen(update: Update, context: BotContext, button: Consent) -> None:
+    """Agreed (recorded with its time), or on without photos, place and phone for this
+    complaint only: the next one asks again."""
+    draft = await _at(update, context, Step.CONSENT)
+    if draft is None:
+        return
+    chat_id, user_id = _ids(update)
+    texts = context.texts
+    if button.choice is ConsentChoice.AGREE:
+        await context.services.privacy.agree(user_id)
+        draft.bare = False
+    else:
+        draft.bare = True
+    await _save(context, chat_id, user_id, Step.CATEGORY, draft)
+    if draft.bare:
+        await _say(context, chat_id, texts("privacy.bare"))
+    await _ask_category(context, chat_id)
+
+
 async def category_chosen(update: Update, context: BotContext, button: Category) -> None:
     draft = await _at(update, context, Step.CATEGORY)
     if draft is None:
@@ -422,10 +474,7 @@ async def duplicate_chosen(update: Update, context: BotContext, button: Duplicat
     chat_id, user_id = _ids(update)
     texts = context.texts
     if button.choice == NEW:
-        if draft.kind == "question":
-            await _ask_privacy(context, chat_id, user_id, draft)
-        else:
-            await _ask_photos(context, chat_id, user_id, draft)
+        await _after_body(context, chat_id, user_id, draft)
         return
     await context.services.people.end(chat_id, user_id)
     try:

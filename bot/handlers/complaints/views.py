@@ -61,7 +61,7 @@ class TelegramTicketViews:
 
     def full_body(self, ticket: Ticket) -> View | None:
         """The whole description, after an alert that could only show its start."""
-        if _alert_body(ticket.body) == ticket.body:
+        if not ticket.body or _alert_body(ticket.body) == ticket.body:
             return None
         return View(self._officials("ticket.alert_full", code=ticket.code, body=ticket.body))
 
@@ -75,7 +75,7 @@ class TelegramTicketViews:
             **facts,
             who=self._who(texts, ticket),
             place=self._place(texts, ticket),
-            body=_alert_body(ticket.body),
+            body=_alert_body(ticket.body) or texts.plain("ticket.body_erased"),
         )
         procedure = self._procedure_name(ticket.procedure_code) if ticket.procedure_code else None
         if procedure:
@@ -163,7 +163,7 @@ class TelegramTicketViews:
             texts(
                 f"ticket.escalation.{which}",
                 **self._facts(texts, ticket, routing),
-                body=shorten(ticket.body, 300),
+                body=shorten(ticket.body, 300) or texts.plain("ticket.body_erased"),
             )
         )
 

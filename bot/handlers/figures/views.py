@@ -255,5 +255,5 @@ def overdue_ticket(
         actor=ticket.assignee_name or texts.plain("figures.nobody"),
         filed=moment(texts, ticket.created_at, tz),
         deadline=deadline,
-        body=shorten(ticket.body, 600),
+        body=shorten(ticket.body, 600) or texts.plain("ticket.body_erased"),
     )

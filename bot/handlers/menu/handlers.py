@@ -20,7 +20,17 @@ from bot.ui.render import unit_contacts
 from bot.ui.send import edit_html, send_html
 
 EntryHandler = Callable[[Update, BotContext], Awaitable[None]]
-COMMANDS = ("start", "menu", "phananh", "hoso", "mine", "help", "language", "cancel")
+COMMANDS = (
+    "start",
+    "menu",
+    "phananh",
+    "hoso",
+    "mine",
+    "help",
+    "language",
+    "xoadulieu",
+    "cancel",
+)
 
 
 async def start(update: Update, context: BotContext, links: DeepLinks) -> None:
