@@ -299,6 +299,14 @@ async def test_keeping_ones_data_erases_nothing_and_old_lists_do_nothing(
 # --- 3. the purge ------------------------------------------------------------------------------
 
 
+async def sent_with(bot: BotRunner, text: str) -> int:
+    """Outbox rows whose message holds ``text``."""
+    db = bot.app.bot_data.db if bot.app is not None else None
+    assert db is not None
+    row = await db.fetchone("SELECT count(*) AS n FROM outbox WHERE instr(payload, ?)", (text,))
+    return int(row["n"]) if row is not None else 0
+
+
 async def test_phones_photos_and_places_are_purged_months_after_a_ticket_is_finished(
     bot: BotRunner, standin: StandIn
 ) -> None:
@@ -322,9 +330,12 @@ async def test_phones_photos_and_places_are_purged_months_after_a_ticket_is_fini
 
     privacy, clock = bot.services.privacy, bot.services.clock
     start = clock.now()
-    # Eleven months on, nothing is due; an hour later it is not even looked at again.
+    assert await sent_with(bot, PHONE) > 0  # the group's alerts name the phone
+    # Eleven months on, nothing is due; an hour later it is not even looked at again. The
+    # messages delivered then are forgotten (after 90 days).
     clock.travel(start + dt.timedelta(days=335))
     assert await privacy.purge_due() == 0
+    assert await sent_with(bot, PHONE) == 0
     before = await exported(admin, str(citizen.id))
     assert [t["phone"] for t in before["tickets"]] == [PHONE] * 3
     # Twelve months and a day after they were finished: the finished two lose their phone,

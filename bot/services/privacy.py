@@ -25,6 +25,7 @@ from bot.storage.tickets import TicketRepository
 log = logging.getLogger(__name__)
 
 PURGE_EVERY = dt.timedelta(hours=1)  # the every-minute job asks; the purge runs hourly
+OUTBOX_KEPT_DAYS = 90  # a delivered message is kept this long, for replies to it and retries
 
 
 async def _nothing() -> None:
@@ -102,9 +103,9 @@ class PrivacyService:
     # --- the purge -----------------------------------------------------------------------
 
     async def purge_due(self) -> int:
-        """Phones, photos and places of tickets finished ``months`` ago, at most once an
-        hour (the every-minute job asks); how many tickets were purged. A clock moved back
-        runs it again at once."""
+        """Phones, photos and places of tickets finished ``months`` ago, and the outbox's
+        delivered messages after OUTBOX_KEPT_DAYS, at most once an hour (the every-minute
+        job asks); how many tickets were purged. A clock moved back runs it again at once."""
         now = self._clock.now()
         last = self._purged_at
         if last is not None and last <= now < last + PURGE_EVERY:
@@ -113,6 +114,12 @@ class PrivacyService:
         purged = await self._repository.purge(months_before(now, self.months))
         if purged:
             log.info("personal data purged from %d finished tickets", len(purged))
+        # Messages sent long ago: their texts repeat names, phones and complaints.
+        forgotten = await self._outbox.purge(OUTBOX_KEPT_DAYS)
+        if forgotten:
+            log.info(
+                "%d delivered messages older than %d days forgotten", forgotten, OUTBOX_KEPT_DAYS
+            )
         return len(purged)
 
     # --- a person's data, for an admin ---------------------------------------------------
