@@ -382,6 +382,11 @@ async def test_an_admin_exports_everything_held_about_one_person(
         assert usage.plain.startswith("Cách dùng: /xuatdulieu mã-người-dùng"), wrong
     missing = await admin.reply("/xuatdulieu PA-000999")
     assert missing.plain == "Không tìm thấy yêu cầu PA-000999."
+    # Admin work is done in private: in a department's group no file goes to everyone there.
+    in_group = await group.reply(admin, f"/xuatdulieu {citizen.id}")
+    assert in_group.plain == "Xin lỗi, lệnh này chỉ dành cho quản trị viên."
+    await asyncio.sleep(0.5)
+    assert not [m for m in group.messages if m.kind == "document"]
 
     await admin.send("/xuatdulieu pa 1")  # by one of their tickets' codes, as typed
     sent = await arrived(admin, lambda m: m.kind == "document", within=10)
