@@ -6,6 +6,7 @@ so one index and one set of tuned thresholds serve both languages."""
 from __future__ import annotations
 
 import copy
+import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -100,6 +101,12 @@ class Reading:
     asked: str = ""  # compared with phrasings, held the same way (English without stopwords)
 
 
+def _key(text: str) -> tuple[str, ...]:
+    """A phrase's words as the tables hold them: interned, since thousands of phrases share
+    "my", "the", "card" (a copy each cost the tables some 1.3 MB)."""
+    return tuple(sys.intern(w) for w in words(text))
+
+
 class EnglishReader:
     """Tells English questions from Vietnamese ones typed without marks, and rewrites them."""
 
@@ -111,17 +118,18 @@ class EnglishReader:
         "passport"). They do not tell English from Vietnamese: phrasings quote Vietnamese
         words («tam tru») that are no evidence of English."""
         self.data = english
-        self._stop = {fold(w) for w in english.stopwords}
+        self._stop = {sys.intern(fold(w)) for w in english.stopwords}
         # Words or phrases ("foreign national", "home country") implying a foreign element.
-        self._foreign = {key for w in english.foreign if (key := tuple(words(w)))}
+        self._foreign = {key for w in english.foreign if (key := _key(w))}
         # What each phrase means, and whether it is about the office itself ("opening
         # hours", "parking"): those say nothing about which procedure is meant.
         phrases: dict[tuple[str, ...], tuple[str, bool]] = {}
         for group, everyday in ((english.phrases, False), (english.everyday, True)):
             for phrase in group:
+                found = (phrase.means, everyday)  # one for all its wordings
                 for said in phrase.words:
-                    if key := tuple(words(said)):
-                        phrases.setdefault(key, (phrase.means, everyday))
+                    if key := _key(said):
+                        phrases.setdefault(key, found)
         self._phrases = phrases
         self._longest = max((len(k) for k in phrases), default=1)
         # The same phrases without their SKIPPABLE words, so that one in between does not
@@ -133,7 +141,7 @@ class EnglishReader:
                 loose.setdefault(bare, found)
         self._loose = loose
         self._loosest = max((len(k) for k in loose), default=1)
-        named = {w for name in english.procedures.values() for w in words(name)}
+        named = {sys.intern(w) for name in english.procedures.values() for w in words(name)}
         foreign_words = {w for key in self._foreign for w in key}
         vocabulary = self._stop | foreign_words | named | {w for key in phrases for w in key}
         self._vocabulary = vocabulary

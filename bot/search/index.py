@@ -14,8 +14,9 @@ several are close, and nothing when the question's words are mostly unexplained.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Generic, Protocol, TypeVar
@@ -127,42 +128,60 @@ class _Concept:
 
 
 Docs = NDArray[np.int32]
+Weights = NDArray[np.float64]
 
 
 class _Postings:
     """Term id -> (procedures, values), packed in flat arrays: far smaller than a set per
     term, and read by numpy in one step. A term's entries run from the previous id's end to
-    its own."""
+    its own. A value is one of a handful (1 in a name, 0.3 in a field...): each is kept as
+    its number in a table of them, a byte where a float takes eight."""
 
-    def __init__(self, ends: Docs, docs: Docs, values: NDArray[np.float64]) -> None:
-        self._ends, self._docs, self._values = ends, docs, values
-        self._empty = (docs[:0], values[:0])
+    def __init__(self, ends: Docs, docs: Docs, codes: NDArray[np.uint8], table: Weights) -> None:
+        self._ends, self._docs, self._codes, self._table = ends, docs, codes, table
+        self._empty = (docs[:0], table[:0])
 
-    @classmethod
-    def of(
-        cls, terms: Iterable[str], table: Mapping[str, Mapping[int, float] | list[int]]
-    ) -> _Postings:
-        """Postings for ``terms`` in id order (absent from ``table``: none)."""
-        ends: list[int] = []
-        docs: list[int] = []
-        values: list[float] = []
-        for term in terms:
-            entries = table.get(term, ())
-            if isinstance(entries, Mapping):
-                docs.extend(entries.keys())
-                values.extend(entries.values())
-            else:
-                docs.extend(entries)
-                values.extend([1.0] * len(entries))
-            ends.append(len(docs))
-        return cls(np.array(ends, dtype=np.int32), np.array(docs, dtype=np.int32), np.array(values))
-
-    def get(self, term: int) -> tuple[Docs, NDArray[np.float64]]:
+    def get(self, term: int) -> tuple[Docs, Weights]:
         start = int(self._ends[term - 1]) if term else 0
         end = int(self._ends[term])
         if start == end:
             return self._empty
-        return self._docs[start:end], self._values[start:end]
+        return self._docs[start:end], self._table.take(self._codes[start:end])
+
+    def docs(self, term: int) -> Docs:
+        """The term's procedures alone."""
+        start = int(self._ends[term - 1]) if term else 0
+        return self._docs[start : int(self._ends[term])]
+
+
+class _Collector:
+    """Postings written term by term, in id order, into growing ``array``s that numpy then
+    reads in place: building the index never holds every term's entries as Python objects
+    at once, nor a second copy of them (start-up's peak was some 10 MB higher)."""
+
+    def __init__(self) -> None:
+        self._ends = array("i")
+        self._docs = array("i")
+        self._codes = array("B")
+        self._table: dict[float, int] = {}  # value -> its code
+
+    def add(self, docs: Iterable[int], values: Iterable[float] = ()) -> None:
+        """A term's procedures, with their values (none: only ``docs`` will read them)."""
+        self._docs.extend(docs)
+        table = self._table
+        self._codes.extend([table.setdefault(value, len(table)) for value in values])
+        self._ends.append(len(self._docs))
+
+    def postings(self) -> _Postings:
+        """The postings; the arrays are numpy's from now on, and no longer to be added to."""
+        if len(self._table) > 256:
+            raise ValueError("more than 256 different values: they do not fit a byte")
+        return _Postings(
+            np.frombuffer(self._ends, dtype=np.int32),
+            np.frombuffer(self._docs, dtype=np.int32),
+            np.frombuffer(self._codes, dtype=np.uint8),
+            np.array(list(self._table), dtype=np.float64),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +191,9 @@ class _Worth:
     docs: Docs  # procedures holding any of its terms
     share: NDArray[np.float64]  # ... and how much of it each holds, at most all
     rarity: float | None  # log(1 + procedures / those holding half of it); None: worth nothing
-    heads: tuple[tuple[str, tuple[Docs, NDArray[np.float64]]], ...]  # word, names with it, idf
+    # Each word, the names holding it in their head, and its idf: one number, not an array of
+    # it for every name (the concepts kept cost a quarter less).
+    heads: tuple[tuple[str, Docs, float], ...]
 
 
 def _totals(parts: list[tuple[Docs, NDArray[np.float64]]], size: int) -> NDArray[np.float64]:
@@ -181,6 +202,16 @@ def _totals(parts: list[tuple[Docs, NDArray[np.float64]]], size: int) -> NDArray
         return np.zeros(size)
     docs = np.concatenate([d for d, _ in parts])
     summed = np.bincount(docs, weights=np.concatenate([v for _, v in parts]), minlength=size)
+    return summed.astype(np.float64, copy=False)
+
+
+def _named(parts: list[Docs], idfs: list[float], size: int) -> NDArray[np.float64]:
+    """Each procedure's sum of the idf of the words its head holds, added in their order (as
+    ``_totals`` would with an array of each word's idf)."""
+    if not parts:
+        return np.zeros(size)
+    weights = np.repeat(np.array(idfs, dtype=np.float64), [len(docs) for docs in parts])
+    summed = np.bincount(np.concatenate(parts), weights=weights, minlength=size)
     return summed.astype(np.float64, copy=False)
 
 
@@ -291,7 +322,6 @@ class SearchIndex(Generic[E]):
         total = max(1, len(self.procedures))
         idf = {term: math.log(1 + total / len(docs)) for term, docs in in_name.items()}
         self._rare_idf = math.log(1 + total)
-        body_idf = {term: math.log(1 + total / len(docs)) for term, docs in in_body.items()}
         common = max(COMMON_MIN_DOCS, int(total * COMMON_SHARE))
         # Precision is measured on the head of each name (before brackets and semicolons), on
         # both sides: the words asked for and the words the head holds.
@@ -307,25 +337,32 @@ class SearchIndex(Generic[E]):
         # the one asking; then the shorter name.
         self._for_citizens = np.array([p.for_citizens for p in self.procedures], dtype=bool)
         self._shorter_first = np.array([-len(p.name) for p in self.procedures], dtype=np.int64)
-        # What finding a term in a procedure is worth: 1 in its name, less in its field or body
+        # Every term gets an id; what the index knows of it is kept in arrays by id. What
+        # finding a term in a procedure is worth: 1 in its name, less in its field or body
         # alone; a term in most procedures' text says nothing outside names and is left out.
-        worth: dict[str, dict[int, float]] = {}
-        for term in {*in_name, *in_field, *in_body}:
+        self._ids = {
+            term: i for i, term in enumerate(dict.fromkeys([*in_name, *in_field, *in_body]))
+        }
+        worth, heads = _Collector(), _Collector()
+        idfs = array("d")
+        for term in self._ids:
             weights: dict[int, float] = {}
             for zone, factor in ((in_field, FIELD_WEIGHT), (in_body, BODY_WEIGHT)):
                 docs = zone.get(term, [])
                 if len(docs) <= common:
                     for doc in docs:
                         weights[doc] = weights.get(doc, 0.0) + factor
-            weights.update(dict.fromkeys(in_name.get(term, []), 1.0))
-            worth[term] = weights
-        # Every term gets an id; what the index knows of it is kept in arrays by id.
-        self._ids = {term: i for i, term in enumerate(worth)}
-        self._worth = _Postings.of(self._ids, worth)
-        self._head = _Postings.of(self._ids, in_head)
-        self._idf = np.array(
-            [idf.get(term) or body_idf.get(term) or self._rare_idf for term in self._ids]
-        )
+            named = in_name.get(term, [])
+            weights.update(dict.fromkeys(named, 1.0))
+            worth.add(weights.keys(), weights.values())
+            heads.add(in_head.get(term, []))
+            body = len(in_body.get(term, []))
+            idfs.append(
+                idf.get(term) or (math.log(1 + total / body) if body else 0) or self._rare_idf
+            )
+        self._worth = worth.postings()
+        self._head = heads.postings()
+        self._idf = np.array(idfs, dtype=np.float64)
         self.vocabulary = frozenset(t for t in in_name if " " not in t)
         # What typo look-ups need, for an index that makes them.
         self._typos = built.typos
@@ -334,17 +371,24 @@ class SearchIndex(Generic[E]):
         self._word_pairs: list[str] = []
         self._corrections: dict[tuple[str, int], list[str]] = {}
         self._concepts: dict[tuple[tuple[str, float], ...], _Worth] = {}
-        self._pairs_with: dict[str, list[str]] = defaultdict(list)
-        self._sounds: dict[str, list[str]] = defaultdict(list)
+        self._pairs_with: dict[str, tuple[str, ...]] = {}
+        self._sounds: dict[str, tuple[str, ...]] = {}
         if built.typos:
             self._name_docs = {term: len(docs) for term, docs in in_name.items()}
             self._words = sorted(self.vocabulary)
             self._word_pairs = sorted(t for t in in_name if " " in t)
+            pairs_with: dict[str, list[str]] = defaultdict(list)
             for pair in self._word_pairs:
                 for word in set(pair.split()):
-                    self._pairs_with[word].append(pair)
+                    pairs_with[word].append(pair)
+            sounds: dict[str, list[str]] = defaultdict(list)
             for term in in_name:
-                self._sounds[sound_key(term)].append(term)
+                key = sound_key(term)
+                sounds[term if key == term else key].append(term)  # one string, not two
+            # Kept as tuples (they never change), each key the term's own string where it
+            # can be: the typo tables cost a fifth less.
+            self._pairs_with = {word: tuple(pairs) for word, pairs in pairs_with.items()}
+            self._sounds = {key: tuple(terms) for key, terms in sounds.items()}
 
     def __len__(self) -> int:
         return len(self.procedures)
@@ -396,7 +440,7 @@ class SearchIndex(Generic[E]):
         for i, pair in enumerate(_pairs(run)):
             if typos is None or self._known(pair) or len(pair) < MIN_PAIR_TO_CORRECT:
                 continue
-            alike = self._sounds.get(sound_key(pair), [])
+            alike = self._sounds.get(sound_key(pair), ())
             if not alike and all(w in self._name_docs for w in pair.split()):
                 continue  # two words names use, just not together: nothing to correct
             for corrected in self._nearest(pair, self._word_pairs, PAIR_DISTANCE, typos)[:1]:
@@ -432,7 +476,7 @@ class SearchIndex(Generic[E]):
         return _Concept({word: 0.0}, known=False)
 
     def _nearest(
-        self, term: str, vocabulary: list[str], max_distance: int, lookups: _Lookups
+        self, term: str, vocabulary: Sequence[str], max_distance: int, lookups: _Lookups
     ) -> list[str]:
         """Likeliest intended terms: one that sounds the same (ch/tr, s/x, d/gi/r, l/n), else
         common ones a few edits away (a noisy-channel guess). Remembered: the vocabulary is
@@ -447,13 +491,13 @@ class SearchIndex(Generic[E]):
             self._corrections[key] = self._find_nearest(term, vocabulary, max_distance)
         return self._corrections[key]
 
-    def _find_nearest(self, term: str, vocabulary: list[str], max_distance: int) -> list[str]:
+    def _find_nearest(self, term: str, vocabulary: Sequence[str], max_distance: int) -> list[str]:
         if " " in term:
             # A typo in one word of a pair keeps the other: look among pairs that share it.
             # Neither word in any name's pairs is more likely a word no name uses (a place,
             # English) than two typos in a row, and scanning every pair costs milliseconds.
             first, second = term.split(" ", 1)
-            vocabulary = self._pairs_with.get(first, []) + self._pairs_with.get(second, [])
+            vocabulary = self._pairs_with.get(first, ()) + self._pairs_with.get(second, ())
             if not vocabulary:
                 return []
         alike = [t for t in self._sounds.get(sound_key(term), ()) if t != term]
@@ -481,7 +525,8 @@ class SearchIndex(Generic[E]):
         asked for, over all procedures at once; a concept costs what its postings hold."""
         size = len(self.procedures)
         credited: set[str] = set()  # a name word counts once, however often it is asked for
-        named: list[tuple[Docs, NDArray[np.float64]]] = []
+        named: list[Docs] = []
+        idfs: list[float] = []
         held: list[tuple[Docs, NDArray[np.float64]]] = []
         wanted = 0.0
         for concept in concepts:
@@ -489,16 +534,17 @@ class SearchIndex(Generic[E]):
                 wanted += self._rare_idf * unknown
                 continue
             worth = self._worth_of(concept)
-            for term, heads in worth.heads:
+            for term, heads, idf in worth.heads:
                 if term not in credited:
                     credited.add(term)
                     named.append(heads)
+                    idfs.append(idf)
             if worth.rarity is None:
                 continue
             importance = concept.importance * worth.rarity
             wanted += importance
             held.append((worth.docs, importance * worth.share))
-        name_hit = _totals(named, size)
+        name_hit = _named(named, idfs, size)
         explained = _totals(held, size)
         candidates = np.flatnonzero(name_hit)  # no word of the name asked for: not a match
         if not len(candidates) or wanted <= 0:
@@ -528,7 +574,7 @@ class SearchIndex(Generic[E]):
         if worth is not None:
             return worth
         found: list[tuple[Docs, NDArray[np.float64]]] = []
-        heads: list[tuple[str, tuple[Docs, NDArray[np.float64]]]] = []
+        heads: list[tuple[str, Docs, float]] = []
         full = 0.0
         for term, weight in concept.terms.items():
             known = self._ids.get(term)
@@ -540,8 +586,7 @@ class SearchIndex(Generic[E]):
             docs, values = self._worth.get(known)
             found.append((docs, values * (weight * idf)))
             if " " not in term:
-                named = self._head.get(known)[0]
-                heads.append((term, (named, np.full(len(named), idf))))
+                heads.append((term, self._head.docs(known), idf))
         docs, mass = _summed(found)
         if full <= 0:
             worth = _Worth(docs, mass, None, tuple(heads))

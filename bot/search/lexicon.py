@@ -7,6 +7,7 @@ without marks.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -76,34 +77,47 @@ class Phrase:
 
 
 def phrase(text: str) -> Phrase:
-    words = tokens(text)
-    return Phrase(tuple(f for f, _ in words), tuple(m for _, m in words))
+    return _phrase(tokens(text))
+
+
+def _phrase(words: list[Word]) -> Phrase:
+    """Its words interned: the word lists hold "giay", "dang", "ky" thousands of times."""
+    return Phrase(
+        tuple(sys.intern(f) for f, _ in words),
+        tuple(None if m is None else sys.intern(m) for _, m in words),
+    )
+
+
+def interned(words: list[str]) -> list[str]:
+    """The same words, each one string however many lists hold it."""
+    return [sys.intern(w) for w in words]
 
 
 class FoldedLexicon:
     """The lexicon ready for matching."""
 
-    @classmethod
-    def everyday(cls, lexicon: Lexicon) -> FoldedLexicon:
+    def everyday(self) -> FoldedLexicon:
         """For everyday questions: shorthand written out, only politeness dropped."""
-        return cls(Lexicon(shorthand=lexicon.shorthand, filler=lexicon.politeness))
+        return FoldedLexicon(Lexicon(shorthand=self._shorthand, filler=self._politeness))
 
     def __init__(self, lexicon: Lexicon) -> None:
-        self.shorthand = {fold(k): fold(v).split() for k, v in lexicon.shorthand.items()}
+        self.shorthand = {
+            sys.intern(fold(k)): interned(fold(v).split()) for k, v in lexicon.shorthand.items()
+        }
         self.synonyms: list[tuple[Phrase, list[str]]] = []
         for synonym in lexicon.synonyms:
-            meaning = [w for w, _ in self.expand(synonym.means)]
+            meaning = interned([w for w, _ in self.expand(synonym.means)])
             for words in synonym.words:
                 # Written out as a question will be: "mất cccd" meets "mất căn cước công dân".
-                expanded = self.expand(words)
-                self.synonyms.append(
-                    (Phrase(tuple(f for f, _ in expanded), tuple(m for _, m in expanded)), meaning)
-                )
+                self.synonyms.append((_phrase(self.expand(words)), meaning))
         # Longest phrases first, so "nhập hộ khẩu" wins over "hộ khẩu".
         self.synonyms.sort(key=lambda item: -len(item[0]))
         self.filler = sorted((phrase(p) for p in lexicon.filler), key=lambda p: -len(p))
         self.featured_fields = lexicon.featured_fields
-        self.source = lexicon
+        # What the everyday lexicon is made of; not the whole model, whose synonyms are kept
+        # folded above (the model's copy of them cost some 0.6 MB).
+        self._shorthand = lexicon.shorthand
+        self._politeness = lexicon.politeness
         # Looked up by first word: checking every phrase at every word is too slow.
         self.synonyms_by_first: dict[str, list[tuple[Phrase, list[str]]]] = {}
         for said, meaning in self.synonyms:

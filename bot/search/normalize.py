@@ -60,7 +60,9 @@ def tokens(text: str) -> list[tuple[str, str | None]]:
 _WORD_SPLIT = re.compile(r"[^\w]+")
 
 
-@lru_cache(maxsize=65536)
+# Each word typed, with its tokens, costs some 270 bytes here: 16,384 hold the word lists'
+# (some 5,000) and the words citizens use most; 65,536 would come to some 17 MB.
+@lru_cache(maxsize=16384)
 def _word_tokens(raw: str) -> tuple[tuple[str, str | None], ...]:
     folded_all = fold(raw)
     marked = mark_key(raw) if folded_all != raw.lower() else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,7 +24,6 @@ from bot.domain.faq import Alias, Aliases, Faq, FaqEntry, Phrasings
 from bot.domain.procedure import UNTRANSLATED, Procedure, ProcedureRef, Translation
 from bot.search.english import English, EnglishReader, Reading
 from bot.search.index import Hit, Phrasing, SearchIndex
-from bot.search.lexicon import FoldedLexicon
 from bot.search.normalize import fold, has_marks, words
 from bot.services.catalogue import CatalogueService
 from bot.services.documents import EditableFile
@@ -277,16 +277,18 @@ class AnswerService:
             """An English phrasing is held without its stopwords, as English questions are."""
             return reader.without_stopwords(phrase) if phrase in english else phrase
 
+        # Each target one string, however many phrasings lead to it.
         phrasings: list[Phrasing] = []
         for entry in self._faq.entries:
-            for question in entry.questions:
-                phrasings.append(Phrasing(FAQ_TARGET + entry.id, held(question)))
+            target = sys.intern(FAQ_TARGET + entry.id)
+            phrasings.extend(Phrasing(target, held(question)) for question in entry.questions)
         for code, name in self._english.procedures.items():
             if self._catalogue.get(code) is not None:
-                phrasings.append(Phrasing(PROCEDURE_TARGET + code, reader.without_stopwords(name)))
+                target = sys.intern(PROCEDURE_TARGET + code)
+                phrasings.append(Phrasing(target, reader.without_stopwords(name)))
         for code, asked in self._phrasings.procedures.items():
             if self._catalogue.get(code) is not None:
-                target = PROCEDURE_TARGET + code
+                target = sys.intern(PROCEDURE_TARGET + code)
                 phrasings.extend(Phrasing(target, held(q)) for q in asked)
         for alias in self._aliases.aliases:
             target = (
@@ -299,7 +301,7 @@ class AnswerService:
         self._exact = {fold(p.name): p.target for p in phrasings}
         self._built_for = self._catalogue.words_generation
         self._reader = reader
-        everyday = FoldedLexicon.everyday(self._catalogue.lexicon.source)
+        everyday = self._catalogue.lexicon.everyday()
         # Two indexes, so that how rare a word is among the FAQ's phrasings is not diluted by
         # the thousands of ways of asking for procedures ("photo" is rare among the FAQ's).
         faq = [p for p in phrasings if p.target.startswith(FAQ_TARGET)]

@@ -22,8 +22,15 @@ from bot.yamldoc import parse_document
 
 SHIPPED = "procedures.jsonl.gz"
 LEXICON_FILE = "lexicon.yaml"
-SEARCHES_KEPT = 1024
+# Searches kept: few, since AnswerService keeps its answers (ANSWERS_KEPT), and a question
+# asked again is answered from those; these spare what a few messages share (a clause, an
+# English reading) and questions asked again after an admin's edit. A result holds its 30
+# best hits: 1,024 of them cost some 3 MB.
+SEARCHES_KEPT = 128
 PROCEDURES_KEPT = 256  # whole procedures kept after their card was opened
+# Procedures read from the database at a time when the index is built: each page's text is
+# held until its last procedure is indexed (200 cost start-up's peak some 3 MB).
+READ_BATCH = 50
 # After the lexicon's featured fields, the order a ward's citizens need them in: their own
 # papers (residence, ID, civil status), their house and land, their family's benefits, their
 # vehicle and small business; then everything else by use and size. Fields this ward only shows
@@ -139,7 +146,7 @@ class CatalogueService:
         builder = ProcedureBuilder(self._lexicon)
         refs: dict[str, ProcedureRef] = {}
         classified: dict[str, OfficeKind] = {}
-        async for procedure in self._repository.each():
+        async for procedure in self._repository.each(batch=READ_BATCH):
             if index:
                 builder.add(procedure)
             else:
