@@ -56,7 +56,6 @@ from bot.handlers.figures.views import TelegramReportViews
 from bot.handlers.teaching import views as teaching_views
 from bot.handlers.updates import PerChatUpdateProcessor
 from bot.handlers.wiring import BotApp, Wiring
-from bot.http_api import DossierApi
 from bot.i18n import I18n
 from bot.memory import release_freed
 from bot.services import counting
@@ -93,8 +92,6 @@ from bot.storage.users import ConversationRepository, UserRepository
 from bot.transport import AiohttpRequest
 from bot.ui.chart import render as render_chart
 from bot.ui.child import ChildFailed, made_by
-from bot.web.ops import OpsEndpoints
-from bot.web.webhook import Webhook
 
 log = logging.getLogger(__name__)
 
@@ -373,6 +370,10 @@ async def _post_init(app: BotApp) -> None:
     sender.start(app.bot)  # what was pending before a restart goes out first
     if settings.http_token is not None:
         token = settings.http_token.get_secret_value()
+        # Imported here: a bot without its HTTP server (aiohttp's server side) is 2 MB smaller.
+        from bot.http_api import DossierApi
+        from bot.web.ops import OpsEndpoints
+
         ops = OpsEndpoints(services.health, services.metrics, token, services.i18n)
         api = DossierApi(services.dossiers, token, services.i18n, ops)
         app.bot_data.http = api
@@ -525,6 +526,8 @@ async def running(app: BotApp, *, poll_timeout: int = 10) -> AsyncIterator[BotAp
         settings, services = app.bot_data.settings, app.bot_data.services
         try:  # a webhook that cannot listen still stops what has started
             if settings is not None and services is not None and settings.webhook_url:
+                from bot.web.webhook import Webhook
+
                 webhook = Webhook(app, settings, services.health)
                 app.bot_data.webhook = webhook
                 await webhook.start()

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import segno
-
 from bot.domain.dossiers import LINK_KIND, Dossier, follow_payload
 from bot.i18n import Texts
 from bot.services.dossier_import import Refusal
@@ -21,6 +19,8 @@ def follow_link(bot_username: str, dossier: Dossier) -> str:
 
 def qr_png(link: str) -> bytes:
     """A QR code a phone's camera reads off a printed receipt."""
+    import segno  # only the one-stop office's receipts need it: 0.8 MB not every bot carries
+
     out = io.BytesIO()
     segno.make(link, error="m").save(out, kind="png", scale=8, border=4)
     return out.getvalue()

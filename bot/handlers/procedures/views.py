@@ -33,7 +33,9 @@ CARD_DOCUMENTS_CHARS = 800  # a longer list is named in short there, in full beh
 CARD_NOTES = 2  # more notes than this wait behind the button too
 HEADING_CHARS = 80
 CHECKLIST_ITEM_CHARS = (documents.SHORT_CHARS, 70, 45, 30)  # tighter while over one message
-CARDS_KEPT = 512
+# Each kept card holds its procedure (~24 kB): 128 of the most opened keep a long-running bot
+# within its memory, and a card not kept is read and laid out again in a few milliseconds.
+CARDS_KEPT = 128
 BOLD = Html("<b>{}</b>")
 PARAGRAPH = Html("\n\n")
 
