@@ -307,11 +307,20 @@ def breakdown(services: Any) -> float:
     return data
 
 
-async def _services(folder: Path) -> None:
+def _settings(folder: Path) -> Any:
+    """The bot's settings for a throwaway database in ``folder`` (none of the machine's)."""
     from pydantic import SecretStr
 
     from bot.config import Settings
 
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        token=SecretStr("0:bench"),
+        database=folder / "memory.sqlite3",
+    )
+
+
+async def _services(folder: Path) -> None:
     began = rss()
     import bot.app
     from bot.storage.db import Database
@@ -319,11 +328,7 @@ async def _services(folder: Path) -> None:
     imported = rss()
     print(f"   import bot.app: {imported:.1f} MB ({imported - began:+.1f} MB)")
     allocators("after imports")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        token=SecretStr("0:bench"),
-        database=folder / "memory.sqlite3",
-    )
+    settings = _settings(folder)
     db = Database(settings.database)
     try:
         await _measure(bot.app.open_services(settings, db), imported)
@@ -385,18 +390,11 @@ async def _traced(folder: Path) -> None:
     RSS figures, and slows answering several times over."""
     import tracemalloc
 
-    from pydantic import SecretStr
-
     import bot.app
-    from bot.config import Settings
     from bot.storage.db import Database
 
     tracemalloc.start()
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        token=SecretStr("0:bench"),
-        database=folder / "memory.sqlite3",
-    )
+    settings = _settings(folder)
     db = Database(settings.database)
     try:
         services = await bot.app.open_services(settings, db)
