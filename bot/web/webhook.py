@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.clock import Clock
@@ -83,8 +84,15 @@ class Webhook:
 
     async def watch(self) -> None:
         """Ask Telegram how delivery goes (every minute): the health check reports it, and a
-        webhook someone removed or pointed elsewhere is set again."""
-        info = await self._app.bot.get_webhook_info()
+        webhook someone removed or pointed elsewhere is set again. Telegram out of reach
+        stops nothing else the minute's job does (the backup comes after)."""
+        try:
+            info = await self._app.bot.get_webhook_info()
+        except TelegramError as error:  # the health check says Telegram is out of reach
+            log.warning(
+                "webhook: could not ask Telegram how delivery goes (%s)", type(error).__name__
+            )
+            return
         self._health.saw_webhook(
             WebhookState(
                 info.url, info.pending_update_count, info.last_error_date, info.last_error_message
