@@ -36,13 +36,17 @@ def valid_unicode(value: Any) -> Any:
     return value
 
 
+def escapes_surrogates(payload: bytes) -> bool:
+    """JSON holding a surrogate escape (``\\ud800``), maybe a lone one: only then is it worth
+    walking what it decodes to with :func:`valid_unicode`."""
+    return b"\\ud" in payload or b"\\uD" in payload
+
+
 class AiohttpRequest(BaseRequest):
     @staticmethod
     def parse_json_payload(payload: bytes) -> JSONDict:
         data = BaseRequest.parse_json_payload(payload)
-        if b"\\ud" in payload or b"\\uD" in payload:  # a surrogate escape, maybe a lone one
-            data = valid_unicode(data)
-        return data
+        return valid_unicode(data) if escapes_surrogates(payload) else data
 
     def __init__(
         self,

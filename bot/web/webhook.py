@@ -22,7 +22,7 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.config import Settings, SettingsError
 from bot.services.health import Health, WebhookState
-from bot.transport import valid_unicode
+from bot.transport import escapes_surrogates, valid_unicode
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class Webhook:
             return web.Response(status=400)
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return web.Response(status=400)
-        if b"\\ud" in raw or b"\\uD" in raw:  # a surrogate escape, maybe a lone one
+        if escapes_surrogates(raw):
             data = valid_unicode(data)
         try:
             update = Update.de_json(data, self._app.bot)
