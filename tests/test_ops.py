@@ -245,6 +245,11 @@ async def test_metrics_count_updates_latency_misses_tickets_and_429s(
     )
     assert metric(text, "ubnd_reply_seconds_count") == handled
     assert metric(text, "ubnd_reply_seconds_bucket", le="+Inf") == handled
+    # Each bucket counts the replies within its bound: none took 30 s, and none is lost.
+    bounds = ("0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0", "30.0", "+Inf")
+    within = [metric(text, "ubnd_reply_seconds_bucket", le=bound) for bound in bounds]
+    assert within == sorted(within) and within[-2] == handled
+    assert 0 < metric(text, "ubnd_reply_seconds_sum") < 30 * handled
     assert metric(text, "ubnd_search_misses_total", kind="nothing") == 1
     assert metric(text, "ubnd_tickets", state="new") == 1
     assert metric(text, "ubnd_tickets", state="resolved") == 0

@@ -14,8 +14,9 @@ from aiohttp import web
 
 from bot.i18n import I18n
 from bot.services.health import Health
-from bot.services.metrics import CONTENT_TYPE, Metrics
+from bot.services.metrics import Metrics
 from bot.web.access import bearer_matches, from_this_machine, texts_for
+from bot.web.exposition import CONTENT_TYPE, exposition
 
 
 class OpsEndpoints:
@@ -43,7 +44,7 @@ class OpsEndpoints:
     async def _scrape(self, request: web.Request) -> web.Response:
         if not self._allowed(request):
             return self._refused(request)
-        body = await self._metrics.exposition()
+        body = exposition(await self._metrics.figures())
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
     def _refused(self, request: web.Request) -> web.Response:
