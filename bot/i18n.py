@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, localedata
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -28,6 +28,36 @@ from bot.html import Html
 
 DOMAIN = "bot"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+# What Babel's locale data holds that no text of ours formats: names of units, currencies,
+# languages, territories, scripts and time zones, relative and interval formats, skeletons.
+UNUSED_LOCALE_DATA = (
+    "character_order",
+    "compact_currency_formats",
+    "compact_decimal_formats",
+    "compound_unit_patterns",
+    "currency_formats",
+    "currency_names",
+    "currency_names_plural",
+    "currency_symbols",
+    "currency_unit_patterns",
+    "date_fields",
+    "datetime_formats_relative",
+    "datetime_skeletons",
+    "interval_formats",
+    "languages",
+    "list_patterns",
+    "measurement_systems",
+    "meta_zones",
+    "scientific_formats",
+    "scripts",
+    "territories",
+    "time_zones",
+    "unit_display_names",
+    "unit_patterns",
+    "variants",
+)
 
 
 class CatalogueError(Exception):
@@ -103,9 +133,16 @@ class I18n:
             lang: Texts(lang, load_catalogue(lang, locales_dir), Locale.parse(lang))
             for lang in SUPPORTED_LANGUAGES
         }
-        # Babel reads a locale's data (some MB) at its first use: for the language most people
-        # use, here rather than in the middle of answering two hundred of them at once.
-        self.texts(default_language).datetime(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+        # Babel reads a locale's data (some MB) at its first use: here, rather than in the
+        # middle of answering two hundred people at once.
+        moment = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+        for texts in self._texts.values():
+            texts.datetime(moment, texts.plain("format.moment"))
+            texts.date(moment.date(), texts.plain("format.day"))
+            texts.time(moment.time())
+            texts.number(1.5)
+            texts.percent(0.5)
+        _forget_unused_tables(self._texts)
 
     @property
     def languages(self) -> Iterable[str]:
@@ -123,3 +160,20 @@ class I18n:
             if base in self._texts:
                 return base
         return self.default_language
+
+
+def _forget_unused_tables(languages: Iterable[str]) -> None:
+    """Babel keeps the CLDR tables it read for the life of the process, while our texts format
+    dates, times, numbers and percentages and nothing else. Let go: the global tables (likely
+    subtags, each territory's languages: some 2 MB), which only parsing a locale's name needs
+    and Babel reads again should it need them; and what no text of ours formats in each
+    locale's data (some 2.5 MB for Vietnamese and English). ``localedata.load`` returns the
+    very dictionaries the loaded locales use, as Babel documents."""
+    import babel.core
+
+    if getattr(babel.core, "_global_data", None) is not None:
+        babel.core._global_data = None
+    for name in ("root", *languages):
+        data = localedata.load(name)
+        for key in UNUSED_LOCALE_DATA:
+            data.pop(key, None)

@@ -234,7 +234,7 @@ async def test_checklist_in_english(bot: BotRunner, standin: StandIn) -> None:
 
 def rendered(texts: Texts, procedure: Procedure, profile: UnitProfile) -> dict[str, str]:
     """What a person can read of a procedure: the card, its buttons, the checklist."""
-    html, keyboard = cards.card_message(texts, procedure, profile)
+    html, keyboard = cards.card_message(texts, procedure.ref, procedure, profile)
     out = {
         "card": html,
         "buttons": "\n".join(b.text for row in keyboard.inline_keyboard for b in row),

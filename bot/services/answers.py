@@ -21,7 +21,7 @@ from typing import TypeVar
 import yaml
 
 from bot.domain.faq import Alias, Aliases, Faq, FaqEntry, Phrasings
-from bot.domain.procedure import UNTRANSLATED, Procedure, ProcedureRef, Translation
+from bot.domain.procedure import UNTRANSLATED, ProcedureRef, Translation
 from bot.search.english import English, EnglishReader, Reading
 from bot.search.index import Hit, Phrasing, SearchIndex
 from bot.search.normalize import fold, has_marks, words
@@ -215,14 +215,13 @@ class AnswerService:
     def field_name(self, field: str, language: str) -> str:
         return (self._english.fields.get(field) if language == "en" else None) or field
 
-    def translation(self, procedure: Procedure, language: str) -> Translation:
+    def translation(self, ref: ProcedureRef, language: str) -> Translation:
         if language != "en":
             return UNTRANSLATED
-        key = (procedure.code, procedure.field)
+        key = (ref.code, ref.field)
         if key not in self._translations:
             self._translations[key] = Translation(
-                self._english.procedures.get(procedure.code),
-                self._english.fields.get(procedure.field),
+                self._english.procedures.get(ref.code), self._english.fields.get(ref.field)
             )
         return self._translations[key]
 

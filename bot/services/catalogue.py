@@ -27,7 +27,9 @@ LEXICON_FILE = "lexicon.yaml"
 # English reading) and questions asked again after an admin's edit. A result holds its 30
 # best hits: 1,024 of them cost some 3 MB.
 SEARCHES_KEPT = 128
-PROCEDURES_KEPT = 256  # whole procedures kept after their card was opened
+# Whole procedures (some 26 kB each) kept after one was read, for the sections asked for next:
+# a card kept (CARDS_KEPT) needs none, and one not kept is read again in about 0.2 ms.
+PROCEDURES_KEPT = 32
 # Procedures read from the database at a time when the index is built: each page's text is
 # held until its last procedure is indexed (200 cost start-up's peak some 3 MB).
 READ_BATCH = 50

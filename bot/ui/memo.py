@@ -1,7 +1,8 @@
 """Replies rendered once and reused while what they were made from stays the same.
 
-Procedures and the unit profile are replaced, never changed in place, when an admin edits
-them, so "made from the very same objects" is a cheap and exact test of freshness."""
+Procedures, the catalogue's references to them and the unit profile are replaced, never
+changed in place, when an admin edits them, so "made from the very same objects" is a cheap
+and exact test of freshness."""
 
 from __future__ import annotations
 
@@ -20,11 +21,18 @@ class Rendered(Generic[T]):
         self._items: OrderedDict[Hashable, tuple[tuple[object, ...], T]] = OrderedDict()
 
     def get(self, key: Hashable, sources: tuple[object, ...], make: Callable[[], T]) -> T:
+        kept = self.kept(key, sources)
+        return kept if kept is not None else self.keep(key, sources, make())
+
+    def kept(self, key: Hashable, sources: tuple[object, ...]) -> T | None:
+        """What was made for ``key`` from these very sources, if it is still kept."""
         kept = self._items.get(key)
         if kept is not None and all(a is b for a, b in zip(kept[0], sources, strict=True)):
             self._items.move_to_end(key)
             return kept[1]
-        value = make()
+        return None
+
+    def keep(self, key: Hashable, sources: tuple[object, ...], value: T) -> T:
         self._items[key] = (sources, value)
         self._items.move_to_end(key)
         if len(self._items) > self._limit:

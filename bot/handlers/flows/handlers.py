@@ -44,7 +44,7 @@ async def show_step(update: Update, context: BotContext, position: Position) -> 
     if step.result is not None:
         await people.end(chat.id, user.id)
         found = [p for c in step.result if (p := services.catalogue.get(c)) is not None]
-        alone = len(found) == 1 and await services.catalogue.procedure(found[0].code) is not None
+        alone = len(found) == 1
         if not alone:
             await acknowledge(update)
         if step.say is not None:

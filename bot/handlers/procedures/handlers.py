@@ -53,14 +53,20 @@ def _ways_forward(texts: Texts) -> InlineKeyboardMarkup:
 async def card_for(context: BotContext, code: str) -> tuple[Html, InlineKeyboardMarkup] | None:
     """A procedure's card and its buttons, counted as viewed; None if the catalogue no longer
     has it."""
-    catalogue = context.services.catalogue
-    procedure = await catalogue.procedure(code)
-    if procedure is None:
-        return None
-    catalogue.viewed(code)
     services, texts = context.services, context.texts
-    translated = services.answers.translation(procedure, texts.language)
-    return views.card_message(texts, procedure, services.unit.profile, translated)
+    catalogue, profile = services.catalogue, services.unit.profile
+    ref = catalogue.get(code)
+    if ref is None:
+        return None
+    translated = services.answers.translation(ref, texts.language)
+    made = views.kept_card(texts, ref, profile, translated)
+    if made is None:
+        procedure = await catalogue.procedure(code)
+        if procedure is None:
+            return None
+        made = views.card_message(texts, ref, procedure, profile, translated)
+    catalogue.viewed(code)
+    return made
 
 
 async def show_card(context: BotContext, chat_id: int, code: str) -> bool:
@@ -78,7 +84,7 @@ async def card_pressed(update: Update, context: BotContext, button: ShowCard) ->
     code = button.code
     if chat_id is None:
         return
-    if await context.services.catalogue.procedure(code) is None:  # kept for show_card
+    if context.services.catalogue.get(code) is None:
         await answer_gone(update, context)
         return
     await acknowledge(update)

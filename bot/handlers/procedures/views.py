@@ -13,6 +13,7 @@ from bot.domain.procedure import (
     Channel,
     DocumentItem,
     Procedure,
+    ProcedureRef,
     Translation,
     duration,
 )
@@ -33,8 +34,7 @@ CARD_DOCUMENTS_CHARS = 800  # a longer list is named in short there, in full beh
 CARD_NOTES = 2  # more notes than this wait behind the button too
 HEADING_CHARS = 80
 CHECKLIST_ITEM_CHARS = (documents.SHORT_CHARS, 70, 45, 30)  # tighter while over one message
-# Each kept card holds its procedure (~24 kB): 128 of the most opened keep a long-running bot
-# within its memory, and a card not kept is read and laid out again in a few milliseconds.
+# A kept card is some 5 kB; one not kept is read and laid out again in about 2 ms.
 CARDS_KEPT = 128
 BOLD = Html("<b>{}</b>")
 PARAGRAPH = Html("\n\n")
@@ -254,21 +254,32 @@ def card(
     return lines(*out)
 
 
-_cards: Rendered[tuple[Html, InlineKeyboardMarkup]] = Rendered(limit=CARDS_KEPT)
+Card = tuple[Html, InlineKeyboardMarkup]
+_cards: Rendered[Card] = Rendered(limit=CARDS_KEPT)
+
+
+def kept_card(
+    texts: Texts, ref: ProcedureRef, profile: UnitProfile, translated: Translation
+) -> Card | None:
+    """The card made earlier from the same catalogue, unit profile and translation, if kept:
+    popular procedures are asked for all day, and a kept card needs no procedure read."""
+    return _cards.kept((texts.language, ref.code), (ref, profile, translated))
 
 
 def card_message(
     texts: Texts,
+    ref: ProcedureRef,
     procedure: Procedure,
     profile: UnitProfile,
     translated: Translation = UNTRANSLATED,
-) -> tuple[Html, InlineKeyboardMarkup]:
-    """The card and its buttons; popular procedures are asked for all day, so each is rendered
-    once per language until the procedure, the unit profile or a translation is replaced."""
-    return _cards.get(
-        (texts.language, procedure.code),
-        (procedure, profile, translated),
-        lambda: (card(texts, procedure, profile, translated), card_keyboard(texts, procedure)),
+) -> Card:
+    """The card and its buttons, kept for :func:`kept_card`. ``ref`` is the catalogue's for
+    the procedure, replaced whenever the procedure may have changed: the kept card holds it,
+    not the whole procedure (some 26 kB)."""
+    return _cards.keep(
+        (texts.language, ref.code),
+        (ref, profile, translated),
+        (card(texts, procedure, profile, translated), card_keyboard(texts, procedure)),
     )
 
 
