@@ -5,13 +5,22 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run shell test test-clocks lint unit bench clean
+.PHONY: run shell test test-clocks lint unit bench install clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
+
+# A ward's service runs `python -OO` (deploy/): the docstrings, some 5 MB of the bot's memory,
+# are left out. Its bytecode is compiled here, since the service may not write any.
+BYTECODE := $(VENV)/.bytecode
+$(BYTECODE): $(STAMP) $(shell find bot -name '*.py')
+	$(PY) -OO -m compileall -q -j 0 $(VENV)/lib bot
+	@touch $(BYTECODE)
+
+install: $(BYTECODE)
 
 run: $(STAMP)
 	$(PY) -m bot run
@@ -30,7 +39,7 @@ unit: $(STAMP)
 test: lint unit
 
 # Every benchmark runs even if one before it fails; the target fails if any did.
-bench: $(STAMP)
+bench: $(BYTECODE)
 	@failed=""; \
 	for b in e2e complaints stall notifications figures_scale search_speed search_quality; do \
 		echo "== bench/$$b.py"; \

@@ -90,10 +90,21 @@ class BotProcess:
             await self.process.wait()
 
 
-def our_bot(database: Path, max_rate: float, **settings: str) -> BotProcess:
-    """``python -m bot run`` with ``settings`` as ``BOT_*`` variables."""
+def service_command() -> list[str]:
+    """``python -m bot run`` with the interpreter's options as a ward's service starts it
+    (``ExecStart`` in deploy/ubnd-bot.service: ``-OO``), by this interpreter."""
+    unit = (ROOT / "deploy" / "ubnd-bot.service").read_text(encoding="utf-8")
+    start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    return [sys.executable, *start.split()[1:]]
+
+
+def our_bot(
+    database: Path, max_rate: float, command: Sequence[str] = (), **settings: str
+) -> BotProcess:
+    """The bot as a ward's service starts it (or by ``command``), with ``settings`` as
+    ``BOT_*`` variables."""
     env = {"BOT_DATABASE": str(database), "BOT_MAX_MESSAGES_PER_SECOND": str(max_rate)}
-    return BotProcess("our bot", [sys.executable, "-m", "bot", "run"], env | settings)
+    return BotProcess("our bot", list(command) or service_command(), env | settings)
 
 
 ECHO_TRANSPORT = os.environ.get("ECHO_TRANSPORT", "httpx")  # or aiohttp, as our bot uses

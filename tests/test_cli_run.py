@@ -8,6 +8,7 @@ import socket
 import sys
 from pathlib import Path
 
+from bench.harness import service_command
 from bot.standin import StandIn
 from tests.conftest import TOKEN, bot_process_env
 
@@ -15,14 +16,14 @@ from tests.conftest import TOKEN, bot_process_env
 async def test_bot_process_serves_the_standin_and_stops_cleanly(
     standin: StandIn, tmp_path: Path
 ) -> None:
+    """Started as a ward's service starts it: ``python -OO``, without docstrings or asserts."""
     env = bot_process_env(
         BOT_TOKEN=TOKEN, BOT_API_URL=standin.api_url, BOT_DATABASE=str(tmp_path / "bot.sqlite3")
     )
+    command = service_command()
+    assert command[1:] == ["-OO", "-m", "bot", "run"]
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
+        *command,
         cwd=tmp_path,
         env=env,
         stdout=asyncio.subprocess.PIPE,

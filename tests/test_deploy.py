@@ -49,3 +49,17 @@ def test_the_service_keeps_the_database_in_its_state_directory() -> None:
     assert "## Running it for a ward" in readme
     for name in FILES:
         assert f"deploy/{name}" in readme, f"README does not tell of deploy/{name}"
+
+
+def test_the_service_and_the_container_run_the_bytecode_compiled_for_them() -> None:
+    """Both start ``python -OO`` (the bot without docstrings), from bytecode compiled when
+    installed, since neither may write any at run time."""
+    unit = (DEPLOY / "ubnd-bot.service").read_text(encoding="utf-8")
+    assert "ExecStart=/opt/ubnd-bot/.venv/bin/python -OO -m bot run" in unit
+    container = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+    assert 'CMD ["python", "-OO", "-m", "bot", "run"]' in container
+    assert "python -OO -m compileall" in container
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-OO -m compileall" in makefile
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make install" in readme
