@@ -1,9 +1,9 @@
 """The figures ``GET /metrics`` shows: counts the bot keeps as things happen, and what the
 database says at the moment of a scrape.
 
-The counts are plain numbers, not prometheus-client's metric objects: the library (3–4 MB
-once imported, with the HTTP server modules it brings) is loaded by the web layer that writes
-the exposition, which only a bot serving HTTP has. Each bot keeps its own counts, so two bots
+The counts are plain numbers, not prometheus-client's metric objects: the library (about
+1 MB beside what the bot imports anyway) is loaded by the web layer that writes the
+exposition, which only a bot serving HTTP has. Each bot keeps its own counts, so two bots
 in one process (the tests) count apart."""
 
 from __future__ import annotations
