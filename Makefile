@@ -41,7 +41,7 @@ test: lint unit
 # Every benchmark runs even if one before it fails; the target fails if any did.
 bench: $(BYTECODE)
 	@failed=""; \
-	for b in e2e complaints stall notifications figures_scale search_speed search_quality; do \
+	for b in memory e2e complaints stall notifications figures_scale search_speed search_quality; do \
 		echo "== bench/$$b.py"; \
 		$(PY) bench/$$b.py || failed="$$failed $$b"; \
 		echo; \
