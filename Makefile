@@ -13,11 +13,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-# A ward's service runs `python -OO` (deploy/): the docstrings, some 5 MB of the bot's memory,
-# are left out. Its bytecode is compiled here, since the service may not write any.
+# A ward's service runs `python -OO` (deploy/): the docstrings, some 7 MB of the bot's memory,
+# are left out. Its bytecode is compiled here, since the service may not write any: the bot's,
+# its libraries', and the standard library's where this user may write there (root, on a
+# ward's server: Debian's python3 comes with plain bytecode only).
+STDLIB = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
 BYTECODE := $(VENV)/.bytecode
 $(BYTECODE): $(STAMP) $(shell find bot -name '*.py')
 	$(PY) -OO -m compileall -q -j 0 $(VENV)/lib bot
+	-$(PY) -OO -m compileall -qq -j 0 \
+		-x '/(test|tests|idle_test|idlelib|lib2to3|tkinter|turtledemo|site-packages)/' $(STDLIB)
 	@touch $(BYTECODE)
 
 install: $(BYTECODE)

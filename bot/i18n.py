@@ -31,7 +31,9 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 
 # What Babel's locale data holds that no text of ours formats: names of units, currencies,
-# languages, territories, scripts and time zones, relative and interval formats, skeletons.
+# languages, territories and scripts, relative and interval formats, skeletons. Time zones'
+# names stay (some 30 kB), so that a "full" time or a "z" in a pattern works the day a text
+# uses one.
 UNUSED_LOCALE_DATA = (
     "character_order",
     "compact_currency_formats",
@@ -49,11 +51,9 @@ UNUSED_LOCALE_DATA = (
     "languages",
     "list_patterns",
     "measurement_systems",
-    "meta_zones",
     "scientific_formats",
     "scripts",
     "territories",
-    "time_zones",
     "unit_display_names",
     "unit_patterns",
     "variants",
@@ -165,8 +165,8 @@ class I18n:
 def _forget_unused_tables(languages: Iterable[str]) -> None:
     """Babel keeps the CLDR tables it read for the life of the process, while our texts format
     dates, times, numbers and percentages and nothing else. Let go: the global tables (likely
-    subtags, each territory's languages: some 2 MB), which only parsing a locale's name needs
-    and Babel reads again should it need them; and what no text of ours formats in each
+    subtags, each territory's languages: some 2 MB), which parsing a locale's name and naming
+    a time zone need, and Babel reads again should it need them; and what no text formats in each
     locale's data (some 2.5 MB for Vietnamese and English). ``localedata.load`` returns the
     very dictionaries the loaded locales use, as Babel documents."""
     import babel.core

@@ -4,8 +4,10 @@ the same cards, and buttons the catalogue can no longer honour say so."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
+import sqlite3
 from pathlib import Path
 
 import yaml
@@ -17,6 +19,7 @@ from bot.standin.state import SentMessage
 from bot.storage.db import Database
 from bot.storage.procedures import ProcedureRepository
 from bot.ui import lists
+from bot.ui.buttons import ShowCard
 from tests.conftest import ADMIN_ID, BotRunner, alert, pressed
 
 CHOICES = "Tôi tìm thấy một số thủ tục gần với câu hỏi của anh/chị. Mời chọn thủ tục phù hợp:"
@@ -123,6 +126,21 @@ async def test_ambiguous_question_lists_siblings_and_one_opens(
         ["🔎 Tra cứu hồ sơ"],
         [BACK_HOME],
     ]
+
+
+async def test_a_procedure_pruned_while_the_bot_runs_says_it_is_gone(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    """A catalogue import with --prune, from another process, removes a procedure the bot
+    still lists until the restart the import asks for: its button says so."""
+    user = standin.user(1105, "Hải", language_code="vi")
+    listed = await user.reply("/start g-khai-sinh")
+    database = bot.settings.database
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        db.execute("DELETE FROM procedures WHERE code = ?", ("1.004194",))
+    await user.press_data(ShowCard("1.004194").data, listed)
+    gone = await user.next_message()
+    assert gone.plain == "Thủ tục hoặc lĩnh vực này không còn trong danh mục. Mời anh/chị tìm lại."
 
 
 async def test_nothing_found_is_kind_and_recorded_for_admins(

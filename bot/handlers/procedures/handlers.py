@@ -88,7 +88,8 @@ async def card_pressed(update: Update, context: BotContext, button: ShowCard) ->
         await answer_gone(update, context)
         return
     await acknowledge(update)
-    await show_card(context, chat_id, code)
+    if not await show_card(context, chat_id, code):  # pruned from the database since
+        await send_html(context.bot, chat_id, context.texts("card.gone"))
 
 
 async def section_pressed(update: Update, context: BotContext, button: ShowSection) -> None:
