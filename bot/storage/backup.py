@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage.db import migrations
+from bot.storage.db import SMALL_CACHE, migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 STEP_PAGES = 512  # 2 MB of 4 KB pages a step
@@ -135,11 +135,13 @@ def restore(source: Path, database: Path, now: dt.datetime) -> Restored:
 def _copy(source: Path, target: Path, *, source_uri: str) -> None:
     src = sqlite3.connect(source_uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
+        src.execute(SMALL_CACHE)
         # The snapshot: held across the steps, it keeps the copy consistent and unrestarted.
         src.execute("BEGIN")
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()
         dst = sqlite3.connect(target, isolation_level=None)
         try:
+            dst.execute(SMALL_CACHE)
             src.backup(dst, pages=STEP_PAGES, progress=_pause)
             # The copy carries the source's WAL flag; one self-contained file is what we keep.
             dst.execute("PRAGMA journal_mode=DELETE").fetchone()
@@ -160,6 +162,7 @@ def _sound(path: Path, *, shown_as: Path) -> int:
     does not hold the indexes against their tables)."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
+        conn.execute(SMALL_CACHE)
         said = [str(row[0]) for row in conn.execute("PRAGMA integrity_check(100)")]
         if said != ["ok"]:
             problems = [
