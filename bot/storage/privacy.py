@@ -122,6 +122,7 @@ class PrivacyRepository:
             "DELETE FROM dossier_followers WHERE user_id = ? RETURNING code", (user_id,)
         )
         await conn.execute("DELETE FROM conversations WHERE user_id = ?", (user_id,))
+        await conn.execute("DELETE FROM sign_ins WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         return Erased(tickets=tuple(ids), open_tickets=tuple(open_ids), follows=len(list(follows)))
 
