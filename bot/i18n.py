@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import babel.core
 from babel import Locale, localedata
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
@@ -169,8 +170,6 @@ def _forget_unused_tables(languages: Iterable[str]) -> None:
     a time zone need, and Babel reads again should it need them; and what no text formats in each
     locale's data (some 2.5 MB for Vietnamese and English). ``localedata.load`` returns the
     very dictionaries the loaded locales use, as Babel documents."""
-    import babel.core
-
     if getattr(babel.core, "_global_data", None) is not None:
         babel.core._global_data = None
     for name in ("root", *languages):
