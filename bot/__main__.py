@@ -200,7 +200,9 @@ def cmd_files(args: argparse.Namespace) -> int:
     try:
         version = asyncio.run(apply())
     except DocumentError as exc:
-        print("\n".join(exc.lines()), file=sys.stderr)
+        from bot.i18n import I18n
+
+        print("\n".join(exc.lines(I18n(settings.default_language).texts("en"))), file=sys.stderr)
         print("Nothing was changed.", file=sys.stderr)
         return 1
     except NoPreviousVersion:

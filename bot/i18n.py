@@ -91,6 +91,9 @@ class Texts:
         template = self.translations.gettext(key)
         return self._fill(template, kwargs)
 
+    def has(self, key: str) -> bool:
+        return self.translations.gettext(key) != key
+
     def plural(self, key: str, plural_key: str, n: int, /, **kwargs: object) -> Html:
         template = self.translations.ngettext(key, plural_key, n)
         return self._fill(template, {"n": self.number(n), **kwargs})

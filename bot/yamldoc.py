@@ -1,25 +1,76 @@
 """Admin-edited YAML checked against a model, with errors that name file, line and field.
 
 An admin who sends a broken file must be told exactly where it is wrong, so we keep PyYAML's
-node positions and map each pydantic error location back to a line.
+node positions and map each pydantic error location back to a line. A problem holds a key of
+``locales/`` and its values, not words: the admin reads it in their own language, and the
+command line in the bot's default one.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
+
+if TYPE_CHECKING:
+    from bot.i18n import Texts
 
 M = TypeVar("M", bound=BaseModel)
+
+KEY = "doc."  # every problem's text is a key of locales/ under this prefix
+BUILT_IN = KEY + "type."  # pydantic's own checks (a missing field, a wrong type…) by their type
 
 
 @dataclass(frozen=True)
 class Problem:
     line: int | None
     field: str
-    message: str
+    key: str
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    def reason(self, texts: Texts) -> str:
+        if texts.has(self.key):
+            return texts.plain(self.key, **self.params)
+        # A check of pydantic's that no text of ours words yet: its own English, framed.
+        return texts.plain("doc.invalid", detail=self.params.get("detail", self.key))
+
+    def text(self, texts: Texts, filename: str) -> str:
+        """Where (file, line, field) and why, as the admin reads it."""
+        where = ("line_" if self.line else "") + ("field" if self.field else "file")
+        return texts.plain(
+            f"doc.at.{where}",
+            file=filename,
+            line=self.line,
+            field=self.field,
+            reason=self.reason(texts),
+        )
+
+
+def invalid(key: str, /, **params: object) -> PydanticCustomError:
+    """What a model's validator raises: worded by the reader's catalogue, as ``doc.<key>``."""
+    return PydanticCustomError(KEY + key, KEY + key, params)
+
+
+def problems_of(error: ValidationError, node: yaml.Node | None = None) -> list[Problem]:
+    problems = []
+    for err in error.errors():
+        loc = tuple(err["loc"])
+        # pydantic appends validator names for unions/functions; keep the data path only.
+        path = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith("function"))
+        kind = err["type"]
+        params: dict[str, object] = dict(err.get("ctx") or {})
+        if isinstance(expected := params.get("expected"), str):  # "'a', 'b' or 'c'"
+            params["expected"] = ", ".join(expected.rsplit(" or ", 1))
+        if not kind.startswith(KEY):
+            params["detail"] = str(err["msg"]).removeprefix("Value error, ")
+            kind = BUILT_IN + kind
+        problems.append(Problem(_line_of(node, path), ".".join(map(str, path)), kind, params))
+    return problems
 
 
 class DocumentError(Exception):
@@ -28,14 +79,12 @@ class DocumentError(Exception):
     def __init__(self, filename: str, problems: list[Problem]) -> None:
         self.filename = filename
         self.problems = problems
-        super().__init__("; ".join(self.lines()))
+        # For logs: keys, not words (and not what the admin wrote).
+        where = (f"{filename}:{p.line or ''}: {p.field}: {p.key}" for p in problems)
+        super().__init__("; ".join(where))
 
-    def lines(self) -> list[str]:
-        out = []
-        for p in self.problems:
-            where = f"{self.filename}:{p.line}" if p.line else self.filename
-            out.append(f"{where}: {p.field}: {p.message}" if p.field else f"{where}: {p.message}")
-        return out
+    def lines(self, texts: Texts) -> list[str]:
+        return [problem.text(texts, self.filename) for problem in self.problems]
 
 
 def _line_of(node: yaml.Node | None, path: tuple[int | str, ...]) -> int | None:
@@ -55,9 +104,11 @@ def _line_of(node: yaml.Node | None, path: tuple[int | str, ...]) -> int | None:
     return line
 
 
-def problem_at(node: yaml.Node | None, path: tuple[int | str, ...], message: str) -> Problem:
+def problem_at(
+    node: yaml.Node | None, path: tuple[int | str, ...], key: str, /, **params: object
+) -> Problem:
     """A problem at ``path`` in the document (e.g. ``("flows", 0, "start")``)."""
-    return Problem(_line_of(node, path), ".".join(map(str, path)), message)
+    return Problem(_line_of(node, path), ".".join(map(str, path)), KEY + key, params)
 
 
 # libyaml's parser when PyYAML was built with it (its wheels are): several times faster, and the
@@ -75,11 +126,13 @@ def load_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
-        raise DocumentError(filename, [Problem(line, "", f"not valid YAML: {reason}")]) from None
+        problem = Problem(line, "", "doc.yaml.syntax", {"reason": reason})
+        raise DocumentError(filename, [problem]) from None
     except ValueError as exc:  # a value YAML reads itself but cannot build: 2026-02-30
-        raise DocumentError(filename, [Problem(None, "", f"not a valid value: {exc}")]) from None
+        problem = Problem(None, "", "doc.yaml.value", {"reason": str(exc)})
+        raise DocumentError(filename, [problem]) from None
     except RecursionError:  # "[[[[…" thousands deep: no admin writes that, but a file may hold it
-        raise DocumentError(filename, [Problem(None, "", "nested too deeply")]) from None
+        raise DocumentError(filename, [Problem(None, "", "doc.yaml.deep")]) from None
     finally:
         loader.dispose()
     return data, node
@@ -93,15 +146,8 @@ def parse_with_node(text: str, model: type[M], filename: str) -> tuple[M, yaml.N
     """The validated model and the YAML node tree, for checks that need line numbers."""
     data, node = load_yaml(text, filename)
     if not isinstance(data, dict):
-        raise DocumentError(filename, [Problem(1, "", "expected a mapping of fields at the top")])
+        raise DocumentError(filename, [Problem(1, "", "doc.yaml.top")])
     try:
         return model.model_validate(data), node
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            # pydantic appends validator names for unions/functions; keep the data path only.
-            path = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith("function"))
-            message = str(err["msg"]).removeprefix("Value error, ")
-            problems.append(Problem(_line_of(node, path), ".".join(map(str, path)), message))
-        raise DocumentError(filename, problems) from None
+        raise DocumentError(filename, problems_of(exc, node)) from None

@@ -147,19 +147,45 @@ async def test_invalid_yaml_names_the_line_and_changes_nothing(
     await admin.send_document(broken.encode("utf-8"), filename="lexicon.yaml")
     reply = await admin.next_message()
     assert reply.plain.startswith("Tệp lexicon.yaml chưa hợp lệ nên không có gì thay đổi.")
-    assert "• lexicon.yaml:3: not valid YAML: found a tab character" in reply.plain
+    assert "• lexicon.yaml, dòng 3: viết sai cú pháp YAML (found a tab character" in reply.plain
 
     wrong_field = "synonyms:\n  - words: [ổ gà]\n    mean: đăng ký tạm trú\n"
     await admin.send_document(wrong_field.encode("utf-8"), filename="lexicon.yaml")
     reply = await admin.next_message()
-    assert "• lexicon.yaml:2: synonyms.0.means: Field required" in reply.plain
-    assert "• lexicon.yaml:3: synonyms.0.mean: Extra inputs are not permitted" in reply.plain
+    assert "• lexicon.yaml, dòng 2, mục synonyms.0.means: còn thiếu mục này" in reply.plain
+    assert (
+        "• lexicon.yaml, dòng 3, mục synonyms.0.mean: "
+        "không có mục nào tên như vậy (viết nhầm tên chăng?)"
+    ) in reply.plain
 
     files = await admin.reply("/files")
     assert "• lexicon.yaml — phiên bản 1" in files.plain
     # Search still knows the shipped words (a refused file did not empty the lexicon).
     card = await standin.user(1303, "Mai", language_code="vi").reply("dki tạm trú")
     assert "Mã thủ tục: 1.004194" in card.plain
+
+
+async def test_a_mistake_is_explained_in_the_admins_own_language(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+    text = ((await download(admin, "unit.yaml")).file_bytes or b"").decode("utf-8")
+    line = 1 + next(i for i, x in enumerate(text.splitlines()) if x.startswith("website:"))
+    broken = text.replace("website: https://", "website: ", 1).encode("utf-8")
+
+    await admin.send_document(broken, filename="unit.yaml")
+    reply = (await admin.next_message()).plain
+    assert (
+        f"• unit.yaml, dòng {line}, mục website: phải bắt đầu bằng http:// hoặc https://" in reply
+    )
+    assert "must" not in reply
+
+    await admin.reply("/language")
+    await admin.click("🇬🇧 English")
+    await admin.settle()
+    await admin.send_document(broken, filename="unit.yaml")
+    reply = (await admin.next_message()).plain
+    assert f"• unit.yaml:{line}: website: must start with http:// or https://" in reply
 
 
 async def test_file_not_in_utf8_is_refused_politely(bot: BotRunner, standin: StandIn) -> None:
@@ -200,7 +226,7 @@ async def test_command_line_loads_and_restores_like_the_bot(
     broken.write_text("synonyms:\n  - words: [ổ gà]\n    mean: x\n", "utf-8")
     refused = run_bot(database, "files", "load", broken)
     assert refused.returncode == 1
-    assert f"{broken}:2: synonyms.0.means: Field required" in refused.stderr
+    assert f"{broken}:2: synonyms.0.means: this field is required" in refused.stderr
     assert refused.stderr.rstrip().endswith("Nothing was changed.")
 
     runner = BotRunner(settings)

@@ -65,7 +65,9 @@ async def test_a_broken_placeholder_is_refused_with_file_line_and_field(
     assert broken != faq
     await admin.send_document(broken.encode("utf-8"), filename="faq.yaml")
     refusal = await admin.next_message()
-    assert "faq.yaml:" in refusal.plain and "gio_lam_viec" in refusal.plain, refusal.plain
+    assert "faq.yaml, dòng" in refusal.plain and "chỗ điền {gio_lam_viec}" in refusal.plain, (
+        refusal.plain
+    )
     assert "answer" in refusal.plain
     lan = standin.user(1304, "Lan", language_code="vi")
     still = await lan.reply("thu 7 co lam viec khong")
@@ -84,10 +86,10 @@ async def test_an_office_no_ward_lists_cannot_be_named_in_an_everyday_answer(
     assert placeholder != faq and button != faq
     await admin.send_document(placeholder.encode("utf-8"), filename="faq.yaml")
     refused = await admin.next_message()
-    assert "faq.yaml:" in refused.plain and "{office_border}" in refused.plain, refused.plain
+    assert "faq.yaml, dòng" in refused.plain and "{office_border}" in refused.plain, refused.plain
     await admin.send_document(button.encode("utf-8"), filename="faq.yaml")
     refused = await admin.next_message()
-    assert "office 'customs' has no place in unit.yaml" in refused.plain, refused.plain
+    assert "cơ quan “customs” chưa có địa điểm trong unit.yaml" in refused.plain, refused.plain
     assert "buttons" in refused.plain, refused.plain
 
 
@@ -233,8 +235,10 @@ async def test_an_admin_adds_a_phrasing_and_the_next_citizen_gets_the_card(
     wrong = shipped + '  "9.999999": [làm sổ cho cái xế nổ mới tậu]\n'
     await admin.send_document(wrong.encode("utf-8"), filename="phrasings.yaml")
     refusal = await admin.next_message()
-    assert re.search(r"phrasings\.yaml:\d+: procedures\.9\.999999", refusal.plain), refusal.plain
-    assert "'9.999999' does not exist" in refusal.plain, refusal.plain
+    assert re.search(
+        r"phrasings\.yaml, dòng \d+, mục procedures\.9\.999999: không tìm thấy “9\.999999”",
+        refusal.plain,
+    ), refusal.plain
     unchanged = await lan.reply(asked)
     assert unchanged.plain == before.plain
     entry = '  "1.012575":\n'

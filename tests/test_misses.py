@@ -253,7 +253,7 @@ async def test_write_a_new_everyday_answer(bot: BotRunner, standin: StandIn) -> 
 
     refused = await admin.reply("Phường không cho mượn {loa}.")  # not a placeholder
     assert refused.plain.startswith("Chưa lưu được, vì tệp mới có lỗi:")
-    assert "unknown placeholder {loa}" in refused.plain
+    assert "không có chỗ điền {loa}" in refused.plain
 
     version = bot.services.documents.version(FAQ_FILE)
     before = await bot.services.documents.text(FAQ_FILE)

@@ -13,6 +13,8 @@ from bot.search.index import MAX_TYPO_LOOKUPS, SearchIndex
 from bot.search.lexicon import FoldedLexicon, Lexicon, Synonym, phrase
 from bot.search.normalize import fold, has_marks, mark_key, tokens, words
 from bot.services.catalogue import shipped_procedures
+from bot.yamldoc import problems_of
+from tests.texts import VIETNAMESE
 
 
 def nfd(text: str) -> str:
@@ -178,12 +180,19 @@ def test_folded_lexicon_expands_shorthand_and_sorts_longest_first() -> None:
 
 
 def test_lexicon_refuses_entries_search_could_never_use() -> None:
-    with pytest.raises(ValidationError, match="must be a single word"):
+    with pytest.raises(ValidationError) as refused:
         Lexicon(shorthand={"d k": "đăng ký"})
-    with pytest.raises(ValidationError, match="needs a meaning"):
+    assert _reason(refused.value) == "từ viết tắt “d k” phải là một từ"
+    with pytest.raises(ValidationError) as refused:
         Lexicon(shorthand={"dk": "?!"})
-    with pytest.raises(ValidationError, match="at least one letter or digit"):
+    assert _reason(refused.value) == "từ viết tắt “dk” cần có nghĩa đầy đủ"
+    with pytest.raises(ValidationError) as refused:
         Synonym(words=["hộ khẩu", "…"], means="thường trú")
+    assert _reason(refused.value) == "mỗi mục cần có ít nhất một chữ cái hoặc chữ số"
+
+
+def _reason(error: ValidationError) -> str:
+    return problems_of(error)[0].reason(VIETNAMESE)
 
 
 def test_a_question_gets_the_same_hits_whatever_was_asked_before() -> None:

@@ -35,8 +35,8 @@ async def test_bad_profile_is_refused_with_line_and_field(bot: BotRunner, standi
     await admin.send_document(bad.encode("utf-8"), filename="unit.yaml")
     reply = await admin.next_message()
     assert reply.plain.startswith("Tệp unit.yaml chưa hợp lệ nên không có gì thay đổi.")
-    assert "unit.yaml:5: office_hours.0.days.1" in reply.plain
-    assert "unit.yaml:7: website" in reply.plain
+    assert "unit.yaml, dòng 5, mục office_hours.0.days.1: phải là một trong" in reply.plain
+    assert "unit.yaml, dòng 7, mục website: phải bắt đầu bằng http://" in reply.plain
     greeting = await standin.user(703, "Lan", language_code="vi").reply("/start")
     assert "UBND phường Đống Đa" in greeting.plain
 
@@ -80,7 +80,7 @@ async def test_admin_moves_the_police_office_and_cards_follow(
     await admin.send_document(bad.encode("utf-8"), filename="unit.yaml")
     refused = await admin.next_message()
     assert refused.plain.startswith("Tệp unit.yaml chưa hợp lệ nên không có gì thay đổi.")
-    assert "offices.1.location.lat: latitude must be between -90 and 90" in refused.plain
-    assert "unit.yaml:64: offices.4.kind: 'harbour' is not a kind of office" in refused.plain
+    assert "offices.1.location.lat: vĩ độ (lat) phải từ -90 đến 90" in refused.plain
+    assert "dòng 64, mục offices.4.kind: “harbour” không phải một loại cơ quan" in refused.plain
     again = await standin.user(707, "Hùng", language_code="vi").reply("/start p-1_004194")
     assert "Số 15 phố Thái Hà" in again.plain

@@ -23,6 +23,7 @@ from bot.domain.offices import LOCAL, OfficeKind
 from bot.domain.procedure import CODE
 from bot.domain.unit import Localized
 from bot.search.normalize import fold
+from bot.yamldoc import invalid
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 MAX_PHRASE = 300  # characters of a phrase taught or a phrasing
@@ -56,12 +57,10 @@ class FaqButton(BaseModel):
     @model_validator(mode="after")
     def _one(self) -> FaqButton:
         if sum(x is not None for x in (self.procedure, self.menu, self.office)) != 1:
-            raise ValueError("a button is exactly one of procedure, menu or office")
+            raise invalid("faq.button_one")
         if self.office is not None and self.office not in LOCAL:
             known = ", ".join(kind.value for kind in ANSWER_OFFICES)
-            raise ValueError(
-                f"office {self.office.value!r} has no place in unit.yaml; one of {known}"
-            )
+            raise invalid("faq.office_place", office=self.office.value, known=known)
         return self
 
 
@@ -80,13 +79,11 @@ class LongLocalized(Localized):
         try:
             names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
         except ValueError as error:
-            raise ValueError(
-                f"braces do not pair up ({error}); write {{hours}} and the like"
-            ) from None
+            raise invalid("faq.braces", error=str(error)) from None
         for name in names:
             if name not in PLACEHOLDERS:
                 known = ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS))
-                raise ValueError(f"unknown placeholder {{{name}}}; known: {known}")
+                raise invalid("faq.placeholder", name=name, known=known)
         return value
 
 
@@ -110,7 +107,7 @@ class FaqEntry(BaseModel):
         out = []
         for question in value:
             if not fold(question):
-                raise ValueError(f"{question!r} has no letter or digit")
+                raise invalid("faq.no_letter", question=question)
             out.append(unicodedata.normalize("NFC", question.strip()))
         return out
 
@@ -136,7 +133,7 @@ class Faq(BaseModel):
         seen: set[str] = set()
         for entry in self.entries:
             if entry.id in seen:
-                raise ValueError(f"two entries have the id {entry.id!r}")
+                raise invalid("faq.id_twice", id=entry.id)
             seen.add(entry.id)
         return self
 
@@ -146,7 +143,7 @@ class Faq(BaseModel):
 
 def _nfc_phrase(value: str) -> str:
     if not fold(value):
-        raise ValueError("the phrase needs at least one letter or digit")
+        raise invalid("faq.phrase_letter")
     return unicodedata.normalize("NFC", value)
 
 
@@ -165,7 +162,7 @@ class Alias(BaseModel):
     @model_validator(mode="after")
     def _one(self) -> Alias:
         if (self.procedure is None) == (self.faq is None):
-            raise ValueError("an alias points to exactly one of procedure or faq")
+            raise invalid("faq.alias_one")
         return self
 
 

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from bot.domain.offices import OfficeKind
 from bot.domain.unit import Localized
+from bot.yamldoc import invalid
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")  # short, typed in /link, safe in callback data
 OTHER = "khac"  # the category every list ends with: "Khác" (other)
@@ -18,7 +19,7 @@ OTHER = "khac"  # the category every list ends with: "Khác" (other)
 
 def _code(value: str) -> str:
     if not CODE.match(value):
-        raise ValueError("use 1-31 lowercase letters, digits or '-', e.g. kinh-te or rac-thai")
+        raise invalid("routing.code")
     return value
 
 
@@ -65,27 +66,27 @@ class Routing(BaseModel):
     def _consistent(self) -> Routing:
         codes = [d.code for d in self.departments]
         if len(set(codes)) != len(codes):
-            raise ValueError("two departments share a code")
+            raise invalid("routing.department_twice")
         known = set(codes)
         for name in ("default_department", "leadership", "one_stop"):
             if getattr(self, name) not in known | {None}:
-                raise ValueError(f"{name}: no department with code {getattr(self, name)!r}")
+                raise invalid("routing.no_department", name=name, code=getattr(self, name))
         categories = [c.code for c in self.categories]
         if len(set(categories)) != len(categories):
-            raise ValueError("two categories share a code")
+            raise invalid("routing.category_twice")
         if OTHER not in categories:
-            raise ValueError(f"categories: there must be one with code {OTHER!r} (Khác)")
+            raise invalid("routing.other_missing", code=OTHER)
         for category in self.categories:
             if category.department not in known:
-                raise ValueError(
-                    f"category {category.code!r}: no department with code {category.department!r}"
+                raise invalid(
+                    "routing.category_department", category=category.code, code=category.department
                 )
         for kind, department in self.offices.items():
             if department not in known:
-                raise ValueError(f"offices: {kind.value!r} points to unknown {department!r}")
+                raise invalid("routing.unknown", section="offices", key=kind.value, code=department)
         for field, department in self.fields.items():
             if department not in known:
-                raise ValueError(f"fields: {field!r} points to unknown {department!r}")
+                raise invalid("routing.unknown", section="fields", key=field, code=department)
         return self
 
     def procedure_department(self, office: OfficeKind | None, field: str | None) -> str | None:

@@ -18,6 +18,7 @@ from pydantic import (
 
 from bot.domain.offices import LOCAL, OfficeKind
 from bot.domain.procedure import CODE
+from bot.yamldoc import invalid
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -43,7 +44,7 @@ class TimeRange(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> TimeRange:
         if self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise invalid("unit.time_order")
         return self
 
 
@@ -71,7 +72,7 @@ class OpeningHours(BaseModel):
 def _date_only(value: object) -> object:
     """Refuse numbers: pydantic would read 20260101 as seconds since 1970, not as a date."""
     if isinstance(value, bool | int | float):
-        raise ValueError("expected a date written as YYYY-MM-DD")
+        raise invalid("unit.date")
     return value
 
 
@@ -90,14 +91,14 @@ class Location(BaseModel):
     @classmethod
     def _latitude(cls, value: float) -> float:
         if not -90 <= value <= 90:
-            raise ValueError("latitude must be between -90 and 90 (are lat and lon swapped?)")
+            raise invalid("unit.latitude")
         return value
 
     @field_validator("lon")
     @classmethod
     def _longitude(cls, value: float) -> float:
         if not -180 <= value <= 180:
-            raise ValueError("longitude must be between -180 and 180")
+            raise invalid("unit.longitude")
         return value
 
     @property
@@ -123,20 +124,17 @@ class Office(BaseModel):
     def _local(cls, value: object) -> object:
         local = ", ".join(k.value for k in OfficeKind if k in LOCAL)
         if value not in {k.value for k in OfficeKind}:
-            raise ValueError(f"{value!r} is not a kind of office; use one of {local}")
+            raise invalid("unit.office_kind", value=value, known=local)
         if OfficeKind(str(value)) not in LOCAL:
-            raise ValueError(
-                f"{value!r} is not an office of this ward; use one of {local} "
-                "(procedure_offices can still send a procedure there)"
-            )
+            raise invalid("unit.office_elsewhere", value=value, known=local)
         return value
 
     @model_validator(mode="after")
     def _named(self) -> Office:
         if self.kind != OfficeKind.UBND:
-            missing = [n for n in ("name", "address") if getattr(self, n) is None]
-            if missing:
-                raise ValueError(f"office {self.kind.value!r} needs {' and '.join(missing)}")
+            for name in ("name", "address"):
+                if getattr(self, name) is None:
+                    raise invalid("unit.office_needs", kind=self.kind.value, field=name)
         return self
 
 
@@ -157,9 +155,7 @@ def _procedure_codes(value: object) -> object:
     if isinstance(value, dict):
         for code in value:
             if not isinstance(code, str) or not CODE.match(code):
-                raise ValueError(
-                    f'{code!r}: write each procedure code in quotes, e.g. "1.001193": police'
-                )
+                raise invalid("unit.code_quotes", code=code)
     return value
 
 
@@ -193,7 +189,7 @@ class UnitProfile(BaseModel):
     @classmethod
     def _website_url(cls, value: str | None) -> str | None:
         if value and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+            raise invalid("unit.website")
         return value
 
     @field_validator("working_days")
@@ -203,7 +199,7 @@ class UnitProfile(BaseModel):
         _no_duplicates(value)
         blocks: list[OpeningHours] = info.data.get("office_hours", [])  # absent if it was invalid
         if blocks and not {day for block in blocks for day in block.days}.intersection(value):
-            raise ValueError("none of these days has office_hours, so no deadline could be counted")
+            raise invalid("unit.no_working_hours")
         return value
 
     @field_validator("holidays")
@@ -217,7 +213,7 @@ class UnitProfile(BaseModel):
         seen: set[OfficeKind] = set()
         for office in value:
             if office.kind in seen:
-                raise ValueError(f"office {office.kind.value!r} is listed twice")
+                raise invalid("unit.office_twice", kind=office.kind.value)
             seen.add(office.kind)
         return value
 
@@ -247,6 +243,6 @@ def _no_duplicates(value: list[_T]) -> list[_T]:
     seen: set[_T] = set()
     for item in value:
         if item in seen:
-            raise ValueError(f"{item} is listed twice")
+            raise invalid("twice", item=item)
         seen.add(item)
     return value

@@ -18,41 +18,29 @@ def load_flows(text: str, filename: str, known_code: Callable[[str], bool]) -> l
     for i, flow in enumerate(document.flows):
         here: tuple[int | str, ...] = ("flows", i)
         if flow.id in seen:
-            problems.append(problem_at(node, (*here, "id"), f"flow id {flow.id!r} is used twice"))
+            problems.append(problem_at(node, (*here, "id"), "flow.id_twice", id=flow.id))
         seen.add(flow.id)
         if flow.start not in flow.steps:
-            problems.append(
-                problem_at(node, (*here, "start"), f"there is no step named {flow.start!r}")
-            )
+            problems.append(problem_at(node, (*here, "start"), "flow.no_step", name=flow.start))
         for name, step in flow.steps.items():
             at = (*here, "steps", name)
             if not re.match(ID, name):
-                problems.append(
-                    problem_at(node, at, "step names are short lowercase letters and digits")
-                )
+                problems.append(problem_at(node, at, "flow.step_name"))
             for j, option in enumerate(step.options or []):
                 if option.next not in flow.steps:
                     problems.append(
                         problem_at(
-                            node,
-                            (*at, "options", j, "next"),
-                            f"there is no step named {option.next!r}",
+                            node, (*at, "options", j, "next"), "flow.no_step", name=option.next
                         )
                     )
             if step.input is not None and step.input.next not in flow.steps:
                 problems.append(
-                    problem_at(
-                        node, (*at, "input", "next"), f"there is no step named {step.input.next!r}"
-                    )
+                    problem_at(node, (*at, "input", "next"), "flow.no_step", name=step.input.next)
                 )
             for j, code in enumerate(step.result or []):
                 if not known_code(code):
                     problems.append(
-                        problem_at(
-                            node,
-                            (*at, "result", j),
-                            f"no procedure with code {code!r} in the catalogue",
-                        )
+                        problem_at(node, (*at, "result", j), "flow.no_procedure", code=code)
                     )
     if problems:
         raise DocumentError(filename, problems)

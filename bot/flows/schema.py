@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.domain.unit import Localized
+from bot.yamldoc import invalid
 
 ID = r"^[a-z0-9][a-z0-9_-]{0,19}$"  # short: ids travel in 64-byte button data
 
@@ -40,9 +41,9 @@ class Step(BaseModel):
     def _one_kind(self) -> Step:
         kinds = [self.options is not None, self.input is not None, self.result is not None]
         if sum(kinds) != 1:
-            raise ValueError("a step needs exactly one of: options, input, result")
+            raise invalid("flow.one_kind")
         if (self.options is not None or self.input is not None) and self.ask is None:
-            raise ValueError("a step with options or input needs 'ask'")
+            raise invalid("flow.ask")
         return self
 
     def targets(self) -> list[str]:

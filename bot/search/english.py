@@ -17,6 +17,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.domain.procedure import CODE
 from bot.search.normalize import fold, words
+from bot.yamldoc import invalid
 
 
 class EnglishPhrase(BaseModel):
@@ -44,7 +45,7 @@ class English(BaseModel):
     def _codes(cls, value: dict[str, str]) -> dict[str, str]:
         for code in value:
             if not CODE.match(code):
-                raise ValueError(f"{code!r} is not a procedure code (like 1.001193)")
+                raise invalid("english.code", code=code)
         return value
 
 

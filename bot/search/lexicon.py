@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.search.normalize import fold, tokens
+from bot.yamldoc import invalid
 
 
 class Synonym(BaseModel):
@@ -24,7 +25,7 @@ class Synonym(BaseModel):
     @classmethod
     def _not_blank(cls, value: list[str]) -> list[str]:
         if any(not fold(w) for w in value):
-            raise ValueError("every entry needs at least one letter or digit")
+            raise invalid("lexicon.no_letter")
         return value
 
 
@@ -43,9 +44,9 @@ class Lexicon(BaseModel):
     def _single_words(cls, value: dict[str, str]) -> dict[str, str]:
         for short, full in value.items():
             if len(fold(short).split()) != 1:
-                raise ValueError(f"shorthand {short!r} must be a single word")
+                raise invalid("lexicon.one_word", short=short)
             if not fold(full):
-                raise ValueError(f"shorthand {short!r} needs a meaning")
+                raise invalid("lexicon.meaning", short=short)
         return value
 
 

@@ -150,8 +150,7 @@ class AnswerService:
         unknown = [code for code in phrasings.procedures if self._catalogue.get(code) is None]
         if unknown:
             problems = [
-                problem_at(node, ("procedures", code), f"{code!r} does not exist")
-                for code in unknown
+                problem_at(node, ("procedures", code), "unknown", value=code) for code in unknown
             ]
             raise DocumentError(filename, problems)
         return phrasings
@@ -167,7 +166,7 @@ class AnswerService:
 
     @staticmethod
     def _unknown(filename: str, where: str, value: str) -> None:
-        raise DocumentError(filename, [Problem(None, where, f"{value!r} does not exist")])
+        raise DocumentError(filename, [Problem(None, where, "doc.unknown", {"value": value})])
 
     @staticmethod
     def _parse_english(text: str, filename: str) -> English:

@@ -73,7 +73,7 @@ NOT_APPLIED = "not applied"
 @dataclass(frozen=True)
 class SetAside:
     version: int  # the newest version, which failed validation at start-up
-    reasons: list[str]
+    reasons: DocumentError
     using: int | None  # the stored version in use instead, if one is
     shipped: bool  # the shipped file is in use instead
 
@@ -84,7 +84,7 @@ class DocumentService:
         self._files = {f.name: f for f in files}
         self._versions: dict[str, int] = {}
         self._applied: dict[str, int | None] = {}  # version in use; None: the shipped text
-        self._problems: dict[str, list[str]] = {}
+        self._problems: dict[str, DocumentError] = {}
 
     @property
     def names(self) -> list[str]:
@@ -111,7 +111,7 @@ class DocumentService:
                     parsed = file.validate(text, file.name)
                 except DocumentError as error:
                     if version == newest.version:
-                        self._problems[file.name] = error.lines()
+                        self._problems[file.name] = error
                         log.warning("%s version %s set aside: %s", file.name, version, error)
                     continue
                 await self._apply(file, parsed)

@@ -37,7 +37,7 @@ from bot.services.views import View
 from bot.storage.db import Database
 from bot.storage.misses import GroupRow, MissRepository, MissRow
 from bot.storage.outbox import OutboxRepository, Outgoing
-from bot.yamldoc import DocumentError, Problem
+from bot.yamldoc import DocumentError, problems_of
 
 log = logging.getLogger(__name__)
 
@@ -254,8 +254,7 @@ class MissService:
             try:
                 text = self._answers.alias_yaml(phrase, choice)
             except ValidationError as error:  # a phrase with no letter or digit
-                problem = Problem(None, "phrase", error.errors()[0]["msg"])
-                raise DocumentError(ALIASES_FILE, [problem]) from None
+                raise DocumentError(ALIASES_FILE, problems_of(error)) from None
             version = await self._documents.replace(ALIASES_FILE, text, admin_id)
             await self._repository.handle(
                 group.folded, MissStatus.TAUGHT, admin_id, target_of(choice)

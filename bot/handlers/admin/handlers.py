@@ -72,7 +72,7 @@ def _set_aside_text(texts: Texts, aside: SetAside) -> Html:
         "admin.files.set_aside",
         version=aside.version,
         using=using,
-        reasons="\n".join(aside.reasons[:MAX_REASONS]),
+        reasons="\n".join(aside.reasons.lines(texts)[:MAX_REASONS]),
     )
 
 
@@ -138,7 +138,7 @@ async def restore_pressed(update: Update, context: BotContext, button: RestoreFi
 
 def _rejection(context: BotContext, name: str, error: DocumentError) -> Html:
     texts = context.texts
-    problems = NEWLINE.join(texts("admin.file.problem", text=line) for line in error.lines())
+    problems = NEWLINE.join(texts("admin.file.problem", text=line) for line in error.lines(texts))
     return texts("admin.file.rejected", name=name, problems=problems)
 
 

@@ -160,7 +160,7 @@ async def _confirm(context: BotContext, chat_id: int, done: Taught) -> None:
 
 async def _rejected(context: BotContext, chat_id: int, error: DocumentError) -> None:
     texts = context.texts
-    problems = NEWLINE.join(texts("admin.file.problem", text=line) for line in error.lines())
+    problems = NEWLINE.join(texts("admin.file.problem", text=line) for line in error.lines(texts))
     await send_html(context.bot, chat_id, texts("misses.rejected", problems=problems))
 
 
