@@ -38,7 +38,20 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check bot tests bench
 	$(PY) -m mypy
 
-unit: $(STAMP)
+# The browser tests (tests/browser.py) drive Debian's Chromium: a browser that Playwright would
+# download cannot be fetched here. A fresh machine (CI's) has none, so it is installed once.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; \
+	else echo "$(CHROMIUM) is missing: install Debian's package chromium as root" \
+		"(apt-get install --no-install-recommends chromium), then run make again" >&2; exit 1; fi; \
+	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends chromium \
+	&& test -x $(CHROMIUM) \
+	|| { echo "$(CHROMIUM) could not be installed: install Debian's package chromium" \
+		"(apt-get install --no-install-recommends chromium), then run make again" >&2; exit 1; }
+
+unit: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest
 
 test: lint unit
@@ -58,7 +71,7 @@ clean:
 
 # The suite again with every clock of the bot set to a night, a Sunday and Tết: a decision
 # that reads another clock than bot.clock shows up here.
-test-clocks: $(STAMP)
+test-clocks: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest --clock-at 2026-12-02T02:00:00+07:00
 	$(PY) -m pytest --clock-at 2026-12-06T12:00:00+07:00
 	$(PY) -m pytest --clock-at 2027-02-06T23:30:00+07:00

@@ -29,6 +29,9 @@ from tests import netguard
 TOKEN = "4242:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
 ADMIN_ID = 9001
 
+# The headless browser's fixtures (browser, page, offsite).
+pytest_plugins = ["tests.browser"]
+
 # Settings must come from the tests alone, not from a developer's .env or shell.
 for _name in list(os.environ):
     if _name.startswith("BOT_"):
