@@ -372,10 +372,15 @@ async def _post_init(app: BotApp) -> None:
         token = settings.http_token.get_secret_value()
         # Imported here: a bot without its HTTP server (aiohttp's server side) is 2 MB smaller.
         from bot.http_api import DossierApi
+        from bot.storage.sign_ins import SignInRepository
+        from bot.web.admin.site import AdminSite
         from bot.web.ops import OpsEndpoints
 
         ops = OpsEndpoints(services.health, services.metrics, token, services.i18n)
-        api = DossierApi(services.dossiers, token, services.i18n, ops)
+        bot_token = settings.token.get_secret_value() if settings.token else ""
+        admin = AdminSite(app, services, SignInRepository(db), bot_token)
+        app.bot_data.admin_site = admin
+        api = DossierApi(services.dossiers, token, services.i18n, ops, admin)
         app.bot_data.http = api
         port = await api.start(settings.http_host, settings.http_port)
         app.bot_data.http_port = port

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     # updates to it, a reverse proxy hands them to webhook_listen:webhook_port, and each post
     # must carry the secret (derived from the token unless set) in its header.
     webhook_url: str | None = None
+    # The web admin's address as browsers reach it (through the reverse proxy that also serves
+    # webhooks), e.g. https://bot.phuong.gov.vn: /admin sends one-time links under it. The
+    # pages are served by the HTTP server above, so they need http_token set too.
+    public_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=0, le=65535)
     webhook_secret: SecretStr | None = None
@@ -82,13 +86,13 @@ class Settings(BaseSettings):
     @field_validator("webhook_url", mode="before")
     @classmethod
     def _webhook_url_shape(cls, value: Any) -> Any:
-        if value in (None, ""):
-            return None
-        url = urlsplit(str(value).strip())
-        local = url.hostname in ("127.0.0.1", "localhost", "::1")
-        if not url.hostname or not (url.scheme == "https" or (url.scheme == "http" and local)):
-            raise ValueError("expected the public https:// address Telegram posts updates to")
-        return str(value).strip()
+        return _public_address(value, "expected the public https:// address Telegram posts to")
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_url_shape(cls, value: Any) -> Any:
+        address = _public_address(value, "expected the https:// address browsers reach the bot at")
+        return address.rstrip("/") if address else None
 
     @field_validator("webhook_secret", mode="before")
     @classmethod
@@ -220,6 +224,17 @@ class Settings(BaseSettings):
         """Bot API file URL matching ``api_url`` (``.../bot`` -> ``.../file/bot``)."""
         base, sep, last = self.api_url.rpartition("/")
         return f"{base}/file/{last}" if sep else self.api_url + "/file"
+
+
+def _public_address(value: Any, problem: str) -> str | None:
+    """An https:// address (http:// only on this machine, for trying things out)."""
+    if value in (None, ""):
+        return None
+    url = urlsplit(str(value).strip())
+    local = url.hostname in ("127.0.0.1", "localhost", "::1")
+    if not url.hostname or not (url.scheme == "https" or (url.scheme == "http" and local)):
+        raise ValueError(problem)
+    return str(value).strip()
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -32,6 +32,11 @@ from bot.services.dossiers import DossierService
 from bot.ui.dossiers import refusal_text
 from bot.web.access import bearer_matches, texts_for
 from bot.web.ops import OpsEndpoints
+
+if TYPE_CHECKING:
+    from bot.web.admin.site import AdminSite
+
+PREFIX = "/admin"  # the web admin's pages: they sign people in themselves
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +90,18 @@ class _ServerLog(logging.LoggerAdapter[logging.Logger]):
 
 class DossierApi:
     def __init__(
-        self, dossiers: DossierService, token: str, i18n: I18n, ops: OpsEndpoints | None = None
+        self,
+        dossiers: DossierService,
+        token: str,
+        i18n: I18n,
+        ops: OpsEndpoints | None = None,
+        admin: AdminSite | None = None,
     ) -> None:
         self._dossiers = dossiers
         self._token = token
         self._i18n = i18n
         self._ops = ops
+        self._admin = admin
         self._open_paths = OpsEndpoints.PATHS if ops is not None else ()
         self._runner: web.AppRunner | None = None
 
@@ -100,6 +111,8 @@ class DossierApi:
         app.router.add_get("/dossiers/{code}", self._get)
         if self._ops is not None:
             self._ops.add_to(app)
+        if self._admin is not None:
+            self._admin.add_to(app)
         return app
 
     async def start(self, host: str, port: int) -> int:
@@ -127,14 +140,17 @@ class DossierApi:
     @web.middleware
     async def _authenticate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         texts = texts_for(self._i18n, request)
-        if request.path in self._open_paths:  # they check the caller themselves
-            return await handler(request)
+        if request.path in self._open_paths or self._admin_page(request.path):
+            return await handler(request)  # they check the caller themselves
         if not bearer_matches(request, self._token):
             return _error(401, texts.plain("http.token"))
         try:
             return await handler(request)
         except web.HTTPRequestEntityTooLarge:
             return _error(413, texts.plain("http.too_big", n=MAX_BODY_BYTES))
+
+    def _admin_page(self, path: str) -> bool:
+        return self._admin is not None and (path == PREFIX or path.startswith(PREFIX + "/"))
 
     async def _post(self, request: web.Request) -> web.Response:
         texts = texts_for(self._i18n, request)

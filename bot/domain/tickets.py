@@ -145,3 +145,18 @@ def ticket_of_ref(ref: str | None) -> int | None:
     if ref and ref.startswith("ticket:") and ref[7:].isdigit():
         return int(ref[7:])
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFilter:
+    """What a desk's list of tickets shows: every field left empty shows all. ``departments``
+    is who may look (an official's own), ``department`` what they chose among them."""
+
+    status: Status | None = None
+    open_only: bool = False
+    department: str | None = None
+    departments: frozenset[str] | None = None
+    category: str | None = None
+    overdue: bool = False
+    filed_from: dt.datetime | None = None
+    filed_before: dt.datetime | None = None

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from bot.http_api import DossierApi
     from bot.storage.db import Database
     from bot.transport import AiohttpRequest
+    from bot.web.admin.site import AdminSite
     from bot.web.webhook import Webhook
 
 
@@ -87,6 +88,7 @@ class BotData:
     edits: Edits | None = None
     requests: tuple[AiohttpRequest, ...] = ()  # the Bot API clients, whose answers are counted
     webhook: Webhook | None = None  # webhook mode only
+    admin_site: AdminSite | None = None  # with the HTTP server only
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -20,7 +20,7 @@ import aiosqlite
 
 from bot.domain.offices import OfficeKind
 from bot.domain.routing import OTHER, Category, Routing
-from bot.domain.tickets import Draft, Status, Ticket, TicketEvent
+from bot.domain.tickets import Draft, Status, Ticket, TicketEvent, TicketFilter
 from bot.domain.workcalendar import WorkCalendar
 from bot.html import Html
 from bot.search.normalize import fold, has_marks
@@ -106,6 +106,10 @@ class TicketService:
     async def of_user(self, user_id: int, limit: int = 10) -> list[Ticket]:
         """The citizen's newest tickets first."""
         return await self._repository.of_user(user_id, limit)
+
+    async def find(self, wanted: TicketFilter, limit: int) -> list[Ticket]:
+        """The newest tickets a desk's list shows; "overdue" as of now."""
+        return await self._repository.find(wanted, self._clock.now(), limit)
 
     async def history(self, ticket_id: int) -> list[TicketEvent]:
         return await self._repository.events(ticket_id)

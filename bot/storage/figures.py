@@ -13,6 +13,7 @@ import aiosqlite
 from bot.domain.dossiers import DossierStatus
 from bot.domain.tickets import Status
 from bot.storage.db import Database
+from bot.storage.tickets import OPEN, PAST_DUE
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -30,9 +31,6 @@ def _day(value: str | None) -> dt.date | None:
 
 # Rows a hop to the database's thread for what the figures count: a quarter's in a handful.
 _BATCH = 5000
-# Past a deadline now: taking the ticket up, or resolving it (open tickets only matter).
-_PAST_DUE = "(t.resolve_due < :now OR (t.acknowledged_at IS NULL AND t.acknowledge_due < :now))"
-_OPEN = "t.status IN ({})".format(", ".join(f"'{s.value}'" for s in Status if s.open))
 # Whether a resolution deadline was ever missed: the ticket's own flag is cleared by a reopening.
 # Only events since ``:start`` are looked at: none of a ticket filed then comes before it.
 _RESOLVE_MISSED = (
@@ -155,7 +153,7 @@ class FigureRepository:
             "   t.acknowledge_missed,"
             "   COALESCE(t.resolved_at <= t.resolve_due, 0) AS resolved_by_due,"
             f"  {_RESOLVE_MISSED} AS resolve_missed,"
-            f"  {_PAST_DUE} AS past_due, t.rating"
+            f"  {PAST_DUE} AS past_due, t.rating"
             "  FROM tickets t WHERE t.created_at >= :start AND t.created_at < :end)"
             " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
             {"start": _iso(start), "end": _iso(end), "now": _iso(now)},
@@ -214,8 +212,8 @@ class FigureRepository:
     async def open_tickets_now(self, now: dt.datetime) -> tuple[int, int]:
         """Every open ticket, and how many are past a deadline, whenever they were filed."""
         row = await self._db.fetchone(
-            f"SELECT COUNT(*) AS open, COALESCE(SUM({_PAST_DUE}), 0) AS overdue"
-            f" FROM tickets t WHERE {_OPEN}",
+            f"SELECT COUNT(*) AS open, COALESCE(SUM({PAST_DUE}), 0) AS overdue"
+            f" FROM tickets t WHERE {OPEN}",
             {"now": _iso(now)},
         )
         return (row["open"], row["overdue"]) if row else (0, 0)
@@ -341,7 +339,7 @@ class ReportRepository:
         rows = await self._db.fetchall(
             "SELECT id, kind, CASE WHEN acknowledged_at IS NULL AND acknowledge_due < resolve_due"
             " THEN acknowledge_due ELSE resolve_due END AS due FROM tickets t"
-            f" WHERE {_OPEN} AND {_PAST_DUE} ORDER BY due LIMIT :limit",
+            f" WHERE {OPEN} AND {PAST_DUE} ORDER BY due LIMIT :limit",
             {"now": _iso(now), "limit": limit},
         )
         return [Overdue(r["id"], r["kind"], dt.datetime.fromisoformat(r["due"])) for r in rows]

@@ -10,7 +10,7 @@ import json
 
 import aiosqlite
 
-from bot.domain.tickets import Draft, Status, Ticket, TicketEvent
+from bot.domain.tickets import Draft, Status, Ticket, TicketEvent, TicketFilter
 from bot.storage.db import Database
 
 _COLUMNS = (
@@ -37,6 +37,11 @@ _UPDATABLE = {
     "resolve_reminded",
     "resolve_missed",
 }
+
+
+# Past a deadline now: taking the ticket up, or resolving it (only open tickets can be).
+PAST_DUE = "(t.resolve_due < :now OR (t.acknowledged_at IS NULL AND t.acknowledge_due < :now))"
+OPEN = "t.status IN ({})".format(", ".join(f"'{s.value}'" for s in Status if s.open))
 
 
 def _time(value: str | None) -> dt.datetime | None:
@@ -200,6 +205,39 @@ class TicketRepository:
     async def open_tickets(self) -> list[Ticket]:
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM tickets WHERE status IN ('new', 'accepted') ORDER BY id"
+        )
+        return [_ticket(r) for r in rows]
+
+    async def find(self, wanted: TicketFilter, now: dt.datetime, limit: int) -> list[Ticket]:
+        """The newest tickets that ``wanted`` lets through, at most ``limit``."""
+        where, params = ["1"], {"now": _stored(now), "limit": limit}
+        if wanted.status is not None:
+            where.append("status = :status")
+            params["status"] = wanted.status.value
+        if wanted.open_only or wanted.overdue:
+            where.append(OPEN)
+        if wanted.overdue:
+            where.append(PAST_DUE)
+        if wanted.department is not None:
+            where.append("department = :department")
+            params["department"] = wanted.department
+        if wanted.departments is not None:
+            names = [f":d{i}" for i in range(len(wanted.departments))]
+            where.append(f"department IN ({', '.join(names) or 'NULL'})")
+            params.update(zip((n[1:] for n in names), sorted(wanted.departments), strict=True))
+        if wanted.category is not None:
+            where.append("category = :category")
+            params["category"] = wanted.category
+        if wanted.filed_from is not None:
+            where.append("created_at >= :filed_from")
+            params["filed_from"] = _stored(wanted.filed_from)
+        if wanted.filed_before is not None:
+            where.append("created_at < :filed_before")
+            params["filed_before"] = _stored(wanted.filed_before)
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM tickets t WHERE {' AND '.join(where)} "
+            "ORDER BY id DESC LIMIT :limit",
+            params,
         )
         return [_ticket(r) for r in rows]
 

@@ -16,6 +16,7 @@ def register(wiring: Wiring) -> None:
     wiring.commands(handlers.unit_command, "unit")
     wiring.commands(handlers.files_command, "files")
     wiring.commands(handlers.block_command, "block", "unblock")
+    wiring.commands(handlers.web_command, "admin")
     wiring.documents.add(handlers.document_received, FILES)
     wiring.app.add_handler(on_press(GetFile, handlers.get_pressed))
     wiring.app.add_handler(on_press(RestoreFile, handlers.restore_pressed))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 
 from bot.handlers.admin.buttons import GetFile, RestoreFile
 from bot.handlers.common import is_admin, refuse_non_admin
@@ -17,6 +17,7 @@ from bot.i18n import Texts
 from bot.services.documents import NoPreviousVersion, SetAside
 from bot.services.dossier_import import MAX_MB as MAX_CSV_MB
 from bot.services.dossiers import ImportReport
+from bot.services.sign_ins import SIGN_IN_WINDOW
 from bot.services.unit import FILENAME as UNIT_FILE
 from bot.ui.dossiers import refusal_text
 from bot.ui.send import send_captioned, send_html
@@ -221,3 +222,30 @@ async def block_command(update: Update, context: BotContext) -> None:
     await context.services.tickets.set_blocked(int(target), blocked, user.id)
     key = "admin.block.done" if blocked else "admin.block.undone"
     await send_html(context.bot, chat_id, texts(key, user_id=target))
+
+
+async def web_command(update: Update, context: BotContext) -> None:
+    """/admin: a one-time link to the web admin for a desk's browser, and a button that opens
+    it inside Telegram. For staff only, in a private chat: the link signs its holder in."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    texts = context.texts
+    if chat.type != chat.PRIVATE:
+        await send_html(context.bot, chat.id, texts("web.private_only"))
+        return
+    site = context.bot_data.admin_site
+    if site is None or context.services.settings.public_url is None:
+        await send_html(context.bot, chat.id, texts("web.not_configured"))
+        return
+    link = await site.link_for(user.id)
+    if link is None:
+        await send_html(context.bot, chat.id, texts("web.staff_only"))
+        return
+    minutes = int(SIGN_IN_WINDOW.total_seconds() // 60)
+    rows = []
+    if (app := site.mini_app_url()) is not None:
+        rows.append([InlineKeyboardButton(texts.plain("web.open_app"), web_app=WebAppInfo(app))])
+        rows.append([InlineKeyboardButton(texts.plain("web.open_link"), url=link)])
+    markup = InlineKeyboardMarkup(rows) if rows else None
+    await send_html(context.bot, chat.id, texts("web.link", link=link, minutes=minutes), markup)

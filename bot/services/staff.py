@@ -1,0 +1,76 @@
+"""Who someone at the web admin is to the ward: an admin (everything), a leader (figures and
+every ticket, read-only) or a department's official (their departments' tickets). Decided
+afresh at each request from the settings and from Telegram's word on who is in which group
+now, so someone removed from a group loses its tickets at once, as with its buttons."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from bot.domain.tickets import Ticket
+from bot.services.departments import DepartmentDirectory
+
+# Whether a Telegram user is in a group now: (chat id, user id).
+IsMember = Callable[[int, int], Awaitable[bool]]
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    LEADER = "leader"
+    OFFICIAL = "official"
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    user_id: int
+    role: Role
+    departments: frozenset[str]  # an official's; empty for the others, who see every one
+
+    def sees(self, ticket: Ticket) -> bool:
+        return self.role != Role.OFFICIAL or ticket.department in self.departments
+
+    def acts_on(self, ticket: Ticket) -> bool:
+        return self.role == Role.ADMIN or (
+            self.role == Role.OFFICIAL and ticket.department in self.departments
+        )
+
+    @property
+    def edits(self) -> bool:
+        """The FAQ, flows, word lists and the unit's profile are the admins' alone."""
+        return self.role == Role.ADMIN
+
+    @property
+    def sees_figures(self) -> bool:
+        return self.role != Role.OFFICIAL
+
+
+class Staff:
+    def __init__(
+        self, admins: Sequence[int], departments: DepartmentDirectory, is_member: IsMember
+    ) -> None:
+        self._admins = frozenset(admins)
+        self._departments = departments
+        self._is_member = is_member
+
+    async def who(self, user_id: int) -> StaffMember | None:
+        """None for anyone else: a citizen, or an official no longer in any linked group."""
+        if user_id in self._admins:
+            return StaffMember(user_id, Role.ADMIN, frozenset())
+        routing = self._departments.routing
+        mine: set[str] = set()
+        asked: dict[int, bool] = {}  # one group may serve several departments
+        for department in routing.departments:
+            chat_id = self._departments.group_of(department.code)
+            if chat_id is None:
+                continue
+            if chat_id not in asked:
+                asked[chat_id] = await self._is_member(chat_id, user_id)
+            if asked[chat_id]:
+                mine.add(department.code)
+        if routing.leadership in mine:
+            return StaffMember(user_id, Role.LEADER, frozenset())
+        if mine:
+            return StaffMember(user_id, Role.OFFICIAL, frozenset(mine))
+        return None

@@ -1,0 +1,1 @@
+"""The web admin: pages for admins, leaders and officials at a desk or inside Telegram."""

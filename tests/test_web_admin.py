@@ -1,0 +1,225 @@
+"""The web admin through its HTTP server: signing in (a one-time link, the Mini App's signed
+data) and every refusal, the tickets' list and actions, and who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import AsyncIterator
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from bot.domain.tickets import Draft, Ticket
+from bot.services.sign_ins import init_data_signature
+from bot.standin import StandIn
+from bot.standin.sims import UserSim
+from tests.conftest import ADMIN_ID, TOKEN, BotRunner
+from tests.test_complaints import CONG_AN, KINH_TE, LANH_DAO, OFFICIAL, citizen_message, linked
+
+LEADER = 7101
+PUBLIC = "http://127.0.0.1"  # where links point; the tests reach the server on its own port
+RESULT = "Đội vệ sinh đã thu gom xong rác ở đầu ngõ 12 sáng nay."
+
+
+@pytest.fixture
+async def web(bot: BotRunner) -> BotRunner:
+    await bot.stop()
+    await bot.start(http_token=SecretStr("s3cret-token-for-tests"), http_port=0, public_url=PUBLIC)
+    return bot
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    # A cookie jar that keeps cookies for 127.0.0.1 (aiohttp's default skips IP addresses).
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        yield session
+
+
+def base(bot: BotRunner) -> str:
+    assert bot.app is not None
+    return f"http://127.0.0.1:{bot.app.bot_data.http_port}"
+
+
+async def link_of(user: UserSim) -> str:
+    """The one-time link /admin sends, on the test server's own port."""
+    sent = await user.reply("/admin")
+    found = re.search(r"http://127\.0\.0\.1(/admin/sign-in\?t=\S+)", sent.plain)
+    assert found is not None, sent.plain
+    return found.group(1)
+
+
+async def signed_in(bot: BotRunner, http: aiohttp.ClientSession, user: UserSim) -> str:
+    """Sign ``user`` in through a link; the tickets' page they land on."""
+    async with http.get(base(bot) + await link_of(user)) as response:
+        assert response.status == 200, await response.text()
+        assert response.url.path == "/admin/tickets"
+        return await response.text()
+
+
+async def file_ticket(bot: BotRunner, citizen: UserSim, category: str = "rac-thai") -> Ticket:
+    draft = Draft(category=category, body="Rác thải ở đầu ngõ 12 ba ngày chưa thu gom.")
+    ticket, _ = await bot.services.tickets.file(
+        draft, user_id=citizen.id, chat_id=citizen.id, name="Lan", language="vi", update_id=None
+    )
+    return ticket
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def mini_app_data(user_id: int, signed_at: float, token: str = TOKEN) -> str:
+    fields = {
+        "user": json.dumps({"id": user_id, "first_name": "Hùng", "language_code": "vi"}),
+        "auth_date": str(int(signed_at)),
+        "query_id": "AAE",
+    }
+    return urlencode({**fields, "hash": init_data_signature(fields, token)})
+
+
+async def test_a_one_time_link_signs_an_official_in_once(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    await linked(standin, KINH_TE, "kinh-te")
+    ticket = await file_ticket(web, standin.user(3301, "Lan", language_code="vi"))
+    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
+    link = await link_of(official)
+    async with http.get(base(web) + link) as response:
+        page = await response.text()
+    assert "Phản ánh, kiến nghị" in page and ticket.code in page
+
+    async with aiohttp.ClientSession() as other, other.get(base(web) + link) as again:
+        assert again.status == 403  # the same link, in another browser
+        assert "đã được dùng hoặc đã quá 10 phút" in await again.text()
+
+
+async def test_an_expired_link_and_no_session_are_refused(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
+    link = await link_of(admin)
+    clock = web.services.clock
+    clock.travel(clock.now() + dt.timedelta(minutes=11))
+    async with http.get(base(web) + link) as response:
+        assert response.status == 403
+    async with http.get(base(web) + "/admin/tickets") as response:
+        assert response.status == 401
+        assert "gửi lệnh /admin cho bot" in await response.text()
+
+
+async def test_a_citizen_gets_no_link(web: BotRunner, standin: StandIn) -> None:
+    reply = await standin.user(3302, "Lan", language_code="vi").reply("/admin")
+    assert reply.plain.startswith("Xin lỗi, trang quản trị chỉ dành cho")
+    assert "http" not in reply.plain
+
+
+async def test_the_mini_app_signs_in_with_telegrams_data_once(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    await linked(standin, KINH_TE, "kinh-te")
+    url = base(web) + "/admin/sign-in"
+    now = web.services.clock.now().timestamp()
+    good = mini_app_data(OFFICIAL, now)
+    refused = {
+        "forged": mini_app_data(OFFICIAL, now, token="4242:ANOTHER-BOTS-TOKEN"),
+        "stale": mini_app_data(OFFICIAL, now - 3600),
+        "unsigned": good.rpartition("&hash=")[0],
+        "not staff": mini_app_data(3303, now),
+    }
+    for why, data in refused.items():
+        async with (
+            aiohttp.ClientSession() as fresh,
+            fresh.post(url, data={"init_data": data}) as response,
+        ):
+            assert response.status == 403, why
+    async with http.post(url, data={"init_data": good}) as response:
+        assert response.status == 200 and response.url.path == "/admin/tickets"
+    async with (
+        aiohttp.ClientSession() as replay,
+        replay.post(url, data={"init_data": good}) as response,
+    ):
+        assert response.status == 403
+        assert "Không xác nhận được anh/chị qua Telegram" in await response.text()
+
+
+async def test_an_official_takes_and_resolves_and_the_citizen_hears(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    group = await linked(standin, KINH_TE, "kinh-te")
+    citizen = standin.user(3304, "Lan", language_code="vi")
+    ticket = await file_ticket(web, citizen)
+    page = await signed_in(web, http, standin.user(OFFICIAL, "Hùng", language_code="vi"))
+    url = f"{base(web)}/admin/tickets/{ticket.id}"
+
+    async with http.post(url, data={"action": "accept", "csrf": csrf_of(page)}) as response:
+        page = await response.text()
+        assert response.status == 200 and f"Đã nhận xử lý {ticket.code}" in page
+    await citizen_message(citizen, "Cán bộ phụ trách")
+    async with http.post(
+        url, data={"action": "resolve", "note": RESULT, "csrf": csrf_of(page)}
+    ) as response:
+        assert response.status == 200
+    heard = await citizen_message(citizen, RESULT)
+    assert ticket.code in heard.plain
+    after = await web.services.tickets.get(ticket.id)
+    assert after is not None and after.status == "resolved" and after.assignee_id == OFFICIAL
+    assert any("Hùng" in m.plain and "đã giải quyết" in m.plain for m in group.messages)
+
+
+async def test_a_form_without_its_csrf_token_changes_nothing(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    await linked(standin, KINH_TE, "kinh-te")
+    ticket = await file_ticket(web, standin.user(3305, "Lan", language_code="vi"))
+    await signed_in(web, http, standin.user(OFFICIAL, "Hùng", language_code="vi"))
+    url = f"{base(web)}/admin/tickets/{ticket.id}"
+    for token in ({}, {"csrf": "0" * 64}):
+        async with http.post(url, data={"action": "accept", **token}) as response:
+            assert response.status == 403
+            assert "chưa có gì thay đổi" in await response.text()
+    after = await web.services.tickets.get(ticket.id)
+    assert after is not None and after.status == "new"
+
+
+async def test_a_leader_reads_every_ticket_but_cannot_act(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    await linked(standin, KINH_TE, "kinh-te")
+    leaders = await linked(standin, LANH_DAO, "lanh-dao")
+    leaders.add_member(LEADER, "member")
+    ticket = await file_ticket(web, standin.user(3306, "Lan", language_code="vi"))
+    page = await signed_in(web, http, standin.user(LEADER, "Chủ tịch", language_code="vi"))
+    assert ticket.code in page
+    url = f"{base(web)}/admin/tickets/{ticket.id}"
+    async with http.get(url) as response:
+        detail = await response.text()
+    assert response.status == 200 and 'value="accept"' not in detail
+    async with http.post(url, data={"action": "accept", "csrf": csrf_of(detail)}) as response:
+        assert response.status == 403
+        assert "không thao tác được" in await response.text()
+
+
+async def test_an_official_cannot_open_another_departments_ticket(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    await linked(standin, KINH_TE, "kinh-te")
+    police = await linked(standin, CONG_AN, "cong-an")
+    police.remove_member(OFFICIAL)
+    theirs = await file_ticket(web, standin.user(3307, "Lan", language_code="vi"), "trat-tu")
+    assert theirs.department == "cong-an"
+    page = await signed_in(web, http, standin.user(OFFICIAL, "Hùng", language_code="vi"))
+    assert theirs.code not in page
+    async with http.get(f"{base(web)}/admin/tickets/{theirs.id}") as response:
+        assert response.status == 404
+    async with http.post(
+        f"{base(web)}/admin/tickets/{theirs.id}", data={"action": "accept", "csrf": csrf_of(page)}
+    ) as response:
+        assert response.status == 404
+    after = await web.services.tickets.get(theirs.id)
+    assert after is not None and after.status == "new"
