@@ -29,8 +29,8 @@ from tests import netguard
 TOKEN = "4242:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
 ADMIN_ID = 9001
 
-# The headless browser's fixtures (browser, page, offsite).
-pytest_plugins = ["tests.browser"]
+# The headless browser's fixtures (browser, page, offsite), and the web admin's (web, http).
+pytest_plugins = ["tests.browser", "tests.webadmin"]
 
 # Settings must come from the tests alone, not from a developer's .env or shell.
 for _name in list(os.environ):

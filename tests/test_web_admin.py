@@ -4,83 +4,15 @@ data) and every refusal, the tickets' list and actions, and who may do what."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from collections.abc import AsyncIterator
-from urllib.parse import urlencode
 
 import aiohttp
-import pytest
-from pydantic import SecretStr
 
-from bot.domain.tickets import Draft, Ticket
-from bot.services.sign_ins import init_data_signature
 from bot.standin import StandIn
-from bot.standin.sims import UserSim
-from tests.conftest import ADMIN_ID, TOKEN, BotRunner
+from tests.conftest import ADMIN_ID, BotRunner
 from tests.test_complaints import CONG_AN, KINH_TE, LANH_DAO, OFFICIAL, citizen_message, linked
+from tests.webadmin import RESULT, base, csrf_of, file_ticket, link_of, mini_app_data, signed_in
 
 LEADER = 7101
-PUBLIC = "http://127.0.0.1"  # where links point; the tests reach the server on its own port
-RESULT = "Đội vệ sinh đã thu gom xong rác ở đầu ngõ 12 sáng nay."
-
-
-@pytest.fixture
-async def web(bot: BotRunner) -> BotRunner:
-    await bot.stop()
-    await bot.start(http_token=SecretStr("s3cret-token-for-tests"), http_port=0, public_url=PUBLIC)
-    return bot
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    # A cookie jar that keeps cookies for 127.0.0.1 (aiohttp's default skips IP addresses).
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
-        yield session
-
-
-def base(bot: BotRunner) -> str:
-    assert bot.app is not None
-    return f"http://127.0.0.1:{bot.app.bot_data.http_port}"
-
-
-async def link_of(user: UserSim) -> str:
-    """The one-time link /admin sends, on the test server's own port."""
-    sent = await user.reply("/admin")
-    found = re.search(r"http://127\.0\.0\.1(/admin/sign-in\?t=\S+)", sent.plain)
-    assert found is not None, sent.plain
-    return found.group(1)
-
-
-async def signed_in(bot: BotRunner, http: aiohttp.ClientSession, user: UserSim) -> str:
-    """Sign ``user`` in through a link; the tickets' page they land on."""
-    async with http.get(base(bot) + await link_of(user)) as response:
-        assert response.status == 200, await response.text()
-        assert response.url.path == "/admin/tickets"
-        return await response.text()
-
-
-async def file_ticket(bot: BotRunner, citizen: UserSim, category: str = "rac-thai") -> Ticket:
-    draft = Draft(category=category, body="Rác thải ở đầu ngõ 12 ba ngày chưa thu gom.")
-    ticket, _ = await bot.services.tickets.file(
-        draft, user_id=citizen.id, chat_id=citizen.id, name="Lan", language="vi", update_id=None
-    )
-    return ticket
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
-    assert found is not None
-    return found.group(1)
-
-
-def mini_app_data(user_id: int, signed_at: float, token: str = TOKEN) -> str:
-    fields = {
-        "user": json.dumps({"id": user_id, "first_name": "Hùng", "language_code": "vi"}),
-        "auth_date": str(int(signed_at)),
-        "query_id": "AAE",
-    }
-    return urlencode({**fields, "hash": init_data_signature(fields, token)})
 
 
 async def test_a_one_time_link_signs_an_official_in_once(
