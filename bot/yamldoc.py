@@ -138,6 +138,23 @@ def load_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
+def dump_yaml(data: object) -> str:
+    """YAML as the web admin writes it: Vietnamese as it is, fields in their order."""
+    return yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
+
+
+def comparable(text: str) -> str:
+    """The document as :func:`dump_yaml` writes it, so two versions compare by what they say,
+    not by how each was laid out (a form's save against a hand-edited file); a text that is
+    not YAML stays as it is."""
+    try:
+        return dump_yaml(yaml.load(text, Loader=_Loader))
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return text
+
+
 def parse_document(text: str, model: type[M], filename: str) -> M:
     return parse_with_node(text, model, filename)[0]
 

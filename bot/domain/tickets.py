@@ -126,6 +126,10 @@ class Ticket:
         """The deadline it waits on: being taken up, and once taken up, being resolved."""
         return self.resolve_due if self.acknowledged_at else self.acknowledge_due
 
+    def overdue(self, now: dt.datetime) -> bool:
+        """Open past the deadline it waits on (as the figures count it)."""
+        return self.status.open and self.waiting_due < now
+
     def reopen_until(self, days: int) -> dt.datetime | None:
         """Until when the citizen may find the result wanting and have it looked at again."""
         if not self.status.has_result or self.resolved_at is None:

@@ -174,6 +174,17 @@ class DocumentService:
             raise NoPreviousVersion(name)
         return await self.replace(name, previous.content, author_id)
 
+    async def content(self, name: str, version: int) -> str | None:
+        stored = await self._repository.get(self._files[name].kind, version)
+        return stored.content if stored is not None else None
+
+    async def restore(self, name: str, version: int, author_id: int | None) -> int:
+        """That version again, as a new one (checked as any new version is)."""
+        text = await self.content(name, version)
+        if text is None:
+            raise NoPreviousVersion(name)
+        return await self.replace(name, text, author_id)
+
     async def history(self, name: str) -> list[FileVersion]:
         rows = await self._repository.history(self._files[name].kind)
         return [FileVersion(name, d.version, d.author_id, d.created_at) for d in rows]

@@ -28,8 +28,12 @@ class StaffMember:
     role: Role
     departments: frozenset[str]  # an official's; empty for the others, who see every one
 
+    @property
+    def sees_all(self) -> bool:
+        return self.role != Role.OFFICIAL
+
     def sees(self, ticket: Ticket) -> bool:
-        return self.role != Role.OFFICIAL or ticket.department in self.departments
+        return self.sees_all or ticket.department in self.departments
 
     def acts_on(self, ticket: Ticket) -> bool:
         return self.role == Role.ADMIN or (
@@ -40,10 +44,6 @@ class StaffMember:
     def edits(self) -> bool:
         """The FAQ, flows, word lists and the unit's profile are the admins' alone."""
         return self.role == Role.ADMIN
-
-    @property
-    def sees_figures(self) -> bool:
-        return self.role != Role.OFFICIAL
 
 
 class Staff:

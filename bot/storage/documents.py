@@ -49,6 +49,14 @@ class DocumentRepository:
         )
         return _document(row) if row else None
 
+    async def get(self, kind: str, version: int) -> StoredDocument | None:
+        row = await self._db.fetchone(
+            "SELECT kind, version, content, author_id, created_at FROM documents "
+            "WHERE kind = ? AND version = ?",
+            (kind, version),
+        )
+        return _document(row) if row else None
+
     async def history(self, kind: str) -> list[StoredDocument]:
         """Every version, newest first, without its content: a year of edits of a large word
         list is megabytes, and only one version is ever read at a time."""
