@@ -9,6 +9,7 @@ command line in the bot's default one.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -138,11 +139,30 @@ def load_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
+class _Dumper(yaml.SafeDumper):
+    """yaml.safe_dump, with a text of several lines written as the lines it has."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+_HEADER = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*")
+
+
 def dump_yaml(data: object) -> str:
-    """YAML as the web admin writes it: Vietnamese as it is, fields in their order."""
-    return yaml.safe_dump(
-        data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
-    )
+    """YAML as a form writes it: Vietnamese as it is, fields in their order, long texts as
+    their lines."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def header_of(text: str) -> str:
+    """The comments (and blank lines) at the top of a file: what it tells whoever edits it by
+    hand, kept when a form writes the file anew."""
+    found = _HEADER.match(text)
+    return found.group(0) if found else ""
 
 
 def comparable(text: str) -> str:

@@ -25,7 +25,8 @@ from bot.handlers.teaching.buttons import (
     WriteAnswer,
 )
 from bot.services.answers import ALIASES_FILE, FAQ_FILE
-from bot.services.misses import MissKind, TaughtFile, group_key, new_entry_id, with_entry
+from bot.services.faq_file import new_entry_id, with_entry
+from bot.services.misses import MissKind, TaughtFile, group_key
 from bot.standin import StandIn
 from bot.standin.sims import UserSim
 from bot.standin.state import SentMessage

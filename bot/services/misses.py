@@ -17,15 +17,13 @@ import asyncio
 import datetime as dt
 import enum
 import logging
-import re
 import secrets
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-import yaml
 from pydantic import ValidationError
 
 from bot.domain.faq import MAX_PHRASE, FaqEntry
@@ -33,6 +31,7 @@ from bot.domain.procedure import ProcedureRef
 from bot.search.normalize import fold
 from bot.services.answers import ALIASES_FILE, FAQ_FILE, MAX_QUERY, AnswerService, target_of
 from bot.services.documents import DocumentService
+from bot.services.faq_file import new_entry_id, with_entry
 from bot.services.views import View
 from bot.storage.db import Database
 from bot.storage.misses import GroupRow, MissRepository, MissRow
@@ -46,7 +45,6 @@ WEEKLY_AT = dt.time(8, 0)  # Monday, local time
 KEPT_DAYS = 180
 TICKETS_KEPT = 2_000  # questions answered with «↪» choices, remembered until one is pressed
 MAX_TICKET = 999_999_999  # a button's number field holds no more
-ID_CHARS = 34  # of an FAQ id made from a phrase, leaving room for "-2"...
 
 Choice = ProcedureRef | FaqEntry
 
@@ -357,54 +355,3 @@ class MissService:
 
 
 # -------------------------------------------------------------------- a new FAQ entry
-
-
-def new_entry_id(phrase: str, taken: set[str]) -> str:
-    """An id from the phrase's folded words ("giay-phep-nuoi-cho"), unlike any taken."""
-    base = ""
-    for word in fold(phrase).split():
-        longer = f"{base}-{word}" if base else word
-        if len(longer) > ID_CHARS:
-            break
-        base = longer
-    base = base or "cau-hoi"
-    found, n = base, 2
-    while found in taken:
-        found, n = f"{base}-{n}", n + 1
-    return found
-
-
-class _Dumper(yaml.SafeDumper):
-    """yaml.safe_dump, with an answer of several lines written as the lines it has."""
-
-
-def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _text)
-
-_HEADER = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*")
-
-
-def with_entry(text: str, entry: dict[str, Any]) -> str:
-    """faq.yaml with one more entry. Appended as text when the entries come last, so every
-    comment in the file stays; else dumped anew under the file's header comment."""
-    loaded = yaml.safe_load(text) or {}
-    if not isinstance(loaded, dict):
-        loaded = {}
-    wanted = {**loaded, "entries": [*(loaded.get("entries") or []), entry]}
-    item = yaml.dump([entry], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    found = re.search(r"^( *)- id:", text, re.MULTILINE)
-    indent = found.group(1) if found else "  "
-    lines = item.splitlines(keepends=True)
-    appended = text.rstrip("\n") + "\n" + "".join(indent * bool(x.strip()) + x for x in lines)
-    try:
-        if yaml.safe_load(appended) == wanted:
-            return appended
-    except yaml.YAMLError:
-        pass
-    header = _HEADER.match(text)
-    body = yaml.dump(wanted, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    return (header.group(0) if header else "") + body

@@ -7,28 +7,24 @@ it at once. Only admins edit; the pages are theirs alone."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
-from bot.flows.editing import (
-    MAX_OPTIONS,
-    MAX_RESULTS,
-    as_data,
-    flows_yaml,
-    header_of,
-    step_from_form,
-)
+from bot.flows.editing import as_data, flows_yaml
 from bot.flows.engine import FILENAME, Position
 from bot.flows.schema import ID, Flow
 from bot.handlers.flows.views import restart_row, step_keyboard
 from bot.ui.lists import procedure_rows
-from bot.web.admin.pages import PREFIX, Desk, Visit
-from bot.yamldoc import DocumentError
+from bot.web.admin.pages import PREFIX, Desk, Visit, localized
+from bot.yamldoc import DocumentError, header_of
 
 FLOW = "{flow:[a-z0-9][a-z0-9_-]{0,19}}"
 STEP = "{step:[a-z0-9][a-z0-9_-]{0,19}}"
 KINDS = ("options", "input", "result")
+MAX_OPTIONS = 8  # as the schema allows
+MAX_RESULTS = 5
 FOUND = 8  # catalogue search results shown for a result step
 
 
@@ -200,10 +196,7 @@ class FlowPages:
         try:
             await documents.replace(FILENAME, text, visit.session.user_id)
         except DocumentError as error:
-            problems = [
-                visit.texts.plain("web.problem", where=p.field, reason=p.reason(visit.texts))
-                for p in error.problems
-            ]
+            problems = visit.problems(error)
             if "step" in request.match_info:
                 return self._form(visit, flow, name, kind, step, problems)
             return self._form(visit, flow, None, kind, {**step, "name": name}, problems)
@@ -218,3 +211,30 @@ def _kind_of(step: Any) -> str:
 
 def _kind_of_data(data: dict[str, Any]) -> str:
     return next((kind for kind in KINDS if data.get(kind) is not None), "options")
+
+
+def step_from_form(
+    form: Mapping[str, Any], kind: str, before: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The step as the form describes it: options (rows whose label is left empty are
+    dropped), a typed answer, or a result (codes, and a remark)."""
+    step: dict[str, Any] = {}
+    if kind in ("options", "input") and (ask := localized(form, "ask")) is not None:
+        step["ask"] = ask
+    if kind == "options":
+        options = []
+        for i in range(MAX_OPTIONS + 1):
+            label = localized(form, f"label_{i}")
+            if label is not None:
+                options.append({"label": label, "next": str(form.get(f"next_{i}", ""))})
+        step["options"] = options
+    elif kind == "input":
+        spec = dict((before or {}).get("input") or {})
+        spec["next"] = str(form.get("next_0", spec.get("next", "")))
+        step["input"] = spec
+    else:
+        codes = [str(form.get(f"code_{i}", "")).strip() for i in range(MAX_RESULTS)]
+        step["result"] = [code for code in codes if code]
+        if (say := localized(form, "say")) is not None:
+            step["say"] = say
+    return step

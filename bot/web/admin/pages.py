@@ -16,6 +16,7 @@ from bot.handlers.context import Services
 from bot.i18n import Texts
 from bot.services.staff import StaffMember
 from bot.web.admin.sessions import Session
+from bot.yamldoc import DocumentError
 
 PREFIX = "/admin"
 # Pages with personal data: not kept by the browser, never framed but by Telegram Web (where
@@ -83,6 +84,24 @@ class Visit:
 
     def refuse(self, status: int, key: str) -> web.HTTPException:
         return refusal(status, key, self.texts)
+
+    def problems(self, error: DocumentError) -> list[str]:
+        """What a saved form got wrong, each by the field it is in (the file's lines mean
+        nothing to someone who never saw the file)."""
+        return [
+            self.texts.plain("web.problem", where=p.field, reason=p.reason(self.texts))
+            for p in error.problems
+        ]
+
+
+def localized(form: Mapping[str, Any], name: str) -> dict[str, str] | None:
+    """A text in Vietnamese and, if given, English, from the form's ``<name>_vi`` and
+    ``<name>_en``; None if both are empty."""
+    vi = str(form.get(f"{name}_vi", "")).strip()
+    en = str(form.get(f"{name}_en", "")).strip()
+    if not vi and not en:
+        return None
+    return {"vi": vi, **({"en": en} if en else {})}
 
 
 def refusal(status: int, key: str, texts: Texts) -> web.HTTPException:

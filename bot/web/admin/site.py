@@ -19,6 +19,7 @@ from bot.i18n import Texts
 from bot.services.sign_ins import SignedIn, SignInRefused, SignIns
 from bot.services.staff import Staff
 from bot.storage.sign_ins import SignInRepository
+from bot.web.admin.answers import AnswerPages
 from bot.web.admin.flows import FlowPages
 from bot.web.admin.pages import (
     PREFIX,
@@ -52,7 +53,12 @@ class AdminSite:
         self._staff = Staff(settings.admins, services.departments, self._is_member)
         secure = (settings.public_url or "").startswith("https://")
         self._sessions = Sessions(token, services.clock, secure)
-        self._features: list[Feature] = [TicketPages(self), FlowPages(self), VersionPages(self)]
+        self._features: list[Feature] = [
+            TicketPages(self),
+            FlowPages(self),
+            AnswerPages(self),
+            VersionPages(self),
+        ]
 
     def add_to(self, app: web.Application) -> None:
         router = app.router
