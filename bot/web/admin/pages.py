@@ -34,6 +34,7 @@ ERRORS: dict[int, type[web.HTTPException]] = {
     401: web.HTTPUnauthorized,
     403: web.HTTPForbidden,
     404: web.HTTPNotFound,
+    503: web.HTTPServiceUnavailable,
 }
 
 _templates = jinja2.Environment(

@@ -20,6 +20,7 @@ from bot.services.sign_ins import SignedIn, SignInRefused, SignIns
 from bot.services.staff import Staff
 from bot.storage.sign_ins import SignInRepository
 from bot.web.admin.answers import AnswerPages
+from bot.web.admin.figures import FigurePages
 from bot.web.admin.flows import FlowPages
 from bot.web.admin.pages import (
     PREFIX,
@@ -57,6 +58,7 @@ class AdminSite:
             TicketPages(self),
             FlowPages(self),
             AnswerPages(self),
+            FigurePages(self),
             VersionPages(self),
         ]
 
