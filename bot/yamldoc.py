@@ -9,6 +9,7 @@ command line in the bot's default one.
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -163,6 +164,69 @@ def header_of(text: str) -> str:
     hand, kept when a form writes the file anew."""
     found = _HEADER.match(text)
     return found.group(0) if found else ""
+
+
+def rewritten(text: str, data: Any) -> str:
+    """``text`` saying ``data`` instead. What a form changed is replaced where it stands, so
+    every comment the admin wrote stays beside what it explains (ruamel.yaml's round trip); a
+    text that is not a YAML mapping is written anew under its header."""
+    from ruamel.yaml import YAML  # only when a form saves: the bot never needs it otherwise
+
+    writer = YAML()
+    writer.preserve_quotes = True
+    writer.allow_duplicate_keys = True  # as PyYAML reads them: the last one counts
+    writer.width = 4096  # lines stay as the admin wrapped them
+    writer.indent(mapping=2, sequence=4, offset=2)
+    try:
+        old = writer.load(text)
+    except Exception:  # ruamel's errors share no base class; the text is replaced anyway
+        old = None
+    if not isinstance(old, dict):
+        return header_of(text) + dump_yaml(data)
+    out = io.StringIO()
+    writer.dump(_merged(old, data), out)
+    return out.getvalue()
+
+
+def _merged(old: Any, new: Any) -> Any:
+    """``old`` (ruamel's, with its comments) changed in place to say ``new``."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        for key, value in new.items():
+            old[key] = _merged(old[key], value) if key in old else _fresh(value)
+        return old
+    if isinstance(old, list) and isinstance(new, list):
+        # Entries with an id (flows, FAQ entries) are matched by it, others by their place.
+        named = {item["id"]: item for item in old if isinstance(item, dict) and "id" in item}
+        merged = []
+        for i, value in enumerate(new):
+            if named and isinstance(value, dict) and "id" in value:
+                match = named.get(value["id"])
+            else:
+                match = old[i] if i < len(old) else None
+            merged.append(_fresh(value) if match is None else _merged(match, value))
+        for i, value in enumerate(merged):
+            if i < len(old):
+                old[i] = value
+            else:
+                old.append(value)
+        del old[len(merged) :]
+        return old
+    return old if old == new and type(old) is not bool else _fresh(new)
+
+
+def _fresh(value: Any) -> Any:
+    """A new value, with a text of several lines written as its lines."""
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    return value
 
 
 def comparable(text: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from bot.search.normalize import fold
-from bot.yamldoc import dump_yaml, header_of
+from bot.yamldoc import dump_yaml, rewritten
 
 ID_CHARS = 34  # of an FAQ id made from a phrase, leaving room for "-2"…
 
@@ -46,11 +46,11 @@ def with_entry(text: str, entry: dict[str, Any]) -> str:
             return appended
     except yaml.YAMLError:
         pass
-    return header_of(text) + dump_yaml(wanted)
+    return rewritten(text, wanted)
 
 
 def replacing_entry(text: str, entry: dict[str, Any]) -> str:
     """faq.yaml with the entry of the same id replaced (its place in the list kept)."""
     loaded = yaml.safe_load(text) or {}
     entries = [entry if e.get("id") == entry["id"] else e for e in loaded.get("entries") or []]
-    return header_of(text) + dump_yaml({**loaded, "entries": entries})
+    return rewritten(text, {**loaded, "entries": entries})

@@ -2,8 +2,8 @@
 (what it asks, its options and where each leads, the procedures a result offers, found by
 searching the catalogue), and a walk-through to try a flow as a citizen would.
 
-Each save is a new version of flows.yaml, checked as a file sent to the bot is; the bot uses
-it at once. Only admins edit; the pages are theirs alone."""
+Each save writes the change into flows.yaml (its comments kept) as a new version, checked as
+a file sent to the bot is; the bot uses it at once. Only admins edit; the pages are theirs."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.flows.editing import as_data, flows_yaml
 from bot.flows.engine import FILENAME, Position
-from bot.flows.schema import ID, Flow
+from bot.flows.schema import ID, Flow, FlowFile
 from bot.handlers.flows.views import restart_row, step_keyboard
 from bot.ui.lists import procedure_rows
 from bot.web.admin.pages import PREFIX, Desk, Visit, localized
-from bot.yamldoc import DocumentError, header_of
+from bot.yamldoc import DocumentError, rewritten
 
 FLOW = "{flow:[a-z0-9][a-z0-9_-]{0,19}}"
 STEP = "{step:[a-z0-9][a-z0-9_-]{0,19}}"
@@ -192,7 +191,7 @@ class FlowPages:
                 return self._form(visit, flow, None, kind, {**step, "name": name}, [problem])
             mine["steps"][name] = step
         documents = self._services.documents
-        text = flows_yaml(all_flows, header_of(await documents.text(FILENAME)))
+        text = rewritten(await documents.text(FILENAME), {"flows": all_flows})
         try:
             await documents.replace(FILENAME, text, visit.session.user_id)
         except DocumentError as error:
@@ -203,6 +202,13 @@ class FlowPages:
         if not step:  # deleted
             raise web.HTTPSeeOther(f"{PREFIX}/flows/{flow.id}")
         raise web.HTTPSeeOther(f"{PREFIX}/flows/{flow.id}/steps/{name}?saved=1")
+
+
+def as_data(flows: list[Flow]) -> list[dict[str, Any]]:
+    """The flows as plain data, to be changed by a form and written back into the file: a
+    mistake is then reported by the file's own validation, in the admin's language."""
+    dumped = FlowFile(flows=flows).model_dump(mode="json", exclude_none=True)
+    return list(dumped["flows"])
 
 
 def _kind_of(step: Any) -> str:
