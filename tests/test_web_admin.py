@@ -7,6 +7,7 @@ import datetime as dt
 
 import aiohttp
 
+from bot.services.misses import MissKind
 from bot.standin import StandIn
 from tests.conftest import ADMIN_ID, BotRunner
 from tests.test_complaints import CONG_AN, KINH_TE, LANH_DAO, OFFICIAL, citizen_message, linked
@@ -155,3 +156,29 @@ async def test_an_official_cannot_open_another_departments_ticket(
         assert response.status == 404
     after = await web.services.tickets.get(theirs.id)
     assert after is not None and after.status == "new"
+
+
+async def test_every_page_opens_in_vietnamese_and_in_english(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    await linked(standin, KINH_TE, "kinh-te")
+    ticket = await file_ticket(web, standin.user(3308, "Lan", language_code="vi"))
+    await web.services.misses.record("giay phep nuoi cho", "vi", MissKind.NOTHING)
+    page = await signed_in(web, http, standin.user(ADMIN_ID, "Quản trị", language_code="vi"))
+    paths = [
+        "/admin/tickets", f"/admin/tickets/{ticket.id}", "/admin/tickets?status=all&overdue=1",
+        "/admin/flows", "/admin/flows/khai-sinh", "/admin/flows/khai-sinh/steps/parents",
+        "/admin/flows/khai-sinh/steps/plain?q=khai+sinh", "/admin/flows/khai-sinh/new?kind=result",
+        "/admin/flows/khai-sinh/try", "/admin/faq", "/admin/faq/new", "/admin/misses",
+        "/admin/figures", "/admin/unit", "/admin/departments", "/admin/lexicon",
+        "/admin/versions/unit.yaml", "/admin/versions/unit.yaml/1",
+    ]  # fmt: skip
+    for language, word in (("vi", "Phản ánh, kiến nghị"), ("en", "Requests")):
+        data = {"csrf": csrf_of(page), "language": language, "back": "/admin/tickets"}
+        async with http.post(base(web) + "/admin/language", data=data) as response:
+            assert word in await response.text()
+        for path in paths:
+            async with http.get(base(web) + path) as response:
+                assert response.status == 200, (language, path, await response.text())
+                shown = await response.text()
+            assert f'<html lang="{language}">' in shown and "{{" not in shown, path

@@ -17,7 +17,6 @@ from bot.flows.schema import ID, Flow, FlowFile
 from bot.handlers.flows.views import restart_row, step_keyboard
 from bot.ui.lists import procedure_rows
 from bot.web.admin.pages import PREFIX, Desk, Visit, localized
-from bot.yamldoc import DocumentError, rewritten
 
 FLOW = "{flow:[a-z0-9][a-z0-9_-]{0,19}}"
 STEP = "{step:[a-z0-9][a-z0-9_-]{0,19}}"
@@ -190,12 +189,8 @@ class FlowPages:
                 problem = visit.texts.plain("web.flows.name_taken", name=name)
                 return self._form(visit, flow, None, kind, {**step, "name": name}, [problem])
             mine["steps"][name] = step
-        documents = self._services.documents
-        text = rewritten(await documents.text(FILENAME), {"flows": all_flows})
-        try:
-            await documents.replace(FILENAME, text, visit.session.user_id)
-        except DocumentError as error:
-            problems = visit.problems(error)
+        problems = await self._desk.save(visit, FILENAME, {"flows": all_flows})
+        if problems:
             if "step" in request.match_info:
                 return self._form(visit, flow, name, kind, step, problems)
             return self._form(visit, flow, None, kind, {**step, "name": name}, problems)

@@ -22,6 +22,7 @@ from bot.storage.sign_ins import SignInRepository
 from bot.web.admin.answers import AnswerPages
 from bot.web.admin.figures import FigurePages
 from bot.web.admin.flows import FlowPages
+from bot.web.admin.office import OfficePages
 from bot.web.admin.pages import (
     PREFIX,
     BotApp,
@@ -33,6 +34,7 @@ from bot.web.admin.pages import (
 from bot.web.admin.sessions import Sessions
 from bot.web.admin.tickets import TicketPages
 from bot.web.admin.versions import VersionPages
+from bot.yamldoc import DocumentError, rewritten
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ class AdminSite:
             FlowPages(self),
             AnswerPages(self),
             FigurePages(self),
+            OfficePages(self),
             VersionPages(self),
         ]
 
@@ -110,6 +113,18 @@ class AdminSite:
         except TelegramError:
             return str(user_id)
         return chat.full_name or str(user_id)
+
+    async def save(self, visit: Visit, name: str, data: Any) -> list[str]:
+        """``data`` written into the editable file ``name`` (its comments kept) as a new
+        version, checked as a file sent to the bot is and used at once; what is wrong with
+        it, empty once saved."""
+        documents = self.services.documents
+        text = rewritten(await documents.text(name), data)
+        try:
+            await documents.replace(name, text, visit.session.user_id)
+        except DocumentError as error:
+            return visit.problems(error)
+        return []
 
     def _default_texts(self, request: web.Request) -> Texts:
         wanted = request.headers.get("Accept-Language", "").strip().lower()
