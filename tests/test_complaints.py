@@ -53,7 +53,10 @@ async def start_complaint(citizen: UserSim) -> SentMessage:
 
 
 async def file_complaint(
-    citizen: UserSim, text: str = DESCRIPTION, category: str = "Rác thải, vệ sinh môi trường"
+    citizen: UserSim,
+    text: str = DESCRIPTION,
+    category: str = "Rác thải, vệ sinh môi trường",
+    photo: bytes = b"\xff\xd8 photo of rubbish",
 ) -> SentMessage:
     """/phananh (agreeing to the notice the first time) → category → description → a photo →
     an address → skip phone → show name → send."""
@@ -63,7 +66,7 @@ async def file_complaint(
     assert "mô tả sự việc" in ask_body.plain
     photos = await citizen.reply(text)
     assert "ảnh chụp hiện trường" in photos.plain
-    await citizen.send_photo(b"\xff\xd8 photo of rubbish")
+    await citizen.send_photo(photo)
     added = await citizen.next_message()
     assert added.plain.startswith("Đã nhận ảnh 1/5")
     place = await pressed(citizen, "➡️ Tiếp tục", added)

@@ -4,13 +4,15 @@ leader opens the Mini App inside Telegram."""
 
 from __future__ import annotations
 
+import io
 import json
 
+from PIL import Image
 from playwright.async_api import Page, Route
 
 from bot.standin import StandIn
 from tests.conftest import BotRunner
-from tests.test_complaints import KINH_TE, OFFICIAL, citizen_message, linked
+from tests.test_complaints import KINH_TE, OFFICIAL, citizen_message, file_complaint, linked
 from tests.webadmin import RESULT, base, file_ticket, link_of, mini_app_data
 
 
@@ -59,3 +61,24 @@ async def test_the_mini_app_signs_in_with_what_telegram_hands_the_page(
     await page.goto(base(web) + "/admin/app")
     await page.wait_for_url("**/admin/tickets")
     assert await page.locator("h1").inner_text() == "Phản ánh, kiến nghị"
+
+
+async def test_the_citizens_photo_shows_on_the_tickets_page(
+    web: BotRunner, standin: StandIn, page: Page
+) -> None:
+    await linked(standin, KINH_TE, "kinh-te")
+    picture = io.BytesIO()
+    Image.new("RGB", (320, 240), (200, 60, 40)).save(picture, "PNG")
+    citizen = standin.user(3402, "Lan", language_code="vi")
+    await file_complaint(citizen, photo=picture.getvalue())
+    ticket = (await web.services.tickets.of_user(citizen.id))[0]
+    official = standin.user(OFFICIAL, "Hùng", language_code="vi")
+    await page.goto(base(web) + await link_of(official))
+    await page.goto(f"{base(web)}/admin/tickets/{ticket.id}")
+    shown = "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])"
+    assert await page.get_by_alt_text("Ảnh 1").evaluate(shown) == [320, 240]
+    fetched = await page.request.get(f"{base(web)}/admin/tickets/{ticket.id}/photos/0")
+    image = Image.open(io.BytesIO(await fetched.body()))
+    assert image.size == (320, 240) and image.getpixel((10, 10)) == (200, 60, 40)
+    missing = await page.request.get(f"{base(web)}/admin/tickets/{ticket.id}/photos/1")
+    assert missing.status == 404

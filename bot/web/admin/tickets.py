@@ -5,16 +5,20 @@ citizen and the group hear exactly what they hear today, and the group's alert f
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from aiohttp import web
+from telegram.error import TelegramError
 
 from bot.domain.tickets import MAX_BODY, Status, Ticket, TicketFilter
 from bot.handlers.alerts import refresh_alert
 from bot.handlers.context import BotContext
 from bot.services.tickets import Official
 from bot.services.views import NotAllowed
-from bot.web.admin.pages import PREFIX, Desk, Visit
+from bot.web.admin.pages import HEADERS, PREFIX, Desk, Visit
+
+log = logging.getLogger(__name__)
 
 LISTED = 200  # tickets on one page of the list: a ward files a few a day
 NEEDS_NOTE = ("resolve", "reject", "reply")
@@ -30,6 +34,7 @@ class TicketPages:
         router.add_get(PREFIX + "/tickets", self._list)
         router.add_get(f"{PREFIX}/tickets/{ID}", self._one)
         router.add_post(f"{PREFIX}/tickets/{ID}", self._act)
+        router.add_get(f"{PREFIX}/tickets/{ID}/photos/{{n:\\d}}", self._photo)
 
     async def _list(self, request: web.Request) -> web.StreamResponse:
         visit = await self._desk.visit(request)
@@ -127,6 +132,22 @@ class TicketPages:
             refused=refused,
             max_note=MAX_BODY,
         )
+
+    async def _photo(self, request: web.Request) -> web.StreamResponse:
+        """A photo the citizen sent, fetched from Telegram when asked (nothing is kept here)."""
+        visit = await self._desk.visit(request)
+        ticket = await self._visible(visit)
+        n = int(request.match_info["n"])
+        if n >= len(ticket.photos):
+            raise visit.refuse(404, "web.photo_absent")
+        try:
+            file = await self._desk.app.bot.get_file(ticket.photos[n])
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as error:
+            log.info("photo %d of ticket %d not fetched (%s)", n, ticket.id, type(error).__name__)
+            raise visit.refuse(404, "web.photo_absent") from None
+        kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+        return web.Response(body=data, content_type=kind, headers=HEADERS)
 
     async def _visible(self, visit: Visit) -> Ticket:
         ticket = await self._services.tickets.get(int(visit.request.match_info["id"]))
