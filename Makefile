@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run shell test test-clocks lint unit bench install clean
+.PHONY: run shell test test-clocks lint unit bench install clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -65,6 +65,14 @@ bench: $(BYTECODE)
 		echo; \
 	done; \
 	if [ -n "$$failed" ]; then echo "benchmarks that failed or missed a bar:$$failed"; exit 1; fi
+
+# The web admin's main pages on a desktop and a phone, for the README (docs/screenshots). The
+# buttons' emoji need a colour emoji font, which a server's Debian may lack.
+screenshots: $(STAMP) $(CHROMIUM)
+	@fc-list 2>/dev/null | grep -q "Noto Color Emoji" || \
+		apt-get install -y -qq --no-install-recommends fonts-noto-color-emoji || \
+		echo "no colour emoji font: the buttons' emoji show as boxes (fonts-noto-color-emoji)" >&2
+	$(PY) -m pytest -q tests/test_web_screens.py --screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -44,6 +44,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="ISO",
         help="run every bot's clock from this moment (e.g. 2027-02-06T02:00+07:00, Tết at 2 am)",
     )
+    parser.addoption(
+        "--screenshots",
+        metavar="DIR",
+        help="where tests/test_web_screens.py keeps the web admin's pages (make screenshots)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
