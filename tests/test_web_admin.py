@@ -11,7 +11,16 @@ from bot.services.misses import MissKind
 from bot.standin import StandIn
 from tests.conftest import ADMIN_ID, BotRunner
 from tests.test_complaints import CONG_AN, KINH_TE, LANH_DAO, OFFICIAL, citizen_message, linked
-from tests.webadmin import RESULT, base, csrf_of, file_ticket, link_of, mini_app_data, signed_in
+from tests.webadmin import (
+    RESULT,
+    base,
+    by_link,
+    csrf_of,
+    file_ticket,
+    link_of,
+    mini_app_data,
+    signed_in,
+)
 
 LEADER = 7101
 
@@ -23,12 +32,16 @@ async def test_a_one_time_link_signs_an_official_in_once(
     ticket = await file_ticket(web, standin.user(3301, "Lan", language_code="vi"))
     official = standin.user(OFFICIAL, "Hùng", language_code="vi")
     link = await link_of(official)
-    async with http.get(base(web) + link) as response:
-        page = await response.text()
+    # Opening the link (or Telegram's preview fetching it) does not use it up: pressing does.
+    async with aiohttp.ClientSession() as preview, preview.get(base(web) + link) as fetched:
+        assert fetched.status == 200
+    response = await by_link(web, http, link)
+    page = await response.text()
     assert "Phản ánh, kiến nghị" in page and ticket.code in page
 
-    async with aiohttp.ClientSession() as other, other.get(base(web) + link) as again:
-        assert again.status == 403  # the same link, in another browser
+    async with aiohttp.ClientSession() as other:  # the same link, in another browser
+        again = await by_link(web, other, link)
+        assert again.status == 403
         assert "đã được dùng hoặc đã quá 10 phút" in await again.text()
 
 
@@ -39,8 +52,7 @@ async def test_an_expired_link_and_no_session_are_refused(
     link = await link_of(admin)
     clock = web.services.clock
     clock.travel(clock.now() + dt.timedelta(minutes=11))
-    async with http.get(base(web) + link) as response:
-        assert response.status == 403
+    assert (await by_link(web, http, link)).status == 403
     async with http.get(base(web) + "/admin/tickets") as response:
         assert response.status == 401
         assert "gửi lệnh /admin cho bot" in await response.text()

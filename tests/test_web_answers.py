@@ -12,7 +12,7 @@ from playwright.async_api import Page
 from bot.services.misses import MissKind
 from bot.standin import StandIn
 from tests.conftest import ADMIN_ID, BotRunner
-from tests.webadmin import base, csrf_of, link_of, signed_in
+from tests.webadmin import base, browser_signs_in, csrf_of, signed_in
 
 HALL_QUESTIONS = "Phường có cho mượn hội trường không?\nmượn hội trường tổ dân phố"
 HALL_ANSWER = "UBND phường cho các tổ dân phố mượn hội trường tầng 2 vào tối thứ Bảy."
@@ -23,7 +23,7 @@ async def test_an_admin_adds_an_answer_and_teaches_a_phrase_in_the_browser(
     web: BotRunner, standin: StandIn, page: Page
 ) -> None:
     admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
-    await page.goto(base(web) + await link_of(admin))
+    await browser_signs_in(web, page, admin)
 
     await page.get_by_role("link", name="Câu hỏi thường gặp").click()
     await page.get_by_role("link", name="➕ Thêm câu trả lời").click()

@@ -13,7 +13,7 @@ from playwright.async_api import Page, Route
 from bot.standin import StandIn
 from tests.conftest import BotRunner
 from tests.test_complaints import KINH_TE, OFFICIAL, citizen_message, file_complaint, linked
-from tests.webadmin import RESULT, base, file_ticket, link_of, mini_app_data
+from tests.webadmin import RESULT, base, browser_signs_in, file_ticket, mini_app_data
 
 
 async def test_an_official_takes_and_resolves_a_complaint_in_the_browser(
@@ -24,7 +24,7 @@ async def test_an_official_takes_and_resolves_a_complaint_in_the_browser(
     ticket = await file_ticket(web, citizen)
     official = standin.user(OFFICIAL, "Hùng", language_code="vi")
 
-    await page.goto(base(web) + await link_of(official))
+    await browser_signs_in(web, page, official)
     assert await page.locator("h1").inner_text() == "Phản ánh, kiến nghị"
     await page.get_by_role("link", name=ticket.code).click()
     assert await page.locator("h1").inner_text() == f"{ticket.code} · Chờ tiếp nhận"
@@ -73,7 +73,7 @@ async def test_the_citizens_photo_shows_on_the_tickets_page(
     await file_complaint(citizen, photo=picture.getvalue())
     ticket = (await web.services.tickets.of_user(citizen.id))[0]
     official = standin.user(OFFICIAL, "Hùng", language_code="vi")
-    await page.goto(base(web) + await link_of(official))
+    await browser_signs_in(web, page, official)
     await page.goto(f"{base(web)}/admin/tickets/{ticket.id}")
     shown = "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])"
     assert await page.get_by_alt_text("Ảnh 1").evaluate(shown) == [320, 240]

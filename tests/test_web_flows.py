@@ -13,7 +13,7 @@ from bot.standin import StandIn
 from tests.conftest import ADMIN_ID, BotRunner, pressed
 from tests.test_complaints import LANH_DAO, linked
 from tests.test_flows import PARENTS, RESTART_ROW
-from tests.webadmin import base, csrf_of, link_of, signed_in
+from tests.webadmin import base, browser_signs_in, csrf_of, signed_in
 
 NEW_LABEL = "Bố mẹ là người nước ngoài, đã kết hôn"
 STEP = "/admin/flows/khai-sinh/steps/parents"
@@ -23,7 +23,7 @@ async def test_an_admin_adds_an_option_and_a_citizen_sees_it(
     web: BotRunner, standin: StandIn, page: Page
 ) -> None:
     admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
-    await page.goto(base(web) + await link_of(admin))
+    await browser_signs_in(web, page, admin)
     await page.get_by_role("link", name="Hướng dẫn từng bước").click()
     await page.get_by_role("link", name="Khai sinh cho con").click()
     # Each step shows as Telegram shows it.

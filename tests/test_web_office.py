@@ -9,12 +9,12 @@ from playwright.async_api import Page
 from bot.standin import StandIn
 from tests.conftest import ADMIN_ID, BotRunner
 from tests.test_complaints import start_complaint
-from tests.webadmin import base, link_of
+from tests.webadmin import base, browser_signs_in
 
 
 async def signed_in_page(web: BotRunner, standin: StandIn, page: Page, path: str) -> None:
     admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
-    await page.goto(base(web) + await link_of(admin))
+    await browser_signs_in(web, page, admin)
     await page.goto(base(web) + path)
 
 

@@ -15,7 +15,7 @@ from bot.services.misses import MissKind
 from bot.standin import StandIn
 from tests.conftest import ADMIN_ID, BotRunner
 from tests.test_complaints import KINH_TE, file_complaint, linked
-from tests.webadmin import base, link_of
+from tests.webadmin import browser_signs_in
 
 DESKTOP = {"width": 1280, "height": 860}
 PAGES = {
@@ -62,7 +62,7 @@ async def test_the_main_pages_on_a_desktop(
     web: BotRunner, standin: StandIn, page: Page, shots: Path
 ) -> None:
     await a_ward_with_work(web, standin)
-    await page.goto(base(web) + await link_of(standin.user(ADMIN_ID, "Quản trị")))
+    await browser_signs_in(web, page, standin.user(ADMIN_ID, "Quản trị"))
     for name, (path, title) in PAGES.items():
         await photograph(page, shots, f"desktop-{name}", path, title)
 
@@ -71,7 +71,7 @@ async def test_the_tickets_and_figures_on_a_phone(
     web: BotRunner, standin: StandIn, page: Page, shots: Path
 ) -> None:
     await a_ward_with_work(web, standin)
-    await page.goto(base(web) + await link_of(standin.user(ADMIN_ID, "Quản trị")))
+    await browser_signs_in(web, page, standin.user(ADMIN_ID, "Quản trị"))
     for name in ("ticket", "figures"):
         path, title = PAGES[name]
         await photograph(page, shots, f"phone-{name}", path, title)

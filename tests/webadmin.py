@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
+from playwright.async_api import Page
 from pydantic import SecretStr
 
 from bot.domain.tickets import Draft, Ticket
@@ -48,12 +49,32 @@ async def link_of(user: UserSim) -> str:
     return found.group(1)
 
 
+def secret_of(link: str) -> str:
+    return link.partition("?t=")[2]
+
+
+async def by_link(bot: BotRunner, http: aiohttp.ClientSession, link: str) -> aiohttp.ClientResponse:
+    """What a browser does with the link: open its page, then press «Đăng nhập»."""
+    async with http.get(base(bot) + link) as response:
+        assert response.status == 200 and "Đăng nhập" in await response.text()
+    response = await http.post(base(bot) + "/admin/sign-in", data={"t": secret_of(link)})
+    await response.read()
+    return response
+
+
 async def signed_in(bot: BotRunner, http: aiohttp.ClientSession, user: UserSim) -> str:
     """Sign ``user`` in through a link; the tickets' page they land on."""
-    async with http.get(base(bot) + await link_of(user)) as response:
-        assert response.status == 200, await response.text()
-        assert response.url.path == "/admin/tickets"
-        return await response.text()
+    response = await by_link(bot, http, await link_of(user))
+    assert response.status == 200, await response.text()
+    assert response.url.path == "/admin/tickets"
+    return await response.text()
+
+
+async def browser_signs_in(bot: BotRunner, page: Page, user: UserSim) -> None:
+    """``user`` opens the bot's link in the browser and presses «Đăng nhập»."""
+    await page.goto(base(bot) + await link_of(user))
+    await page.get_by_role("button", name="Đăng nhập").click()
+    await page.wait_for_url("**/admin/tickets")
 
 
 async def file_ticket(bot: BotRunner, citizen: UserSim, category: str = "rac-thai") -> Ticket:

@@ -69,8 +69,8 @@ class AdminSite:
         router = app.router
         router.add_get(PREFIX, self._home)
         router.add_get(PREFIX + "/", self._home)
-        router.add_get(PREFIX + "/sign-in", self._sign_in_by_link)
-        router.add_post(PREFIX + "/sign-in", self._sign_in_by_mini_app)
+        router.add_get(PREFIX + "/sign-in", self._sign_in_page)
+        router.add_post(PREFIX + "/sign-in", self._sign_in)
         router.add_get(PREFIX + "/app", self._mini_app)
         router.add_get(PREFIX + "/{script:(app|preview)\\.js}", self._script)
         router.add_post(PREFIX + "/sign-out", self._sign_out)
@@ -165,20 +165,27 @@ class AdminSite:
     async def _home(self, request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther(PREFIX + "/tickets")
 
-    async def _sign_in_by_link(self, request: web.Request) -> web.StreamResponse:
-        try:
-            person = await self._sign_ins.by_link(request.query.get("t", ""))
-        except SignInRefused:
-            raise refusal(403, "web.link_used", self._default_texts(request)) from None
-        return await self._signed_in(request, person)
+    async def _sign_in_page(self, request: web.Request) -> web.StreamResponse:
+        """The link's page asks for a press: Telegram's link previews and browsers that fetch
+        links ahead would otherwise use up the one-time link before the person opens it."""
+        texts = self._default_texts(request)
+        secret = request.query.get("t", "")[:100]
+        return page(render("sign_in.html", texts, title=texts.plain("web.title"), secret=secret))
 
-    async def _sign_in_by_mini_app(self, request: web.Request) -> web.StreamResponse:
+    async def _sign_in(self, request: web.Request) -> web.StreamResponse:
+        """A one-time link's secret (``t``), or the Mini App's signed data (``init_data``)."""
         form = await request.post()
+        texts = self._default_texts(request)
         try:
-            person = await self._sign_ins.by_mini_app(str(form.get("init_data", "")))
+            if "t" in form:
+                person = await self._sign_ins.by_link(str(form["t"]))
+            else:
+                person = await self._sign_ins.by_mini_app(str(form.get("init_data", "")))
         except SignInRefused as refused:
-            log.info("web admin: Mini App sign-in refused (%s)", refused.refusal.value)
-            raise refusal(403, "web.app_refused", self._default_texts(request)) from None
+            log.info("web admin: sign-in refused (%s)", refused.refusal.value)
+            raise refusal(
+                403, "web.link_used" if "t" in form else "web.app_refused", texts
+            ) from None
         return await self._signed_in(request, person)
 
     async def _mini_app(self, request: web.Request) -> web.StreamResponse:
