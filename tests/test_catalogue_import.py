@@ -162,7 +162,7 @@ async def test_bot_starts_after_importing_a_catalogue_without_the_flows_procedur
         flows = files[files.index("• flows.yaml") :]
         assert "⚠️ Phiên bản 1 không còn hợp lệ với dữ liệu hiện tại" in flows
         assert "đang dùng không có tệp này (tính năng liên quan tạm ẩn)" in flows
-        assert "flows.yaml:" in flows  # the reason names the file and line
+        assert "flows.yaml, dòng" in flows  # the reason names the file and line
         assert "⚠️" not in files[: files.index("• flows.yaml")]  # the other files are fine
     finally:
         await runner.stop()
