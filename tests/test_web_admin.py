@@ -150,6 +150,38 @@ async def test_a_leader_reads_every_ticket_but_cannot_act(
         assert "không thao tác được" in await response.text()
 
 
+async def test_a_citizen_is_named_in_full_only_to_whoever_acts_and_never_if_they_asked(
+    web: BotRunner, standin: StandIn
+) -> None:
+    await linked(standin, KINH_TE, "kinh-te")
+    leaders = await linked(standin, LANH_DAO, "lanh-dao")
+    leaders.remove_member(OFFICIAL)
+    leaders.add_member(LEADER, "member")
+    named = await file_ticket(
+        web, standin.user(3309, "Lan"), name="Nguyễn Thị Lan", phone="0912345678"
+    )
+    unnamed = await file_ticket(
+        web, standin.user(3310, "Mai"), name="Trần Thị Mai", phone="0987654321", hide_name=True
+    )
+    seen: dict[tuple[int, int], str] = {}
+    for user in (ADMIN_ID, OFFICIAL, LEADER):
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            await signed_in(web, http, standin.user(user, "Cán bộ", language_code="vi"))
+            for ticket in (named, unnamed):
+                async with http.get(f"{base(web)}/admin/tickets/{ticket.id}") as response:
+                    assert response.status == 200
+                    seen[user, ticket.id] = await response.text()
+    for user in (ADMIN_ID, OFFICIAL):  # they may act, and may need to call
+        assert "Nguyễn Thị Lan" in seen[user, named.id] and "0912345678" in seen[user, named.id]
+    leader = seen[LEADER, named.id]
+    assert "N*** T*** L***" in leader and "091*****78" in leader
+    assert "Nguyễn" not in leader and "0912345678" not in leader
+    for user in (ADMIN_ID, OFFICIAL, LEADER):  # the citizen asked to stay unnamed
+        page = seen[user, unnamed.id]
+        assert "Người dân đề nghị giấu tên" in page
+        assert "Trần" not in page and "098" not in page
+
+
 async def test_an_official_cannot_open_another_departments_ticket(
     web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
 ) -> None:

@@ -77,10 +77,22 @@ async def browser_signs_in(bot: BotRunner, page: Page, user: UserSim) -> None:
     await page.wait_for_url("**/admin/tickets")
 
 
-async def file_ticket(bot: BotRunner, citizen: UserSim, category: str = "rac-thai") -> Ticket:
-    draft = Draft(category=category, body="Rác thải ở đầu ngõ 12 ba ngày chưa thu gom.")
+async def file_ticket(
+    bot: BotRunner,
+    citizen: UserSim,
+    category: str = "rac-thai",
+    name: str = "Lan",
+    phone: str | None = None,
+    hide_name: bool = False,
+) -> Ticket:
+    draft = Draft(
+        category=category,
+        body="Rác thải ở đầu ngõ 12 ba ngày chưa thu gom.",
+        phone=phone,
+        hide_name=hide_name,
+    )
     ticket, _ = await bot.services.tickets.file(
-        draft, user_id=citizen.id, chat_id=citizen.id, name="Lan", language="vi", update_id=None
+        draft, user_id=citizen.id, chat_id=citizen.id, name=name, language="vi", update_id=None
     )
     return ticket
 

@@ -16,6 +16,7 @@ from bot.handlers.alerts import refresh_alert
 from bot.handlers.context import BotContext
 from bot.services.tickets import Official
 from bot.services.views import NotAllowed
+from bot.ui.text import masked_name, masked_phone
 from bot.web.admin.pages import HEADERS, PREFIX, Desk, Visit
 
 log = logging.getLogger(__name__)
@@ -118,8 +119,7 @@ class TicketPages:
             ticket.code,
             status=409 if refused else 200,
             ticket=self._row(visit, ticket),
-            citizen="" if ticket.erased or ticket.hide_name else ticket.citizen_name,
-            phone=ticket.phone or "",
+            **self._who(visit, ticket),
             address=ticket.address or "",
             result=ticket.result or "",
             photos=len(ticket.photos),
@@ -132,6 +132,20 @@ class TicketPages:
             refused=refused,
             max_note=MAX_BODY,
         )
+
+    @staticmethod
+    def _who(visit: Visit, ticket: Ticket) -> dict[str, str]:
+        """The citizen as this person may see them: no name or phone when the citizen asked to
+        stay unnamed (as in the group's alert); initials for a leader, who only reads (as in
+        the export); in full for whoever may act on the ticket and may need to call."""
+        if ticket.erased:
+            return {"citizen": "", "phone": ""}
+        if ticket.hide_name:
+            return {"citizen": visit.texts.plain("ticket.hidden_name"), "phone": ""}
+        if not visit.member.acts_on(ticket):
+            name, phone = masked_name(ticket.citizen_name), masked_phone(ticket.phone)
+            return {"citizen": name, "phone": phone or ""}
+        return {"citizen": ticket.citizen_name, "phone": ticket.phone or ""}
 
     async def _photo(self, request: web.Request) -> web.StreamResponse:
         """A photo the citizen sent, fetched from Telegram when asked (nothing is kept here)."""
