@@ -194,7 +194,10 @@ def _merged(old: Any, new: Any) -> Any:
         for key in [k for k in old if k not in new]:
             del old[key]
         for key, value in new.items():
-            old[key] = _merged(old[key], value) if key in old else _fresh(value)
+            if key in old:
+                old[key] = _merged(old[key], value)
+            else:
+                old[_fresh(key)] = _fresh(value)
         return old
     if isinstance(old, list) and isinstance(new, list):
         # Entries with an id (flows, FAQ entries) are matched by it, others by their place.
@@ -216,14 +219,27 @@ def _merged(old: Any, new: Any) -> Any:
     return old if old == new and type(old) is not bool else _fresh(new)
 
 
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _plain_text(value: str) -> bool:
+    """Whether PyYAML reads ``value``, written unquoted, as this text."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag == "tag:yaml.org,2002:str"
+
+
 def _fresh(value: Any) -> Any:
-    """A new value, with a text of several lines written as its lines."""
-    from ruamel.yaml.scalarstring import LiteralScalarString
+    """A new value, with a text of several lines written as its lines. ruamel writes YAML 1.2,
+    where «No», «on» or «7:30» are texts and go unquoted; the bot reads with PyYAML, YAML 1.1,
+    where they are a yes/no and a number: such a text is quoted, so it is read as written."""
+    from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
     if isinstance(value, str) and "\n" in value:
         return LiteralScalarString(value)
+    if isinstance(value, str) and not _plain_text(value):
+        return SingleQuotedScalarString(value)
     if isinstance(value, dict):
-        return {k: _fresh(v) for k, v in value.items()}
+        return {_fresh(k): _fresh(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_fresh(v) for v in value]
     return value

@@ -49,3 +49,16 @@ def test_removed_and_added_entries_and_a_text_of_several_lines() -> None:
 def test_a_text_that_is_not_a_mapping_is_written_anew_under_its_header() -> None:
     out = rewritten("# đầu tệp\n- a\n- b\n", {"flows": []})
     assert out == "# đầu tệp\nflows: []\n"
+
+
+def test_a_text_that_yaml_1_1_reads_as_a_yes_or_a_number_is_read_back_as_written() -> None:
+    """ruamel writes YAML 1.2 and the bot reads YAML 1.1: «No» must not come back as false."""
+    text = "# đầu tệp\nshorthand:\n  ko: không\nflows: []\n"
+    tricky = ["No", "yes", "on", "OFF", "7:30", "1_000", "0x1F", "2026-12-01", "~", "null"]
+    data = {
+        "shorthand": {"ko": "không", "no": "không", "on": "ôn"},
+        "flows": [{"id": "f", "options": [{"label": label, "next": label} for label in tricky]}],
+    }
+    out = rewritten(text, data)
+    assert yaml.safe_load(out) == data
+    assert out.startswith("# đầu tệp\nshorthand:\n  ko: không\n  'no': không\n")
