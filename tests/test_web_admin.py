@@ -117,6 +117,24 @@ async def test_an_official_takes_and_resolves_and_the_citizen_hears(
     assert any("Hùng" in m.plain and "đã giải quyết" in m.plain for m in group.messages)
 
 
+async def test_an_admin_acts_on_a_ticket_whose_department_has_no_group_yet(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    citizen = standin.user(3311, "Lan", language_code="vi")
+    ticket = await file_ticket(web, citizen)  # no group is linked to any department
+    page = await signed_in(web, http, standin.user(ADMIN_ID, "Quản trị", language_code="vi"))
+    url = f"{base(web)}/admin/tickets/{ticket.id}"
+    async with http.post(url, data={"action": "accept", "csrf": csrf_of(page)}) as response:
+        page = await response.text()
+        assert response.status == 200 and f"Đã nhận xử lý {ticket.code}" in page
+    data = {"action": "resolve", "note": RESULT, "csrf": csrf_of(page)}
+    async with http.post(url, data=data) as response:
+        assert response.status == 200
+    assert ticket.code in (await citizen_message(citizen, RESULT)).plain
+    after = await web.services.tickets.get(ticket.id)
+    assert after is not None and after.status == "resolved" and after.assignee_id == ADMIN_ID
+
+
 async def test_a_form_without_its_csrf_token_changes_nothing(
     web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
 ) -> None:

@@ -54,7 +54,10 @@ class TicketViews(Protocol):
 class Official:
     user_id: int
     name: str
-    chat_id: int  # the group the action came from
+    chat_id: int  # the group the action came from (0: none, at the web desk)
+    # An admin at the web desk may act on any ticket, a department's without a group too;
+    # anyone else only from the group of the ticket's department as it is now.
+    anywhere: bool = False
 
 
 class TicketService:
@@ -262,6 +265,7 @@ class TicketService:
                 raise NotAllowed("gone")
             if (
                 official is not None
+                and not official.anywhere
                 and self._departments.group_of(ticket.department) != official.chat_id
             ):
                 raise NotAllowed("not_this_group")

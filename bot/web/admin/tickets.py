@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from bot.domain.tickets import MAX_BODY, Status, Ticket, TicketFilter
 from bot.handlers.alerts import refresh_alert
 from bot.handlers.context import BotContext
+from bot.services.staff import Role
 from bot.services.tickets import Official
 from bot.services.views import NotAllowed
 from bot.ui.text import masked_name, masked_phone
@@ -182,7 +183,8 @@ class TicketPages:
             return await self._page(visit, ticket, refused=visit.texts.plain("web.note_missing"))
         group = self._services.departments.group_of(ticket.department)
         user_id = visit.session.user_id
-        official = Official(user_id, await self._desk.name_of(user_id), group or 0)
+        anywhere = visit.member.role == Role.ADMIN
+        official = Official(user_id, await self._desk.name_of(user_id), group or 0, anywhere)
         try:
             after = await self._do(action, ticket, official, note, form)
         except NotAllowed as error:
