@@ -220,6 +220,30 @@ async def test_an_official_cannot_open_another_departments_ticket(
     assert after is not None and after.status == "new"
 
 
+async def test_membership_is_asked_once_a_minute_and_a_blip_signs_no_one_out(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    group = await linked(standin, KINH_TE, "kinh-te")
+    group.add_member(OFFICIAL, "restricted")  # may only read the group: still one of it
+    await signed_in(web, http, standin.user(OFFICIAL, "Hùng", language_code="vi"))
+    tickets = base(web) + "/admin/tickets"
+    asked = len(standin.calls_to("getChatMember"))
+    for _ in range(3):  # a page after another asks Telegram nothing within the minute
+        async with http.get(tickets) as response:
+            assert response.status == 200
+    assert len(standin.calls_to("getChatMember")) == asked
+    clock = web.services.clock
+    clock.travel(clock.now() + dt.timedelta(minutes=2))
+    standin.fail_next("getChatMember", 502)  # Telegram cannot say: its last word counts
+    async with http.get(tickets) as response:
+        assert response.status == 200
+    assert len(standin.calls_to("getChatMember")) > asked
+    group.remove_member(OFFICIAL)
+    clock.travel(clock.now() + dt.timedelta(minutes=2))
+    async with http.get(tickets) as response:
+        assert response.status == 403
+
+
 async def test_every_page_opens_in_vietnamese_and_in_english(
     web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
 ) -> None:

@@ -17,7 +17,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Bot, ChatMemberRestricted, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
@@ -40,14 +40,23 @@ def in_group(update: Update) -> bool:
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
-async def is_member(context: BotContext, chat_id: int, user_id: int) -> bool:
-    """A member now (Telegram asked each time), not whoever once had the group's messages."""
+async def membership(bot: Bot, chat_id: int, user_id: int) -> bool | None:
+    """Whether the user is in the group now, as Telegram says (one who may only read counts);
+    None when Telegram could not say."""
     try:
-        member = await context.bot.get_chat_member(chat_id, user_id)
+        member = await bot.get_chat_member(chat_id, user_id)
     except TelegramError as error:
-        log.info("membership in %s not known (%s): refused", chat_id, type(error).__name__)
-        return False
-    return member.status in MEMBERS
+        log.info("membership in %s not known (%s)", chat_id, type(error).__name__)
+        return None
+    return member.status in MEMBERS or (
+        isinstance(member, ChatMemberRestricted) and member.is_member
+    )
+
+
+async def is_member(context: BotContext, chat_id: int, user_id: int) -> bool:
+    """A member now (Telegram asked each time), not whoever once had the group's messages;
+    refused when Telegram cannot say."""
+    return await membership(context.bot, chat_id, user_id) is True
 
 
 def topic_of(message: object) -> int | None:

@@ -333,6 +333,7 @@ def chat_member_json(user: JSON, status: str) -> JSON:
                     "send_videos",
                     "send_video_notes",
                     "send_voice_notes",
+                    "react_to_messages",
                 )
             },
         )

@@ -15,6 +15,7 @@ from aiohttp import web
 from telegram.error import TelegramError
 
 from bot.handlers.context import Services
+from bot.handlers.groups import membership
 from bot.i18n import Texts
 from bot.services.sign_ins import SignedIn, SignInRefused, SignIns
 from bot.services.staff import Staff
@@ -53,7 +54,12 @@ class AdminSite:
         self.app = app
         self.services = services
         self._sign_ins = SignIns(sign_ins, services.clock, token)
-        self._staff = Staff(settings.admins, services.departments, self._is_member)
+        self._staff = Staff(
+            settings.admins,
+            services.departments,
+            lambda chat_id, user_id: membership(app.bot, chat_id, user_id),
+            services.clock,
+        )
         secure = (settings.public_url or "").startswith("https://")
         self._sessions = Sessions(token, services.clock, secure)
         self._features: list[Feature] = [
@@ -79,14 +85,6 @@ class AdminSite:
             feature.add_to(router)
 
     # --- who is here ------------------------------------------------------------------------
-
-    async def _is_member(self, chat_id: int, user_id: int) -> bool:
-        try:
-            member = await self.app.bot.get_chat_member(chat_id, user_id)
-        except TelegramError as error:
-            log.info("membership in %s not known (%s)", chat_id, type(error).__name__)
-            return False
-        return member.status in ("creator", "administrator", "member")
 
     async def visit(self, request: web.Request) -> Visit:
         """The signed-in member of staff, or a refusal that says how to sign in."""
