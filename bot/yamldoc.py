@@ -9,7 +9,9 @@ command line in the bot's default one.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import io
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -193,6 +195,8 @@ def _merged(old: Any, new: Any) -> Any:
     if isinstance(old, dict) and isinstance(new, dict):
         for key in [k for k in old if k not in new]:
             del old[key]
+        if any(isinstance(v, str) and "\n" in v for v in new.values()) and hasattr(old, "fa"):
+            old.fa.set_block_style()  # «{vi: x}» cannot hold a text's lines as lines
         for key, value in new.items():
             if key in old:
                 old[key] = _merged(old[key], value)
@@ -200,21 +204,21 @@ def _merged(old: Any, new: Any) -> Any:
                 old[_fresh(key)] = _fresh(value)
         return old
     if isinstance(old, list) and isinstance(new, list):
-        # Entries with an id (flows, FAQ entries) are matched by it, others by their place.
-        named = {item["id"]: item for item in old if isinstance(item, dict) and "id" in item}
-        merged = []
-        for i, value in enumerate(new):
-            if named and isinstance(value, dict) and "id" in value:
-                match = named.get(value["id"])
-            else:
-                match = old[i] if i < len(old) else None
-            merged.append(_fresh(value) if match is None else _merged(match, value))
-        for i, value in enumerate(merged):
-            if i < len(old):
-                old[i] = value
-            else:
-                old.append(value)
-        del old[len(merged) :]
+        # Entries are matched by what names them (an id, a code, a text…), and the removed
+        # ones deleted where they stand: ruamel keeps a list's comments by place, so every
+        # comment stays beside the entry it was written for.
+        names = difflib.SequenceMatcher(None, _names(old), _names(new), autojunk=False)
+        for op, i1, i2, j1, j2 in reversed(names.get_opcodes()):
+            # An entry named anew where another stood is that one changed (a relabelled
+            # option), unless an id or code names it: then it is another entry.
+            renamed = op == "replace" and not _identified(new[j1:j2])
+            paired = min(i2 - i1, j2 - j1) if op == "equal" or renamed else 0
+            for k in range(paired):
+                old[i1 + k] = _merged(old[i1 + k], new[j1 + k])
+            for _ in range(i2 - i1 - paired):
+                del old[i1 + paired]
+            for k in range(paired, j2 - j1):
+                old.insert(i1 + k, _fresh(new[j1 + k]))
         return old
     return old if old == new and type(old) is not bool else _fresh(new)
 
@@ -226,6 +230,24 @@ def _plain_text(value: str) -> bool:
     """Whether PyYAML reads ``value``, written unquoted, as this text."""
     tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     return tag == "tag:yaml.org,2002:str"
+
+
+_NAMING = ("id", "code", "means", "label", "name", "text")  # what names a list's entry
+_IDENTITIES = ("id", "code")
+
+
+def _identified(items: list[Any]) -> bool:
+    return any(isinstance(item, dict) and any(k in item for k in _IDENTITIES) for item in items)
+
+
+def _names(items: list[Any]) -> list[str]:
+    def name(item: Any) -> str:
+        if isinstance(item, dict):
+            key = next((k for k in _NAMING if k in item), None)
+            return "" if key is None else key + json.dumps(item[key], default=str)
+        return "" if isinstance(item, list) else json.dumps(item, default=str)
+
+    return [name(item) for item in items]
 
 
 def _fresh(value: Any) -> Any:

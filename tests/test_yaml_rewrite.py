@@ -62,3 +62,40 @@ def test_a_text_that_yaml_1_1_reads_as_a_yes_or_a_number_is_read_back_as_written
     out = rewritten(text, data)
     assert yaml.safe_load(out) == data
     assert out.startswith("# đầu tệp\nshorthand:\n  ko: không\n  'no': không\n")
+
+
+def test_removing_an_entry_without_an_id_keeps_each_comment_beside_its_own_entry() -> None:
+    text = (
+        "options:\n"
+        "  - label: Một  # nút đầu\n"
+        "    next: a\n"
+        "  - label: Hai  # nút hai, cho người nước ngoài\n"
+        "    next: b\n"
+        "words:\n"
+        "  - khai sinh  # chữ đầy đủ\n"
+        "  - ks  # viết tắt\n"
+        "  - giấy khai sinh  # hay gặp\n"
+        "answer: {vi: x}\n"
+    )
+    data = {
+        "options": [{"label": "Hai", "next": "b"}],
+        "words": ["khai sinh", "giấy khai sinh"],
+        "answer": {"vi": "dòng 1\ndòng 2"},
+    }
+    out = rewritten(text, data)
+    assert yaml.safe_load(out) == data
+    assert out == (
+        "options:\n"
+        "  - label: Hai  # nút hai, cho người nước ngoài\n"
+        "    next: b\n"
+        "words:\n"
+        "  - khai sinh  # chữ đầy đủ\n"
+        "  - giấy khai sinh  # hay gặp\n"
+        "answer:\n"
+        "  vi: |-\n"
+        "    dòng 1\n"
+        "    dòng 2\n"
+    )
+    # A relabelled option is the same option: its comment stays.
+    renamed = rewritten(out, {**data, "options": [{"label": "Hai (mới)", "next": "b"}]})
+    assert "  - label: Hai (mới) # nút hai, cho người nước ngoài\n" in renamed
