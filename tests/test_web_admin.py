@@ -244,6 +244,32 @@ async def test_membership_is_asked_once_a_minute_and_a_blip_signs_no_one_out(
         assert response.status == 403
 
 
+async def test_odd_requests_get_a_polite_refusal_or_the_page_never_an_error(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    url = base(web)
+    with_hash = mini_app_data(ADMIN_ID, web.services.clock.now().timestamp())
+    forged = with_hash.rpartition("&hash=")[0] + "&hash=%C3%B1"  # «ñ»: not hex, not ASCII
+    async with aiohttp.ClientSession() as fresh:
+        async with fresh.post(url + "/admin/sign-in", data={"init_data": forged}) as response:
+            assert response.status == 403
+        cookie = {"Cookie": "ubnd_admin=9001.vi.1.ab.%C3%B1; other=1"}
+        async with fresh.get(url + "/admin/tickets", headers=cookie) as response:
+            assert response.status == 401
+    page = await signed_in(web, http, standin.user(ADMIN_ID, "Quản trị", language_code="vi"))
+    async with http.post(url + "/admin/language", data={"csrf": "ñ", "language": "en"}) as response:
+        assert response.status == 403 and "chưa có gì thay đổi" in await response.text()
+    for path, shown in (
+        ("/admin/flows/khai-sinh/new?kind=input", "Dẫn tới"),
+        ("/admin/tickets?status=all&from=0001-01-01&to=9999-12-31", "Phản ánh, kiến nghị"),
+        ("/admin/tickets?from=31/12/2026&to=ngày+mai", "Phản ánh, kiến nghị"),
+    ):
+        async with http.get(url + path) as response:
+            assert response.status == 200, (path, await response.text())
+            assert shown in await response.text()
+    assert csrf_of(page)
+
+
 async def test_every_page_opens_in_vietnamese_and_in_english(
     web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
 ) -> None:

@@ -91,7 +91,8 @@ class SignIns:
         received = fields.pop("hash", "")
         if not received:
             raise SignInRefused(Refusal.UNSIGNED)
-        if not hmac.compare_digest(init_data_signature(fields, self._token), received):
+        expected = init_data_signature(fields, self._token)
+        if not hmac.compare_digest(expected.encode(), received.encode()):  # any text: bytes
             raise SignInRefused(Refusal.FORGED)
         user = _user(fields)
         signed_at = _signed_at(fields)

@@ -67,7 +67,7 @@ class Sessions:
     def read(self, request: web.Request) -> Session | None:
         """The session the request's cookie holds, if we signed it and it has not expired."""
         payload, _, signature = request.cookies.get(COOKIE, "").rpartition(".")
-        if not payload or not hmac.compare_digest(self._sign(payload), signature):
+        if not payload or not hmac.compare_digest(self._sign(payload).encode(), signature.encode()):
             return None
         parts = payload.split(".")
         if len(parts) != 4:
@@ -89,4 +89,5 @@ class Sessions:
         return self._sign(f"csrf.{session.user_id}.{session.nonce}")
 
     def csrf_matches(self, session: Session, given: str) -> bool:
-        return hmac.compare_digest(self.csrf(session), given)
+        # As bytes: a str with a letter beyond ASCII is refused by compare_digest.
+        return hmac.compare_digest(self.csrf(session).encode(), given.encode())

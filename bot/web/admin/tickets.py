@@ -216,7 +216,9 @@ class TicketPages:
 def _day(text: str | None, tz: dt.tzinfo, after: bool = False) -> dt.datetime | None:
     """The start of a day the filter names (of the next, for "to"); None if it names none."""
     try:
-        day = dt.date.fromisoformat(text or "")
-    except ValueError:
+        day = dt.date.fromisoformat(text or "") + dt.timedelta(days=1 if after else 0)
+        start = dt.datetime.combine(day, dt.time(), tz)
+        start.astimezone(dt.UTC)  # as it is stored: 1/1/0001 in Hà Nội is before year 1
+    except (ValueError, OverflowError):  # not a day, or one at the very ends of the calendar
         return None
-    return dt.datetime.combine(day + dt.timedelta(days=1 if after else 0), dt.time(), tz)
+    return start
