@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import aiohttp
+from yarl import URL
 
 from bot.services.misses import MissKind
 from bot.standin import StandIn
@@ -19,6 +20,7 @@ from tests.webadmin import (
     file_ticket,
     link_of,
     mini_app_data,
+    secret_of,
     signed_in,
 )
 
@@ -43,6 +45,21 @@ async def test_a_one_time_link_signs_an_official_in_once(
         again = await by_link(web, other, link)
         assert again.status == 403
         assert "đã được dùng hoặc đã quá 10 phút" in await again.text()
+
+
+async def test_another_site_cannot_sign_a_reader_in_with_a_link_it_holds(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    link = await link_of(standin.user(ADMIN_ID, "Quản trị", language_code="vi"))
+    url, data = base(web) + "/admin/sign-in", {"t": secret_of(link)}
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://vi-du.example"}):
+        async with aiohttp.ClientSession() as victim:
+            async with victim.post(url, data=data, headers=headers) as response:
+                assert response.status == 403
+                assert "không qua trang web khác" in await response.text()
+            assert not victim.cookie_jar.filter_cookies(URL(url))
+    # Refused before it was read: the link still signs in from its own page.
+    assert (await by_link(web, http, link)).status == 200
 
 
 async def test_an_expired_link_and_no_session_are_refused(
@@ -121,8 +138,11 @@ async def test_an_admin_acts_on_a_ticket_whose_department_has_no_group_yet(
     web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
 ) -> None:
     citizen = standin.user(3311, "Lan", language_code="vi")
+    admin = standin.user(ADMIN_ID, "Quản trị", language_code="vi")
     ticket = await file_ticket(web, citizen)  # no group is linked to any department
-    page = await signed_in(web, http, standin.user(ADMIN_ID, "Quản trị", language_code="vi"))
+    warned = await admin.next_message()
+    assert "chưa liên kết nhóm Telegram" in warned.plain and ticket.code in warned.plain
+    page = await signed_in(web, http, admin)
     url = f"{base(web)}/admin/tickets/{ticket.id}"
     async with http.post(url, data={"action": "accept", "csrf": csrf_of(page)}) as response:
         page = await response.text()

@@ -27,7 +27,7 @@ HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self' https://telegram.org; "
         "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "frame-ancestors 'self' https://web.telegram.org"
+        "frame-ancestors 'self' https://web.telegram.org; form-action 'self'; base-uri 'none'"
     ),
 }
 ERRORS: dict[int, type[web.HTTPException]] = {

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 from telegram.error import TelegramError
+from yarl import URL
 
 from bot.handlers.context import Services
 from bot.handlers.groups import membership
@@ -172,8 +173,12 @@ class AdminSite:
 
     async def _sign_in(self, request: web.Request) -> web.StreamResponse:
         """A one-time link's secret (``t``), or the Mini App's signed data (``init_data``)."""
-        form = await request.post()
         texts = self._default_texts(request)
+        if _from_elsewhere(request, self.services.settings.public_url):
+            # Another site's form would sign the reader in as whoever's link it holds.
+            log.info("web admin: sign-in posted from another site refused")
+            raise refusal(403, "web.sign_in_elsewhere", texts)
+        form = await request.post()
         try:
             if "t" in form:
                 person = await self._sign_ins.by_link(str(form["t"]))
@@ -225,3 +230,14 @@ _SCRIPTS = {
     name: resources.files("bot.web.admin").joinpath("templates", name).read_text("utf-8")
     for name in SCRIPTS
 }
+
+
+def _from_elsewhere(request: web.Request, public_url: str | None) -> bool:
+    """Whether the browser says a page of another site sent this request. One that says
+    nothing is believed (no page an attacker sends people to runs in it); so is «null», which
+    our own pages send, their referrer policy being no-referrer."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    ours = {request.url.host, URL(public_url or "").host}  # behind a proxy, the public name
+    return origin not in (None, "null") and URL(origin).host not in ours
