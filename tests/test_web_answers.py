@@ -4,6 +4,7 @@ is refused in the admin's language and changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import aiohttp
@@ -59,6 +60,51 @@ async def test_a_bad_answer_is_refused_in_vietnamese_and_nothing_changes(
         assert response.status == 400
     assert "không có chỗ điền {loa}" in page and "Gọi {loa}." in page  # kept for fixing
     assert web.services.documents.version("faq.yaml") == version
+
+
+async def test_two_saves_at_once_never_undo_each_other_unseen(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    await signed_in(web, http, standin.user(ADMIN_ID, "Quản trị", language_code="vi"))
+    new = base(web) + "/admin/faq/new"
+    forms = []
+    for _ in range(2):  # two admins (or two tabs) open the form
+        async with http.get(new) as response:
+            forms.append(await response.text())
+    assert 'name="version"' in forms[0]
+    answers = ("Hội trường mượn vào tối thứ Bảy.", "Loa đài mượn ở tổ dân phố.")
+
+    async def post(form: str, question: str, answer: str) -> tuple[int, str]:
+        data = {"csrf": csrf_of(form), "questions": question, "answer_vi": answer}
+        data["version"] = re.findall(r'name="version" value="(\d+)"', form)[0]
+        async with http.post(new, data=data) as response:
+            return response.status, await response.text()
+
+    results = await asyncio.gather(
+        post(forms[0], "mượn hội trường", answers[0]), post(forms[1], "mượn loa đài", answers[1])
+    )
+    saved = [i for i, (status, page) in enumerate(results) if "Đã lưu" in page]
+    refused = [i for i, (status, page) in enumerate(results) if status == 400]
+    assert len(saved) == 1 and len(refused) == 1
+    assert "vừa được người khác sửa" in results[refused[0]][1]
+    text = await web.services.documents.text("faq.yaml")
+    assert answers[saved[0]] in text and answers[refused[0]] not in text
+
+    # A step of a flow, in a form made before another save: refused, shown as it is now.
+    step = base(web) + "/admin/flows/khai-sinh/steps/parents"
+    async with http.get(step) as response:
+        form = await response.text()
+    flows = web.services.documents.version("flows.yaml")
+    data = {
+        "csrf": csrf_of(form),
+        "version": re.findall(r'name="version" value="(\d+)"', form)[0],
+        "ask_vi": "Bố mẹ đã đăng ký kết hôn chưa?",
+    }
+    await web.services.documents.restore("flows.yaml", flows, ADMIN_ID)  # in Telegram, say
+    async with http.post(step, data=data) as response:
+        assert response.status == 400
+        assert "vừa được người khác sửa" in await response.text()
+    assert web.services.documents.version("flows.yaml") == flows + 1  # the restore only
 
 
 async def test_a_missed_question_answered_or_dismissed_from_the_web(

@@ -6,6 +6,7 @@ A file that fails validation changes nothing; the error names the file, line and
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 import logging
@@ -31,6 +32,11 @@ async def _run(apply: Applier, value: Any) -> None:
 
 class NoPreviousVersion(Exception):
     """There is no earlier version to go back to."""
+
+
+class ChangedSince(Exception):
+    """Another version was saved after the one a form showed: saving it would undo that one
+    unseen."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,9 @@ class DocumentService:
         self._versions: dict[str, int] = {}
         self._applied: dict[str, int | None] = {}  # version in use; None: the shipped text
         self._problems: dict[str, DocumentError] = {}
+        # One change at a time per file: a form, a taught phrase and a file sent to the bot at
+        # the same moment would otherwise each write over what the other just saved.
+        self._changing = {name: asyncio.Lock() for name in self._files}
 
     @property
     def names(self) -> list[str]:
@@ -152,6 +161,25 @@ class DocumentService:
 
     async def replace(self, name: str, text: str, author_id: int | None, shown_as: str = "") -> int:
         """Validate (raising DocumentError, nothing changed) and apply; returns the version."""
+        async with self._changing[name]:
+            return await self._replace(name, text, author_id, shown_as)
+
+    async def edit(
+        self,
+        name: str,
+        change: Callable[[str], str],
+        author_id: int | None,
+        based_on: int | None = None,
+    ) -> int:
+        """The newest text, changed by ``change``, as a new version, with no other saved in
+        between. ``based_on``: the version a form showed; ChangedSince if it is no longer the
+        newest."""
+        async with self._changing[name]:
+            if based_on is not None and based_on != self._versions[name]:
+                raise ChangedSince(name)
+            return await self._replace(name, change(await self.text(name)), author_id, "")
+
+    async def _replace(self, name: str, text: str, author_id: int | None, shown_as: str) -> int:
         file = self._files[name]
         parsed = file.validate(text, shown_as or name)
         version = await self._repository.add(file.kind, text, author_id)

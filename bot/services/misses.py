@@ -249,11 +249,14 @@ class MissService:
         async with self._lock:
             group = await self._open(miss_id)
             phrase = _phrase(group.query)
-            try:
-                text = self._answers.alias_yaml(phrase, choice)
-            except ValidationError as error:  # a phrase with no letter or digit
-                raise DocumentError(ALIASES_FILE, problems_of(error)) from None
-            version = await self._documents.replace(ALIASES_FILE, text, admin_id)
+
+            def aliases(_: str) -> str:  # from the aliases in use, as they are at the save
+                try:
+                    return self._answers.alias_yaml(phrase, choice)
+                except ValidationError as error:  # a phrase with no letter or digit
+                    raise DocumentError(ALIASES_FILE, problems_of(error)) from None
+
+            version = await self._documents.edit(ALIASES_FILE, aliases, admin_id)
             await self._repository.handle(
                 group.folded, MissStatus.TAUGHT, admin_id, target_of(choice)
             )
@@ -269,8 +272,9 @@ class MissService:
             taken = {e.id for e in self._answers.faq.entries}
             entry_id = new_entry_id(phrase, taken)
             entry = {"id": entry_id, "questions": [phrase], "answer": {"vi": answer.strip()}}
-            text = with_entry(await self._documents.text(FAQ_FILE), entry)
-            version = await self._documents.replace(FAQ_FILE, text, admin_id)
+            version = await self._documents.edit(
+                FAQ_FILE, lambda text: with_entry(text, entry), admin_id
+            )
             made = self._answers.entry(entry_id)
             assert made is not None  # it validated and was applied
             await self._repository.handle(

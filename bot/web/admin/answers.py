@@ -12,9 +12,10 @@ from aiohttp import web
 from bot.domain.faq import FaqEntry
 from bot.handlers.teaching.views import KIND_KEYS
 from bot.services.answers import Candidate
+from bot.services.documents import ChangedSince
 from bot.services.faq_file import new_entry_id, replacing_entry, with_entry
 from bot.services.misses import Choice, MissGroup, MissHandled
-from bot.web.admin.pages import PREFIX, Desk, Visit, localized
+from bot.web.admin.pages import PREFIX, Desk, Visit, based_on, localized
 from bot.yamldoc import DocumentError
 
 FAQ_FILE = "faq.yaml"
@@ -90,6 +91,7 @@ class AnswerPages:
             problems=problems or [],
             done=done,
             max_answer=MAX_ANSWER,
+            version=self._services.documents.version(FAQ_FILE),
         )
 
     async def _save_entry(self, request: web.Request) -> web.StreamResponse:
@@ -104,16 +106,19 @@ class AnswerPages:
             data["title"] = title
         else:
             data.pop("title", None)
-        documents = self._services.documents
-        text = await documents.text(FAQ_FILE)
         if entry is None:
             taken = {e.id for e in self._services.answers.faq.entries}
             data = {"id": new_entry_id(questions[0] if questions else "", taken), **data}
-            text = with_entry(text, data)
-        else:
-            text = replacing_entry(text, data)
+        written = with_entry if entry is None else replacing_entry
         try:
-            await documents.replace(FAQ_FILE, text, visit.session.user_id)
+            await self._services.documents.edit(
+                FAQ_FILE, lambda text: written(text, data), visit.session.user_id, based_on(form)
+            )
+        except ChangedSince:  # the entry as it is now (a new one: what was typed)
+            changed = [visit.texts.plain("web.changed_since")]
+            now = self._services.answers.entry(entry.id) if entry else None
+            fresh = now.model_dump(mode="json", exclude_none=True) if now else data
+            return self._entry_form(visit, now, fresh, changed)
         except DocumentError as error:
             return self._entry_form(visit, entry, data, visit.problems(error))
         raise web.HTTPSeeOther(f"{PREFIX}/faq/{data['id']}?saved")

@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.flows.engine import FILENAME, Position
 from bot.flows.schema import ID, Flow, FlowFile
 from bot.handlers.flows.views import restart_row, step_keyboard
+from bot.services.documents import ChangedSince
 from bot.ui.lists import procedure_rows
 from bot.web.admin.pages import PREFIX, Desk, Visit, localized
 
@@ -169,6 +170,7 @@ class FlowPages:
             problems=problems or [],
             done=done,
             id_pattern=ID.strip("^$"),
+            version=self._services.documents.version(FILENAME),
         )
 
     async def _save(self, request: web.Request) -> web.StreamResponse:
@@ -189,7 +191,15 @@ class FlowPages:
                 problem = visit.texts.plain("web.flows.name_taken", name=name)
                 return self._form(visit, flow, None, kind, {**step, "name": name}, [problem])
             mine["steps"][name] = step
-        problems = await self._desk.save(visit, FILENAME, {"flows": all_flows})
+        try:
+            problems = await self._desk.save(visit, FILENAME, {"flows": all_flows}, form)
+        except ChangedSince:  # the step as it is now (a new one: what was typed)
+            changed = [visit.texts.plain("web.changed_since")]
+            flow = self._flow_of(visit)
+            if before is not None and name in flow.steps:
+                fresh = as_data([flow])[0]["steps"][name]
+                return self._form(visit, flow, name, _kind_of_data(fresh), fresh, changed)
+            return self._form(visit, flow, None, kind, {**step, "name": name}, changed)
         if problems:
             if "step" in request.match_info:
                 return self._form(visit, flow, name, kind, step, problems)

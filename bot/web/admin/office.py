@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from aiohttp import web
 
+from bot.services.documents import ChangedSince
 from bot.web.admin.pages import PREFIX, Desk, Visit, localized
 
 BLANK_ROWS = 3  # empty rows under a table, to add to it
@@ -71,13 +72,12 @@ class OfficePages:
             visit = await self._editor(request)
             form = await self._desk.form(visit)
             data = await self._data(name)
-            if str(form.get("version")) != str(self._documents.version(name)):
-                # Saved by someone else (or in Telegram) since this form was made: writing
-                # it would undo their change unseen.
-                changed = [visit.texts.plain("web.changed_since")]
-                return self._page(visit, page, name, data, changed)
             change(data, form)
-            problems = await self._desk.save(visit, name, data)
+            try:
+                problems = await self._desk.save(visit, name, data, form)
+            except ChangedSince:  # by someone else, or in Telegram: the page as it is now
+                changed = [visit.texts.plain("web.changed_since")]
+                return self._page(visit, page, name, await self._data(name), changed)
             if problems:
                 return self._page(visit, page, name, data, problems)
             raise web.HTTPSeeOther(f"{PREFIX}/{page}?saved")

@@ -105,6 +105,13 @@ def localized(form: Mapping[str, Any], name: str) -> dict[str, str] | None:
     return {"vi": vi, **({"en": en} if en else {})}
 
 
+def based_on(form: Mapping[str, Any]) -> int | None:
+    """The version of the file a form was made from (its hidden «version»): a save is refused
+    if another was saved since, which it would undo unseen."""
+    text = str(form.get("version", ""))
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
 def refusal(status: int, key: str, texts: Texts) -> web.HTTPException:
     """A page that says, in the person's language, why they got no further."""
     body = render("message.html", texts, title=texts.plain("web.title"), message=key)
@@ -123,6 +130,8 @@ class Desk(Protocol):
 
     async def name_of(self, user_id: int) -> str: ...
 
-    async def save(self, visit: Visit, name: str, data: Any) -> list[str]: ...
+    async def save(
+        self, visit: Visit, name: str, data: Any, form: Mapping[str, Any]
+    ) -> list[str]: ...
 
     def moment(self, texts: Texts, at: dt.datetime) -> str: ...

@@ -29,6 +29,7 @@ from bot.web.admin.pages import (
     PREFIX,
     BotApp,
     Visit,
+    based_on,
     page,
     refusal,
     render,
@@ -113,14 +114,15 @@ class AdminSite:
             return str(user_id)
         return chat.full_name or str(user_id)
 
-    async def save(self, visit: Visit, name: str, data: Any) -> list[str]:
+    async def save(self, visit: Visit, name: str, data: Any, form: Mapping[str, Any]) -> list[str]:
         """``data`` written into the editable file ``name`` (its comments kept) as a new
         version, checked as a file sent to the bot is and used at once; what is wrong with
-        it, empty once saved."""
-        documents = self.services.documents
-        text = rewritten(await documents.text(name), data)
+        it, empty once saved. Raises ChangedSince if another version was saved after the
+        one ``form`` was made from."""
         try:
-            await documents.replace(name, text, visit.session.user_id)
+            await self.services.documents.edit(
+                name, lambda text: rewritten(text, data), visit.session.user_id, based_on(form)
+            )
         except DocumentError as error:
             return visit.problems(error)
         return []
