@@ -4,7 +4,9 @@ changes, and a way back. The first test is a real headless Chromium, as an admin
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
 
 import aiohttp
 from playwright.async_api import Page
@@ -112,6 +114,52 @@ async def test_versions_show_the_change_and_restore_the_one_before(
     assert web.services.documents.version("flows.yaml") == saved + 1
     flow = web.services.flows.at("khai-sinh", "parents")
     assert flow is not None and NEW_LABEL not in str(flow.step)
+
+
+async def test_a_version_set_aside_at_start_is_told_and_a_save_builds_on_the_one_in_use(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    shipped = await web.services.documents.text("flows.yaml")
+    await web.stop()
+    # A version the bot cannot use (a result no catalogue procedure has), saved while it was
+    # down: at the next start it is set aside and version 1 is used instead.
+    broken = shipped.replace('result: ["1.001193"]', 'result: ["9.999999"]')
+    assert broken != shipped
+    with contextlib.closing(sqlite3.connect(web.settings.database)) as db, db:
+        db.execute(
+            "INSERT INTO documents (kind, version, content, author_id, created_at) "
+            "VALUES ('flows', 2, ?, NULL, '2026-12-01T00:00:00+00:00')",
+            (broken,),
+        )
+    await web.start()
+    await signed_in(web, http, standin.user(ADMIN_ID, "Quản trị", language_code="vi"))
+    async with http.get(base(web) + "/admin/flows") as response:
+        told = await response.text()
+    assert "flows.yaml: phiên bản 2 không còn hợp lệ" in told
+    assert "đang dùng phiên bản 1" in told and "9.999999" in told  # and why
+
+    async with http.get(base(web) + STEP) as response:
+        form = await response.text()
+    fields = dict(re.findall(r'name="(label_\d_vi|next_\d)" value="([^"]*)"', form))
+    selected = re.findall(r'<option value="([^"]+)" selected>', form)
+    data = {
+        "csrf": csrf_of(form),
+        "version": re.findall(r'name="version" value="(\d+)"', form)[0],
+        "kind": "options",
+        "ask_vi": PARENTS,
+        **{k: v for k, v in fields.items() if k.startswith("label")},
+        **{f"next_{i}": s for i, s in enumerate(selected)},
+        "label_3_vi": NEW_LABEL,
+        "next_3": "foreign",
+    }
+    async with http.post(base(web) + STEP, data=data) as response:
+        assert response.status == 200 and "Đã lưu" in await response.text()
+    documents = web.services.documents
+    assert documents.version("flows.yaml") == 3 and documents.set_aside("flows.yaml") is None
+    saved = await documents.text("flows.yaml")
+    assert NEW_LABEL in saved and "9.999999" not in saved  # version 1, changed
+    async with http.get(base(web) + "/admin/flows") as response:
+        assert "không còn hợp lệ" not in await response.text()
 
 
 async def test_a_leader_cannot_edit_flows(

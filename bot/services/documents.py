@@ -13,10 +13,13 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.storage.documents import DocumentRepository, StoredDocument
 from bot.yamldoc import DocumentError
+
+if TYPE_CHECKING:
+    from bot.i18n import Texts
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,18 @@ class SetAside:
     reasons: DocumentError
     using: int | None  # the stored version in use instead, if one is
     shipped: bool  # the shipped file is in use instead
+
+    def told(self, texts: Texts, most: int) -> dict[str, object]:
+        """What an admin is told of it, in Telegram or on the web: the version, what is used
+        instead, and the first ``most`` reasons."""
+        if self.using is not None:
+            using = texts.plain("admin.files.using_version", version=self.using)
+        elif self.shipped:
+            using = texts.plain("admin.files.using_shipped")
+        else:
+            using = texts.plain("admin.files.using_none")
+        reasons = "\n".join(self.reasons.lines(texts)[:most])
+        return {"version": self.version, "using": using, "reasons": reasons}
 
 
 class DocumentService:
@@ -156,6 +171,16 @@ class DocumentService:
         newest = await self._repository.latest(self._files[name].kind)
         return newest.content if newest is not None else ""
 
+    async def in_use(self, name: str) -> str:
+        """The text the bot uses: the newest version, unless it was set aside at start-up;
+        then the one used instead (the newest, if none is, to be mended)."""
+        using = self._applied.get(name, NOT_APPLIED) if name in self._problems else NOT_APPLIED
+        if isinstance(using, int):
+            return await self.content(name, using) or ""
+        if using is None:
+            return self._files[name].shipped_text()
+        return await self.text(name)
+
     def version(self, name: str) -> int:
         return self._versions[name]
 
@@ -172,12 +197,12 @@ class DocumentService:
         based_on: int | None = None,
     ) -> int:
         """The newest text, changed by ``change``, as a new version, with no other saved in
-        between. ``based_on``: the version a form showed; ChangedSince if it is no longer the
-        newest."""
+        between; a version set aside at start-up is replaced by the one in use, changed.
+        ``based_on``: the version a form showed; ChangedSince if it is no longer the newest."""
         async with self._changing[name]:
             if based_on is not None and based_on != self._versions[name]:
                 raise ChangedSince(name)
-            return await self._replace(name, change(await self.text(name)), author_id, "")
+            return await self._replace(name, change(await self.in_use(name)), author_id, "")
 
     async def _replace(self, name: str, text: str, author_id: int | None, shown_as: str) -> int:
         file = self._files[name]

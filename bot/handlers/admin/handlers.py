@@ -63,18 +63,7 @@ async def files_command(update: Update, context: BotContext) -> None:
 
 
 def _set_aside_text(texts: Texts, aside: SetAside) -> Html:
-    if aside.using is not None:
-        using = texts.plain("admin.files.using_version", version=aside.using)
-    elif aside.shipped:
-        using = texts.plain("admin.files.using_shipped")
-    else:
-        using = texts.plain("admin.files.using_none")
-    return texts(
-        "admin.files.set_aside",
-        version=aside.version,
-        using=using,
-        reasons="\n".join(aside.reasons.lines(texts)[:MAX_REASONS]),
-    )
+    return texts("admin.files.set_aside", **aside.told(texts, MAX_REASONS))
 
 
 async def unit_command(update: Update, context: BotContext) -> None:

@@ -41,7 +41,7 @@ class OfficePages:
         return visit
 
     async def _data(self, name: str) -> dict[str, Any]:
-        loaded = yaml.safe_load(await self._documents.text(name))
+        loaded = yaml.safe_load(await self._documents.in_use(name))
         return loaded if isinstance(loaded, dict) else {}
 
     def _page(

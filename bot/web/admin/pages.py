@@ -67,6 +67,8 @@ class Visit:
     member: StaffMember
     texts: Texts
     csrf: str
+    # For admins: each editable file whose newest version was set aside at start-up.
+    warnings: tuple[tuple[str, str], ...] = ()  # (file, what to tell)
 
     def page(
         self, template: str, title: str, /, status: int = 200, **values: object
@@ -79,6 +81,7 @@ class Visit:
             csrf=self.csrf,
             member=self.member,
             path=self.request.path_qs,
+            warnings=self.warnings,
             **values,
         )
         return page(body, status)

@@ -15,6 +15,7 @@ from aiohttp import web
 from telegram.error import TelegramError
 from yarl import URL
 
+from bot.handlers.admin.handlers import MAX_REASONS
 from bot.handlers.context import Services
 from bot.handlers.groups import membership
 from bot.i18n import Texts
@@ -97,7 +98,18 @@ class AdminSite:
         member = await self._staff.who(session.user_id)
         if member is None:
             raise refusal(403, "web.not_staff", texts)
-        return Visit(request, session, member, texts, self._sessions.csrf(session))
+        warnings = self._set_aside(texts) if member.edits else ()
+        return Visit(request, session, member, texts, self._sessions.csrf(session), warnings)
+
+    def _set_aside(self, texts: Texts) -> tuple[tuple[str, str], ...]:
+        """A file whose newest version the bot could not use: its editor builds on what it
+        shows, so the admin is told before a save replaces that version."""
+        documents = self.services.documents
+        return tuple(
+            (name, texts.plain("web.set_aside", file=name, **aside.told(texts, MAX_REASONS)))
+            for name in documents.names
+            if (aside := documents.set_aside(name)) is not None
+        )
 
     async def form(self, visit: Visit) -> Mapping[str, Any]:
         """A posted form, once its CSRF token is ours for this session."""
