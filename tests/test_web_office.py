@@ -54,6 +54,14 @@ async def test_a_new_category_is_offered_to_citizens_at_once(
     menu = await start_complaint(standin.user(3802, "Lan", language_code="vi"))
     assert any("Cây xanh đổ, gãy" in label for row in menu.buttons for label in row)
 
+    # Its names cleared, the row is removed: the next citizen is not offered it.
+    await page.locator(f'input[name="category_{blank}_name_vi"]').fill("")
+    await page.get_by_role("button", name="💾 Lưu").click()
+    assert "Đã lưu" in await page.get_by_role("status").inner_text()
+    menu = await start_complaint(standin.user(3804, "Mai", language_code="vi"))
+    assert not any("Cây xanh" in label for row in menu.buttons for label in row)
+    assert "cay-xanh" not in await web.services.documents.text("departments.yaml")
+
 
 async def test_everyday_words_taught_on_the_page_find_the_procedure(
     web: BotRunner, standin: StandIn, page: Page

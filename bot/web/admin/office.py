@@ -133,16 +133,20 @@ def _unit_from_form(data: dict[str, Any], form: Form) -> None:
 
 
 def _departments_from_form(data: dict[str, Any], form: Form) -> None:
+    # A row whose names were cleared is removed (its code cannot be changed); the file's check
+    # refuses removing a department that a category or a setting still names.
     departments = []
+    had = {d.get("code") for d in data.get("departments") or []}
     for i in range(len(data.get("departments") or []) + BLANK_ROWS):
         code, name = _text(form, f"department_{i}_code"), localized(form, f"department_{i}_name")
-        if code or name:
+        if (code or name) and not (name is None and code in had):
             departments.append({"code": code, "name": name or {"vi": ""}})
     data["departments"] = departments
     categories = []
+    had = {c.get("code") for c in data.get("categories") or []}
     for i in range(len(data.get("categories") or []) + BLANK_ROWS):
         code, name = _text(form, f"category_{i}_code"), localized(form, f"category_{i}_name")
-        if not (code or name):
+        if not (code or name) or (name is None and code in had):
             continue
         before: dict[str, Any] = next(
             (c for c in data.get("categories") or [] if c.get("code") == code), {}
