@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.standin import StandIn
-from tests.conftest import BotRunner
+from tests.conftest import BotRunner, pressed
 
 
 async def test_free_text_is_never_met_with_silence(bot: BotRunner, standin: StandIn) -> None:
@@ -17,9 +17,20 @@ async def test_free_text_is_never_met_with_silence(bot: BotRunner, standin: Stan
     assert reply.buttons == [
         ["📚 Xem theo lĩnh vực"],
         ["🙋 Hỏi cán bộ"],
+        ["📣 Gửi phản ánh, kiến nghị"],
         ["🔎 Tra cứu hồ sơ"],
         ["⬅️ Về menu chính"],
     ]
+
+
+async def test_a_complaint_told_as_a_story_finds_its_way_to_the_complaint_form(
+    bot: BotRunner, standin: StandIn
+) -> None:
+    lan = standin.user(402, "Lan", language_code="vi")
+    story = await lan.reply("tôi muốn phản ánh rác ở ngõ 5 không ai dọn")
+    assert "bấm «Gửi phản ánh, kiến nghị» nếu muốn báo một sự việc" in story.plain
+    notice = await pressed(lan, "📣 Gửi phản ánh, kiến nghị", story)
+    assert notice.plain.startswith("🔒 Trước khi gửi phản ánh")
 
 
 async def test_sticker_gets_a_polite_answer(bot: BotRunner, standin: StandIn) -> None:

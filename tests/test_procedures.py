@@ -123,6 +123,7 @@ async def test_ambiguous_question_lists_siblings_and_one_opens(
     assert none_fit.buttons == [
         ["📚 Xem theo lĩnh vực"],
         [ASK_OFFICIAL],
+        ["📣 Gửi phản ánh, kiến nghị"],
         ["🔎 Tra cứu hồ sơ"],
         [BACK_HOME],
     ]
@@ -159,6 +160,7 @@ async def test_nothing_found_is_kind_and_recorded_for_admins(
     assert answer.buttons == [
         ["📚 Xem theo lĩnh vực"],
         [ASK_OFFICIAL],
+        ["📣 Gửi phản ánh, kiến nghị"],
         ["🔎 Tra cứu hồ sơ"],
         [BACK_HOME],
     ]

@@ -38,12 +38,14 @@ async def send_nothing_found(context: BotContext, chat_id: int, text: str) -> No
 
 
 def _ways_forward(texts: Texts) -> InlineKeyboardMarkup:
-    """Browsing, the office, and "where is my dossier?" (the question asked most, whose
-    answer is not a procedure)."""
+    """Browsing, the office, a complaint (someone telling of rubbish or a broken lamp asks
+    for no procedure), and "where is my dossier?" (the question asked most, whose answer is
+    not a procedure)."""
     return InlineKeyboardMarkup(
         [
             [Fields(0).button(texts.plain("browse.button"))],
             [AskOfficial().button(texts.plain("card.button.ask_official"))],
+            [MenuItem(MenuEntry.COMPLAIN).button(texts.plain("menu.complain"))],
             [MenuItem(MenuEntry.DOSSIER).button(texts.plain("menu.dossier"))],
             [keyboards.back_button(texts)],
         ]
