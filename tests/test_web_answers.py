@@ -13,7 +13,7 @@ from playwright.async_api import Page
 from bot.services.misses import MissKind
 from bot.standin import StandIn
 from tests.conftest import ADMIN_ID, BotRunner
-from tests.webadmin import base, browser_signs_in, csrf_of, signed_in
+from tests.webadmin import base, browser_signs_in, csrf_of, signed_in, version_of
 
 HALL_QUESTIONS = "Phường có cho mượn hội trường không?\nmượn hội trường tổ dân phố"
 HALL_ANSWER = "UBND phường cho các tổ dân phố mượn hội trường tầng 2 vào tối thứ Bảy."
@@ -76,7 +76,7 @@ async def test_two_saves_at_once_never_undo_each_other_unseen(
 
     async def post(form: str, question: str, answer: str) -> tuple[int, str]:
         data = {"csrf": csrf_of(form), "questions": question, "answer_vi": answer}
-        data["version"] = re.findall(r'name="version" value="(\d+)"', form)[0]
+        data["version"] = version_of(form)
         async with http.post(new, data=data) as response:
             return response.status, await response.text()
 
@@ -97,7 +97,7 @@ async def test_two_saves_at_once_never_undo_each_other_unseen(
     flows = web.services.documents.version("flows.yaml")
     data = {
         "csrf": csrf_of(form),
-        "version": re.findall(r'name="version" value="(\d+)"', form)[0],
+        "version": version_of(form),
         "ask_vi": "Bố mẹ đã đăng ký kết hôn chưa?",
     }
     await web.services.documents.restore("flows.yaml", flows, ADMIN_ID)  # in Telegram, say

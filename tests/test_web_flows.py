@@ -15,7 +15,7 @@ from bot.standin import StandIn
 from tests.conftest import ADMIN_ID, BotRunner, pressed
 from tests.test_complaints import LANH_DAO, linked
 from tests.test_flows import PARENTS, RESTART_ROW
-from tests.webadmin import base, browser_signs_in, csrf_of, signed_in
+from tests.webadmin import base, browser_signs_in, csrf_of, signed_in, version_of
 
 NEW_LABEL = "Bố mẹ là người nước ngoài, đã kết hôn"
 STEP = "/admin/flows/khai-sinh/steps/parents"
@@ -81,17 +81,15 @@ async def test_a_mistake_is_refused_in_vietnamese_and_nothing_changes(
     assert together.plain.startswith("ℹ️ Nhớ mang theo giấy chứng sinh")
 
 
-async def test_versions_show_the_change_and_restore_the_one_before(
-    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
-) -> None:
-    await signed_in(web, http, standin.user(ADMIN_ID, "Quản trị", language_code="vi"))
+async def adding_an_option(web: BotRunner, http: aiohttp.ClientSession) -> dict[str, str]:
+    """The parents step's form as it stands, with NEW_LABEL added as a fourth option."""
     async with http.get(base(web) + STEP) as response:
         form = await response.text()
     fields = dict(re.findall(r'name="(label_\d_vi|next_\d)" value="([^"]*)"', form))
     selected = re.findall(r'<option value="([^"]+)" selected>', form)
-    data = {
+    return {
         "csrf": csrf_of(form),
-        "action": "save",
+        "version": version_of(form),
         "kind": "options",
         "ask_vi": PARENTS,
         **{k: v for k, v in fields.items() if k.startswith("label")},
@@ -99,6 +97,13 @@ async def test_versions_show_the_change_and_restore_the_one_before(
         "label_3_vi": NEW_LABEL,
         "next_3": "foreign",
     }
+
+
+async def test_versions_show_the_change_and_restore_the_one_before(
+    web: BotRunner, standin: StandIn, http: aiohttp.ClientSession
+) -> None:
+    await signed_in(web, http, standin.user(ADMIN_ID, "Quản trị", language_code="vi"))
+    data = await adding_an_option(web, http)
     async with http.post(base(web) + STEP, data=data) as response:
         assert response.status == 200
     saved = web.services.documents.version("flows.yaml")
@@ -138,20 +143,7 @@ async def test_a_version_set_aside_at_start_is_told_and_a_save_builds_on_the_one
     assert "flows.yaml: phiên bản 2 không còn hợp lệ" in told
     assert "đang dùng phiên bản 1" in told and "9.999999" in told  # and why
 
-    async with http.get(base(web) + STEP) as response:
-        form = await response.text()
-    fields = dict(re.findall(r'name="(label_\d_vi|next_\d)" value="([^"]*)"', form))
-    selected = re.findall(r'<option value="([^"]+)" selected>', form)
-    data = {
-        "csrf": csrf_of(form),
-        "version": re.findall(r'name="version" value="(\d+)"', form)[0],
-        "kind": "options",
-        "ask_vi": PARENTS,
-        **{k: v for k, v in fields.items() if k.startswith("label")},
-        **{f"next_{i}": s for i, s in enumerate(selected)},
-        "label_3_vi": NEW_LABEL,
-        "next_3": "foreign",
-    }
+    data = await adding_an_option(web, http)
     async with http.post(base(web) + STEP, data=data) as response:
         assert response.status == 200 and "Đã lưu" in await response.text()
     documents = web.services.documents

@@ -103,6 +103,13 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
+def version_of(page: str) -> str:
+    """The version of its file a form was made from."""
+    found = re.search(r'name="version" value="(\d+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
 def mini_app_data(user_id: int, signed_at: float, token: str = TOKEN) -> str:
     fields = {
         "user": json.dumps({"id": user_id, "first_name": "Hùng", "language_code": "vi"}),
